@@ -1,0 +1,47 @@
+# The template's own commands. `make demo` and `make test` need only Python, make and git:
+# uv is installed into build/tools when it is not on the PATH.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+TOOLS := build/tools
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/$(TOOLS)/bin/uv)
+# uv must use the Python that is installed here, never download one.
+export UV_PYTHON_DOWNLOADS := never
+export MLFLOW_DISABLE_TELEMETRY := true
+DEMO := build/demo/customer-churn
+
+.PHONY: help demo test lint bake
+
+help: ## List the targets with what they do
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+.venv: pyproject.toml $(UV)
+	$(UV) sync --python $(PYTHON)
+	@touch .venv
+
+demo: .venv ## Bake the default project into build/demo/ and run its whole workflow
+	rm -rf build/demo
+	$(UV) run cookiecutter --no-input --output-dir build/demo .
+	$(MAKE) -C $(DEMO) install pipeline UV=$(UV)
+	@echo
+	@echo "The demo project is in $(DEMO):"
+	@echo "  raw data          $(DEMO)/data/raw/customers.csv"
+	@echo "  clean data        $(DEMO)/data/processed/customers.parquet"
+	@echo "  quality reports   $(DEMO)/reports/data_quality_raw.md, $(DEMO)/reports/data_quality.md"
+	@echo "  cleaning report   $(DEMO)/reports/cleaning.json"
+	@echo "  exploration       $(DEMO)/reports/eda.md, $(DEMO)/reports/figures/eda/"
+	@echo "Next: cd $(DEMO) && make help"
+
+test: .venv ## Run the template's test suite (bakes projects, installs one and runs its workflow)
+	$(UV) run pytest
+
+lint: .venv ## Lint the hooks and the template tests
+	$(UV) run ruff check hooks tests
+	$(UV) run ruff format --check hooks tests
+
+bake: .venv ## Bake the default project into build/dev/ (for template development)
+	rm -rf build/dev
+	$(UV) run cookiecutter --no-input --output-dir build/dev .

@@ -1,0 +1,207 @@
+"""Parameters (params.yaml), runtime settings (environment) and the paths every stage shares."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from {{ cookiecutter.package_name }}.errors import ParamsError
+
+# Paths are relative to the project root, where dvc.yaml runs every stage.
+RAW_DATA = Path("data/raw/customers.csv")
+INTERIM_DATA = Path("data/interim/customers.parquet")
+PROCESSED_DATA = Path("data/processed/customers.parquet")
+REPORTS = Path("reports")
+FIGURES = REPORTS / "figures"
+RAW_QUALITY_JSON = REPORTS / "data_quality_raw.json"
+RAW_QUALITY_MD = REPORTS / "data_quality_raw.md"
+QUALITY_JSON = REPORTS / "data_quality.json"
+QUALITY_MD = REPORTS / "data_quality.md"
+CLEANING_JSON = REPORTS / "cleaning.json"
+EDA_MD = REPORTS / "eda.md"
+EDA_FIGURES = FIGURES / "eda"
+
+# A rate of injected dirt: above one half the data would be mostly dirt.
+Rate = Annotated[float, Field(ge=0.0, le=0.5)]
+
+
+class StrictModel(BaseModel):
+    """Base for every params section: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DirtParams(StrictModel):
+    """Rates at which the synthetic generator injects each kind of dirt."""
+
+    missing_rate: Rate
+    missing_columns: list[str]
+    duplicate_rate: Rate
+    repeated_id_rate: Rate
+    category_noise_rate: Rate
+    numeric_text_rate: float = Field(ge=0.0, le=1.0)
+    impossible_rate: Rate
+    outlier_rate: Rate
+
+
+class DataParams(StrictModel):
+    """Where the raw data comes from."""
+
+    source: Literal["synthetic", "csv"]
+    csv_path: Path | None = None
+    n_rows: int = Field(ge=100, le=20_000_000)
+    dirt: DirtParams
+
+    @model_validator(mode="after")
+    def _csv_needs_a_path(self) -> DataParams:
+        if self.source == "csv" and self.csv_path is None:
+            raise ValueError("data.source is 'csv' but data.csv_path is not set")
+        return self
+
+
+class NumericColumn(StrictModel):
+    """A numeric column and the range outside which a value is impossible."""
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> NumericColumn:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class CategoricalColumn(StrictModel):
+    """A categorical column, its canonical values and the spellings that mean the same."""
+
+    allowed: list[str] = Field(min_length=1)
+    synonyms: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _synonyms_point_to_allowed(self) -> CategoricalColumn:
+        unknown = sorted(set(self.synonyms.values()) - set(self.allowed))
+        if unknown:
+            raise ValueError(f"synonyms map to values not in allowed: {unknown}")
+        return self
+
+
+class ColumnsParams(StrictModel):
+    """The data contract: the role and valid values of every column."""
+
+    id: str | None
+    target: str
+    time: str | None
+    numeric: dict[str, NumericColumn]
+    categorical: dict[str, CategoricalColumn]
+    text: list[str]
+    max_null_rate: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _each_column_has_one_role(self) -> ColumnsParams:
+        names = [self.id, self.target, self.time, *self.numeric, *self.categorical, *self.text]
+        names = [name for name in names if name is not None]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"columns {repeated} are declared with more than one role")
+        return self
+
+    @property
+    def features(self) -> list[str]:
+        """Every input column a model may use, in contract order."""
+        return [*self.numeric, *self.categorical, *self.text]
+
+    @property
+    def all(self) -> list[str]:
+        """Every declared column: id, time, features and target."""
+        keys = [self.id, self.time, *self.features, self.target]
+        return [name for name in keys if name is not None]
+
+
+class CleanParams(StrictModel):
+    """Choices of the cleaning stage."""
+
+    clip_quantiles: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ordered_quantiles(self) -> CleanParams:
+        low, high = self.clip_quantiles
+        if not 0.0 <= low < high <= 1.0:
+            raise ValueError("clip_quantiles must be two numbers with 0 <= low < high <= 1")
+        return self
+
+
+class ExploreParams(StrictModel):
+    """Choices of the exploration stage."""
+
+    later_share: float = Field(gt=0.0, lt=1.0)
+
+
+class Params(StrictModel):
+    """Everything params.yaml holds."""
+
+    seed: int = Field(ge=0)
+    data: DataParams
+    columns: ColumnsParams
+    clean: CleanParams
+    explore: ExploreParams
+
+    @model_validator(mode="after")
+    def _dirt_columns_exist(self) -> Params:
+        unknown = sorted(set(self.data.dirt.missing_columns) - set(self.columns.features))
+        if unknown:
+            raise ValueError(f"data.dirt.missing_columns names unknown columns {unknown}")
+        return self
+
+
+class Settings(BaseSettings):
+    """Runtime settings read from the environment (prefix {{ cookiecutter.package_name | upper }}_)."""
+
+    model_config = SettingsConfigDict(env_prefix="{{ cookiecutter.package_name | upper }}_", extra="ignore")
+
+    params_path: Path = Path("params.yaml")
+
+
+@cache
+def get_settings() -> Settings:
+    """Return the settings, read once; tests call get_settings.cache_clear() after changing them."""
+    return Settings()
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's report into one sentence that names each bad key by its path."""
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "is not a known parameter (misspelt?)"
+        problems.append(f"{where} {message}" if where else message)
+    return "; ".join(problems)
+
+
+def parse_params(raw: object, source: str = "params") -> Params:
+    """Validate an already-loaded mapping against the Params model."""
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{source} must be a YAML mapping of sections, not {type(raw).__name__}.")
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as error:
+        raise ParamsError(f"{source} is invalid: {describe_validation_error(error)}.") from None
+
+
+def load_params(path: Path | None = None) -> Params:
+    """Read and strictly validate params.yaml (or the file given)."""
+    path = path or get_settings().params_path
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParamsError(f"{path} does not exist; run commands from the project root.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParamsError(f"{path} is not valid YAML: {str(error).splitlines()[0]}.") from None
+    return parse_params(raw, source=str(path))

@@ -1,0 +1,1 @@
+"""The data stages: acquire, validate, clean, explore."""

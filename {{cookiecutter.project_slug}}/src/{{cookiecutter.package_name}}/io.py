@@ -1,0 +1,126 @@
+"""File input and output shared by the stages: checked CSV reading and atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }}.errors import DataError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from {{ cookiecutter.package_name }}.config import ColumnsParams
+
+# A header that parsed as one column but holds one of these was written with another delimiter.
+OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block succeeds.
+
+    A stage that fails half-way therefore leaves the previous good output in place.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Keep the suffix: pandas and matplotlib pick the format from it.
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write pretty, key-sorted JSON atomically, so reruns give byte-identical files."""
+    write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Write a CSV file atomically."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
+
+
+def write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    """Write a Parquet file atomically (typed and much faster to read back than CSV)."""
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
+
+
+def save_figure(path: Path, figure: Figure) -> None:
+    """Save a matplotlib figure atomically and free its memory."""
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, dpi=100, bbox_inches="tight")
+    plt.close(figure)
+
+
+def read_parquet(path: Path, produced_by: str) -> pd.DataFrame:
+    """Read a stage's Parquet output, saying which command makes it when it is missing."""
+    if not path.exists():
+        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
+    return pd.read_parquet(path)
+
+
+def read_raw_csv(path: Path, columns: ColumnsParams) -> pd.DataFrame:
+    """Read a raw CSV as text columns and check it against the data contract.
+
+    Every column is read as text because raw data is dirty ("1 234,50", "FR"): parsing is
+    the cleaning stage's job. Empty cells become missing values.
+    """
+    if not path.exists():
+        raise DataError(f"{path} does not exist.")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path} is empty.")
+    try:
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again.") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path} is empty.") from None
+    except pd.errors.ParserError as error:
+        reason = str(error).strip().splitlines()[-1]
+        raise DataError(f"{path} could not be parsed as CSV ({reason}).") from None
+    check_raw_columns(frame, columns, path)
+    if frame.empty:
+        raise DataError(f"{path} has a header but no rows.")
+    return frame
+
+
+def check_raw_columns(frame: pd.DataFrame, columns: ColumnsParams, path: Path | str) -> None:
+    """Raise a DataError naming the first way the frame's columns break the contract."""
+    header = list(frame.columns)
+    if len(header) == 1:
+        for delimiter, name in OTHER_DELIMITERS.items():
+            if delimiter in header[0]:
+                raise DataError(
+                    f"{path} seems to use the {name} as delimiter; save it with commas (',') instead."
+                )
+    if columns.target not in header:
+        raise DataError(
+            f"{path} has no target column '{columns.target}' (columns.target in params.yaml)."
+        )
+    missing = [name for name in columns.all if name not in header]
+    if missing:
+        raise DataError(f"{path} lacks the declared columns {missing}.")
+    undeclared = [name for name in header if name not in columns.all]
+    if undeclared:
+        raise DataError(
+            f"{path} has columns of unknown type {undeclared}: declare each under "
+            "columns.numeric, columns.categorical or columns.text in params.yaml."
+        )
