@@ -4,7 +4,8 @@
 PYTHON ?= python3
 TOOLS := build/tools
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/$(TOOLS)/bin/uv)
-# uv must use the Python that is installed here, never download one.
+# The tests read UV to install baked projects; uv must use the installed Python, never download one.
+export UV
 export UV_PYTHON_DOWNLOADS := never
 export MLFLOW_DISABLE_TELEMETRY := true
 DEMO := build/demo/customer-churn

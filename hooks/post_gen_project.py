@@ -1,4 +1,4 @@
-"""Finish the bake: remove what the answers disable, start a git repository, print the next steps."""
+"""Finish the bake: remove what the answers disable, start git, print the next steps."""
 
 from __future__ import annotations
 

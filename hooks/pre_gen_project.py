@@ -15,7 +15,18 @@ CHOICES = {
     "license": ["MIT", "BSD-3-Clause", "Apache-2.0", "none"],
 }
 # A package with one of these names would shadow a module the project imports.
-TAKEN_NAMES = {"dvc", "mlflow", "pandas", "pandera", "numpy", "sklearn", "typer", "rich", "yaml", "tests"}
+TAKEN_NAMES = {
+    "dvc",
+    "mlflow",
+    "pandas",
+    "pandera",
+    "numpy",
+    "sklearn",
+    "typer",
+    "rich",
+    "yaml",
+    "tests",
+}
 
 
 def check_slug(slug: str) -> str | None:

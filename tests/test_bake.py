@@ -1,0 +1,149 @@
+"""Bake a curated set of answer combinations: each project is complete, clean and valid."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from cookiecutter.exceptions import FailedHookException
+
+from .conftest import PROJECT_TEMPLATE
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the template supports Python 3.10, which lacks tomllib
+    import tomli as tomllib
+
+COMBINATIONS = [
+    pytest.param({}, id="default"),
+    pytest.param({"license": "none"}, id="no-licence"),
+    pytest.param({"license": "Apache-2.0", "python_version": "3.13"}, id="apache-py313"),
+    pytest.param({"license": "BSD-3-Clause", "python_version": "3.10"}, id="bsd-py310"),
+    pytest.param({"project_name": "Fraud Radar"}, id="other-name"),
+    pytest.param(
+        {
+            "project_name": 'Churn "Q" \\ Model',
+            "description": "Says \"hi\" \\ and 'bye' {not jinja}",
+            "author_name": 'Zoë O\'Brien "Bob"',
+        },
+        id="quotes-backslashes-unicode",
+    ),
+]
+LEFTOVERS = ("{{", "{%", "cookiecutter")
+
+
+def expected_files(slug: str, package: str, licence: str) -> set[str]:
+    """Every file of the template, with its name rendered, minus what the answers remove."""
+    files = set()
+    for path in PROJECT_TEMPLATE.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            relative = path.relative_to(PROJECT_TEMPLATE).as_posix()
+            files.add(relative.replace("{{cookiecutter.package_name}}", package))
+    if licence == "none":
+        files.discard("LICENSE")
+    return files
+
+
+def baked_files(project: Path) -> set[str]:
+    """Every file of a baked project, ignoring the git repository the hook creates."""
+    return {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts[:1]
+    }
+
+
+@pytest.mark.parametrize("answers", COMBINATIONS)
+def test_bake(cookies, answers: dict) -> None:
+    result = cookies.bake(extra_context=answers)
+
+    assert result.exit_code == 0, result.exception
+    assert result.exception is None
+    project = Path(result.project_path)
+    context = result.context
+    slug, package = context["project_slug"], context["package_name"]
+    assert project.name == slug
+    assert baked_files(project) == expected_files(slug, package, context["license"])
+    assert (project / ".git").is_dir()
+
+    for path in project.rglob("*"):
+        if path.is_file() and ".git" not in path.relative_to(project).parts[:1]:
+            text = path.read_text(encoding="utf-8")
+            for leftover in LEFTOVERS:
+                assert leftover not in text, f"{leftover!r} left in {path.relative_to(project)}"
+            if path.suffix == ".py":
+                ast.parse(text, filename=str(path))
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["name"] == slug
+    assert pyproject["project"]["description"] == context["description"]
+    assert pyproject["project"]["authors"][0]["name"] == context["author_name"]
+    assert pyproject["project"]["requires-python"] == f">={context['python_version']}"
+    assert pyproject["project"]["scripts"][slug] == f"{package}.cli:main"
+    assert yaml.safe_load((project / "params.yaml").read_text())["columns"]["target"] == "churn"
+    assert yaml.safe_load((project / "dvc.yaml").read_text())["stages"]["acquire"]["cmd"] == (
+        f"{slug} data acquire"
+    )
+    assert context["project_name"] in (project / "README.md").read_text(encoding="utf-8")
+
+    for command in (["check"], ["format", "--check"]):
+        lint = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+@pytest.mark.parametrize(
+    ("licence", "first_line"),
+    [
+        ("MIT", "MIT License"),
+        ("BSD-3-Clause", "BSD 3-Clause License"),
+        ("Apache-2.0", "Apache License"),
+    ],
+)
+def test_licence_text_matches_the_choice(cookies, licence: str, first_line: str) -> None:
+    result = cookies.bake(extra_context={"license": licence, "author_name": "Ada Lovelace"})
+
+    text = (Path(result.project_path) / "LICENSE").read_text()
+    assert text.strip().splitlines()[0].strip() == first_line
+    assert "Ada Lovelace" in text
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param({"project_slug": "Bad Slug!"}, id="slug-with-space"),
+        pytest.param({"project_name": "!!!"}, id="name-without-letters"),
+        pytest.param({"package_name": "class"}, id="package-is-keyword"),
+        pytest.param({"package_name": "pandas"}, id="package-shadows-dependency"),
+        pytest.param({"package_name": "churn-model"}, id="package-with-dash"),
+        pytest.param({"author_email": "not-an-email"}, id="bad-email"),
+        pytest.param({"python_version": "2.7"}, id="unknown-python"),
+        pytest.param({"license": "GPL-3.0"}, id="unknown-licence"),
+        pytest.param({"project_name": "{% raw %}"}, id="name-renders-empty"),
+    ],
+)
+def test_invalid_answers_are_refused_by_the_hook(cookies, answers: dict) -> None:
+    result = cookies.bake(extra_context=answers)
+
+    assert result.exit_code != 0
+    assert isinstance(result.exception, FailedHookException)
+    assert result.project_path is None
+
+
+def test_a_name_that_breaks_jinja_writes_nothing(cookies) -> None:
+    # Cookiecutter renders answers as templates before any hook runs, so an unbalanced "{{"
+    # is refused by cookiecutter itself; what matters is that no broken project is left behind.
+    result = cookies.bake(extra_context={"project_name": "Bad {{ name"})
+
+    assert result.exit_code != 0
+    assert result.project_path is None
+    assert not any(Path(result.project_path or cookies._default_output_dir).glob("*"))

@@ -1,0 +1,112 @@
+"""The hooks' functions, tested without baking anything."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import load_hook
+
+pre = load_hook("pre_gen_project")
+post = load_hook("post_gen_project")
+
+GOOD = {
+    "project_name": "Customer Churn",
+    "project_slug": "customer-churn",
+    "package_name": "customer_churn",
+    "author_email": "you@example.com",
+    "python_version": "3.11",
+    "license": "MIT",
+}
+
+
+@pytest.mark.parametrize("slug", ["customer-churn", "churn", "churn2-model-v3"])
+def test_good_slugs_pass(slug: str) -> None:
+    assert pre.check_slug(slug) is None
+
+
+@pytest.mark.parametrize(
+    "slug", ["", "Customer-Churn", "churn model", "-churn", "churn--x", "2churn"]
+)
+def test_bad_slugs_are_named(slug: str) -> None:
+    assert pre.check_slug(slug).startswith(f"project_slug '{slug}' is not valid")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("churn-model", "is not valid"),
+        ("1churn", "is not valid"),
+        ("class", "is already the name of a Python module"),
+        ("json", "is already the name of a Python module"),
+        ("pandas", "is already the name of a Python module"),
+    ],
+)
+def test_bad_package_names_are_named(name: str, reason: str) -> None:
+    assert reason in pre.check_package(name)
+
+
+def test_good_answers_have_no_problem() -> None:
+    assert pre.check_answers(GOOD) == []
+    assert pre.main(GOOD) == 0
+
+
+def test_each_bad_answer_is_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = {**GOOD, "author_email": "nobody", "license": "GPL", "python_version": "2.7"}
+
+    assert pre.main(bad) == 1
+
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "ERROR: author_email 'nobody' is not an e-mail address.",
+        "ERROR: python_version '2.7' is not one of 3.10, 3.11, 3.12, 3.13.",
+        "ERROR: license 'GPL' is not one of MIT, BSD-3-Clause, Apache-2.0, none.",
+    ]
+
+
+def test_a_blank_name_is_refused() -> None:
+    assert "project_name is empty; give the project a name." in pre.check_answers(
+        {**GOOD, "project_name": "   "}
+    )
+
+
+def test_no_licence_removes_the_licence_file(tmp_path: Path) -> None:
+    (tmp_path / "LICENSE").write_text("MIT")
+    (tmp_path / "README.md").write_text("hi")
+
+    post.remove_paths(tmp_path, post.paths_to_remove({**GOOD, "license": "none"}))
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md"]
+    assert post.paths_to_remove(GOOD) == []
+
+
+def test_removing_a_folder_and_a_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "serving").mkdir()
+    (tmp_path / "serving" / "app.py").write_text("")
+
+    post.remove_paths(tmp_path, ["serving", "not-there.txt"])
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_git_is_initialised(tmp_path: Path) -> None:
+    assert post.init_git(tmp_path) is (shutil.which("git") is not None)
+    assert (tmp_path / ".git").is_dir()
+
+
+def test_git_missing_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(post.shutil, "which", lambda name: None)
+
+    assert post.init_git(tmp_path) is False
+    assert "git was not found" in post.next_steps(GOOD, has_git=False)
+    assert "git was not found" not in post.next_steps(GOOD, has_git=True)
+
+
+def test_next_steps_name_the_folder_and_commands() -> None:
+    message = post.next_steps(GOOD, has_git=True)
+
+    assert "cd customer-churn" in message
+    assert "make install" in message
+    assert "make pipeline" in message

@@ -1,0 +1,165 @@
+"""Install the default project for real and run its whole workflow, as a user would.
+
+One baked project and one installed environment are shared by every test here (installing
+costs seconds with uv; the workflow runs once). Tests run in file order and build on each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+# Every Makefile target of the generated project must be exercised here.
+TESTED_TARGETS = {"help", "install", "test", "lint", "format", "pipeline", "bench"}
+
+
+@pytest.fixture(scope="module")
+def project(cookies_session) -> Path:
+    """The default bake, whose commands run with uv on the PATH and a shared environment."""
+    result = cookies_session.bake()
+    assert result.exit_code == 0, result.exception
+    return Path(result.project_path)
+
+
+@pytest.fixture(scope="module")
+def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of every command: uv on the PATH, one shared virtualenv, no telemetry."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
+        "UV_PROJECT_ENVIRONMENT": str(tmp_path_factory.mktemp("shared") / "venv"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "NO_COLOR": "1",
+    }
+
+
+def run(command: str, project: Path, env: dict[str, str], ok: bool = True) -> str:
+    """Run a shell command in the project; return stdout + stderr, failing the test if it fails."""
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", command],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    if ok:
+        assert done.returncode == 0, f"`{command}` failed ({done.returncode}):\n{output[-4000:]}"
+    else:
+        assert done.returncode != 0, f"`{command}` should have failed:\n{output[-4000:]}"
+    return output
+
+
+def readme_blocks(project: Path) -> list[str]:
+    """Every ```bash block of the generated README, in order."""
+    text = (project / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```bash\n(.*?)```", text, flags=re.DOTALL)
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file, to compare contents before and after."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:
+    blocks = readme_blocks(project)
+    assert len(blocks) >= 4
+
+    output = "".join(run(block, project, env) for block in blocks)
+
+    assert re.search(r"\d+ passed", output), "the README's `make test` ran no test"
+    assert "Data stages: seconds and peak memory" in output
+    assert "peak memory at 200,000 rows" in output
+    assert (project / "uv.lock").exists()
+    assert (project / "data/raw/customers.csv").exists()
+    assert (project / "data/processed/customers.parquet").exists()
+    for report in ("data_quality_raw.md", "data_quality.md", "cleaning.json", "eda.md"):
+        assert (project / "reports" / report).stat().st_size > 100
+    assert len(list((project / "reports/figures/eda").glob("*.png"))) >= 5
+
+
+def test_make_help_lists_every_target(project: Path, env: dict[str, str]) -> None:
+    makefile = (project / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-zA-Z_-]+):.*## ", makefile, flags=re.MULTILINE))
+
+    output = run("make help", project, env)
+
+    assert targets == TESTED_TARGETS, "a new Makefile target needs a test here"
+    for target in targets:
+        assert target in output
+
+
+def test_a_second_pipeline_run_does_nothing(project: Path, env: dict[str, str]) -> None:
+    output = run("make pipeline", project, env)
+
+    assert "Running stage" not in output
+    assert "Data and pipelines are up to date." in output
+
+
+def test_a_param_change_reruns_only_what_depends_on_it(project: Path, env: dict[str, str]) -> None:
+    params = project / "params.yaml"
+    original = params.read_text()
+    params.write_text(original.replace("later_share: 0.2", "later_share: 0.3"))
+    try:
+        output = run("make pipeline", project, env)
+    finally:
+        params.write_text(original)
+
+    assert "Running stage 'explore'" in output
+    for upstream in ("acquire", "validate_raw", "clean", "validate"):
+        assert f"Running stage '{upstream}'" not in output
+    run("make pipeline", project, env)
+
+
+def test_a_failed_stage_is_one_sentence_and_checkout_restores(
+    project: Path, env: dict[str, str]
+) -> None:
+    raw = project / "data/raw/customers.csv"
+    before = digest(raw)
+    params = project / "params.yaml"
+    original = params.read_text()
+    params.write_text(original.replace("n_rows: 20000", "n_rows: 5"))
+    try:
+        output = run("make pipeline", project, env, ok=False)
+    finally:
+        params.write_text(original)
+
+    assert "Error: params.yaml is invalid: data.n_rows Input should be greater" in output
+    assert "Traceback" not in output
+    run("uv run dvc checkout", project, env)
+    assert digest(raw) == before
+    assert "up to date" in run("uv run dvc status", project, env)
+
+
+def test_dvc_pull_restores_pushed_data(project: Path, env: dict[str, str]) -> None:
+    raw = project / "data/raw/customers.csv"
+    before = digest(raw)
+    run("uv run dvc push", project, env)
+    raw.unlink()
+    run("rm -rf .dvc/cache", project, env)
+
+    run("uv run dvc pull", project, env)
+
+    assert digest(raw) == before
+    assert (project.parent / f"{project.name}-dvc-storage").is_dir()
+
+
+def test_make_format_leaves_the_generated_code_unchanged(
+    project: Path, env: dict[str, str]
+) -> None:
+    sources = sorted(project.glob("src/**/*.py")) + sorted(project.glob("tests/**/*.py"))
+    before = {path: digest(path) for path in sources}
+
+    run("make format", project, env)
+
+    assert {path: digest(path) for path in sources} == before

@@ -1,0 +1,111 @@
+"""The one CLI: every data stage end to end, and one clear sentence for every user mistake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    """Run the CLI in-process, as the console script would."""
+    return runner.invoke(app, list(args))
+
+
+def test_help_lists_the_command_groups() -> None:
+    result = invoke("--help")
+
+    assert result.exit_code == 0
+    assert "data" in result.output
+    assert "bench" in result.output
+
+
+def test_python_dash_m_works_too() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "data", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "acquire" in result.stdout
+
+
+def test_the_data_stages_run_in_order(project_dir: Path) -> None:
+    for stage in (
+        ["data", "acquire"],
+        ["data", "validate", "raw"],
+        ["data", "clean"],
+        ["data", "validate", "clean"],
+        ["data", "explore"],
+    ):
+        result = invoke(*stage)
+        assert result.exit_code == 0, f"{stage}: {result.output}"
+
+    assert len(RAW_DATA.read_text().splitlines()) == 2000 + 1
+    assert PROCESSED_DATA.exists()
+    assert json.loads(QUALITY_JSON.read_text())["summary"]["blocking_failed"] == 0
+    cleaning = json.loads(CLEANING_JSON.read_text())
+    assert cleaning
+    assert Path("reports/eda.md").read_text().startswith("#")
+
+
+def test_bad_params_give_one_sentence_and_exit_1(project_dir: Path) -> None:
+    text = Path("params.yaml").read_text().replace("n_rows: 2000", "n_rowz: 2000")
+    Path("params.yaml").write_text(text)
+
+    result = invoke("data", "acquire")
+
+    assert result.exit_code == 1
+    assert "Error: params.yaml is invalid: data.n_rowz is not a known parameter" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not RAW_DATA.exists()
+
+
+def test_a_missing_input_names_the_command_that_makes_it(project_dir: Path) -> None:
+    result = invoke("data", "validate", "clean")
+
+    assert result.exit_code == 1
+    assert "data clean` first" in result.stderr
+
+
+def test_an_unknown_stage_is_a_usage_error(project_dir: Path) -> None:
+    result = invoke("data", "validate", "cooked")
+
+    assert result.exit_code == 2
+    assert "'cooked' is not one of 'raw', 'clean'" in result.stderr
+
+
+def test_a_bad_user_csv_keeps_the_previous_raw_data(project_dir: Path) -> None:
+    assert invoke("data", "acquire").exit_code == 0
+    before = RAW_DATA.read_bytes()
+    Path("data/external").mkdir(parents=True)
+    Path("data/external/mine.csv").write_text("customer_id;churn\nC1;0\n")
+    text = Path("params.yaml").read_text()
+    text = text.replace("source: synthetic", "source: csv")
+    text = text.replace("csv_path: null", "csv_path: data/external/mine.csv")
+    Path("params.yaml").write_text(text)
+
+    result = invoke("data", "acquire")
+
+    assert result.exit_code == 1
+    assert "seems to use the semicolon as delimiter" in result.stderr
+    assert RAW_DATA.read_bytes() == before
+
+
+@pytest.mark.parametrize("sizes", [["50"], ["abc"]])
+def test_bench_refuses_bad_sizes(project_dir: Path, sizes: list[str]) -> None:
+    result = invoke("bench", "data", *sizes)
+
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.stderr + result.stdout

@@ -1,0 +1,117 @@
+"""Raw CSV files are checked against the contract, and every write is atomic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.io import atomic_path, read_raw_csv, write_json
+
+
+@pytest.fixture
+def header(params: Params) -> str:
+    """The header line a valid raw CSV starts with."""
+    return ",".join(params.columns.all)
+
+
+def one_row(params: Params) -> str:
+    """A valid data line matching the contract's columns."""
+    values = {
+        "customer_id": "C0000001",
+        "signup_date": "2021-03-14",
+        "plan": "basic",
+        "contract": "one_year",
+        "payment_method": "paypal",
+        "country": "France",
+        "support_message": "all good",
+        "churn": "0",
+    }
+    return ",".join(values.get(name, "1") for name in params.columns.all)
+
+
+def test_a_valid_csv_is_read_as_text(tmp_path: Path, params: Params, header: str) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_text(f"{header}\n{one_row(params)}\n", encoding="utf-8")
+
+    frame = read_raw_csv(path, params.columns)
+
+    assert list(frame.columns) == params.columns.all
+    assert frame.loc[0, "age"] == "1"
+    assert frame.loc[0, "churn"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "is empty"),
+        (b"\n\n", "is empty"),
+        ("customer_id;churn\nC1;0\n".encode(), "seems to use the semicolon as delimiter"),
+        ("customer_id\tchurn\nC1\t0\n".encode(), "seems to use the tab as delimiter"),
+        (b"customer_id,age\nC1,3\n", "has no target column 'churn'"),
+        (b"customer_id,churn\nC1,0\n", "lacks the declared columns ['signup_date'"),
+        ("Pr\u00e9nom,churn\n".encode("latin-1"), "is not UTF-8 text"),
+    ],
+)
+def test_a_bad_csv_is_one_sentence(
+    tmp_path: Path, params: Params, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+
+    with pytest.raises(DataError) as error:
+        read_raw_csv(path, params.columns)
+
+    assert expected in str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_an_undeclared_column_is_refused(tmp_path: Path, params: Params, header: str) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text(f"{header},shoe_size\n{one_row(params)},42\n", encoding="utf-8")
+
+    with pytest.raises(DataError, match=r"columns of unknown type \['shoe_size'\]"):
+        read_raw_csv(path, params.columns)
+
+
+def test_a_header_without_rows_is_refused(tmp_path: Path, params: Params, header: str) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text(header + "\n", encoding="utf-8")
+
+    with pytest.raises(DataError, match="has a header but no rows"):
+        read_raw_csv(path, params.columns)
+
+
+def test_a_missing_file_is_named(tmp_path: Path, params: Params) -> None:
+    with pytest.raises(DataError, match="nowhere.csv does not exist"):
+        read_raw_csv(tmp_path / "nowhere.csv", params.columns)
+
+
+def test_a_failed_write_leaves_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    write_json(target, {"good": 1})
+
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half-written")
+        raise RuntimeError("the stage crashed")
+
+    assert target.read_text() == '{\n  "good": 1\n}\n'
+    assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_json_is_deterministic(tmp_path: Path) -> None:
+    write_json(tmp_path / "a.json", {"b": 2, "a": 1})
+    write_json(tmp_path / "b.json", {"a": 1, "b": 2})
+
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_atomic_path_keeps_the_suffix(tmp_path: Path) -> None:
+    with atomic_path(tmp_path / "data.parquet") as tmp:
+        assert tmp.suffix == ".parquet"
+        pd.DataFrame({"a": [1]}).to_parquet(tmp)
+
+    assert pd.read_parquet(tmp_path / "data.parquet")["a"].tolist() == [1]
