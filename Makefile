@@ -8,7 +8,8 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/$(TOOLS)/bin/uv)
 export UV
 export UV_PYTHON_DOWNLOADS := never
 export MLFLOW_DISABLE_TELEMETRY := true
-DEMO := build/demo/customer-churn
+DEMO_ROOT ?= build/demo
+DEMO := $(DEMO_ROOT)/customer-churn
 
 .PHONY: help demo test lint bake
 
@@ -24,16 +25,16 @@ $(TOOLS)/bin/uv:
 	@touch .venv
 
 demo: .venv ## Bake the default project into build/demo/ and run its whole workflow
-	rm -rf build/demo
-	$(UV) run cookiecutter --no-input --output-dir build/demo .
+	rm -rf $(DEMO_ROOT)
+	$(UV) run cookiecutter --no-input --output-dir $(DEMO_ROOT) .
 	$(MAKE) -C $(DEMO) install pipeline UV=$(UV)
 	@echo
 	@echo "The demo project is in $(DEMO):"
-	@echo "  raw data          $(DEMO)/data/raw/customers.csv"
-	@echo "  clean data        $(DEMO)/data/processed/customers.parquet"
-	@echo "  quality reports   $(DEMO)/reports/data_quality_raw.md, $(DEMO)/reports/data_quality.md"
-	@echo "  cleaning report   $(DEMO)/reports/cleaning.json"
-	@echo "  exploration       $(DEMO)/reports/eda.md, $(DEMO)/reports/figures/eda/"
+	@echo "  raw data:         $(DEMO)/data/raw/customers.csv"
+	@echo "  clean data:       $(DEMO)/data/processed/customers.parquet"
+	@echo "  quality reports:  $(DEMO)/reports/data_quality_raw.md, $(DEMO)/reports/data_quality.md"
+	@echo "  cleaning report:  $(DEMO)/reports/cleaning.json"
+	@echo "  exploration:      $(DEMO)/reports/eda.md, $(DEMO)/reports/figures/eda/"
 	@echo "Next: cd $(DEMO) && make help"
 
 test: .venv ## Run the template's test suite (bakes projects, installs one and runs its workflow)

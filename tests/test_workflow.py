@@ -1,7 +1,7 @@
-"""Install the default project for real and run its whole workflow, as a user would.
+"""`make demo` for real, then every command of the generated project, as a user would run them.
 
-One baked project and one installed environment are shared by every test here (installing
-costs seconds with uv; the workflow runs once). Tests run in file order and build on each other.
+The demo project and one installed environment are shared by every test here (installing costs
+seconds with uv; the workflow runs once). Tests run in file order and build on each other.
 """
 
 from __future__ import annotations
@@ -14,18 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import TEMPLATE
+
 pytestmark = pytest.mark.slow
 
 # Every Makefile target of the generated project must be exercised here.
 TESTED_TARGETS = {"help", "install", "test", "lint", "format", "pipeline", "bench"}
-
-
-@pytest.fixture(scope="module")
-def project(cookies_session) -> Path:
-    """The default bake, whose commands run with uv on the PATH and a shared environment."""
-    result = cookies_session.bake()
-    assert result.exit_code == 0, result.exception
-    return Path(result.project_path)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +33,20 @@ def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "NO_COLOR": "1",
     }
+
+
+@pytest.fixture(scope="module")
+def demo(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Run `make demo` into a temporary folder; return the demo project and what make printed."""
+    root = tmp_path_factory.mktemp("demo")
+    output = run(f"make demo DEMO_ROOT={root}", TEMPLATE, env)
+    return root / "customer-churn", output
+
+
+@pytest.fixture(scope="module")
+def project(demo: tuple[Path, str]) -> Path:
+    """The demo project: baked with the default answers, installed, its pipeline run once."""
+    return demo[0]
 
 
 def run(command: str, project: Path, env: dict[str, str], ok: bool = True) -> str:
@@ -69,6 +77,21 @@ def readme_blocks(project: Path) -> list[str]:
 def digest(path: Path) -> str:
     """The SHA-256 of a file, to compare contents before and after."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_make_demo_runs_the_workflow_and_says_where_everything_is(
+    demo: tuple[Path, str],
+) -> None:
+    project, output = demo
+    listed = re.findall(r"^  [a-z ]+:\s+(\S.*)$", output, flags=re.MULTILINE)
+
+    assert "Running stage 'explore'" in output
+    assert f"The demo project is in {project}:" in output
+    paths = [path.strip() for line in listed for path in line.split(",")]
+    assert len(paths) == 7
+    for path in paths:
+        assert Path(path).exists(), path
+    assert (project / "dvc.lock").exists()
 
 
 def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:

@@ -83,7 +83,7 @@ def test_an_unknown_stage_is_a_usage_error(project_dir: Path) -> None:
     result = invoke("data", "validate", "cooked")
 
     assert result.exit_code == 2
-    assert "'cooked' is not one of 'raw', 'clean'" in result.stderr
+    assert "'cooked' is not one of" in result.stderr
 
 
 def test_a_bad_user_csv_keeps_the_previous_raw_data(project_dir: Path) -> None:

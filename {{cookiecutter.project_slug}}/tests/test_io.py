@@ -49,8 +49,8 @@ def test_a_valid_csv_is_read_as_text(tmp_path: Path, params: Params, header: str
     [
         (b"", "is empty"),
         (b"\n\n", "is empty"),
-        ("customer_id;churn\nC1;0\n".encode(), "seems to use the semicolon as delimiter"),
-        ("customer_id\tchurn\nC1\t0\n".encode(), "seems to use the tab as delimiter"),
+        (b"customer_id;churn\nC1;0\n", "seems to use the semicolon as delimiter"),
+        (b"customer_id\tchurn\nC1\t0\n", "seems to use the tab as delimiter"),
         (b"customer_id,age\nC1,3\n", "has no target column 'churn'"),
         (b"customer_id,churn\nC1,0\n", "lacks the declared columns ['signup_date'"),
         ("Pr\u00e9nom,churn\n".encode("latin-1"), "is not UTF-8 text"),
@@ -86,7 +86,7 @@ def test_a_header_without_rows_is_refused(tmp_path: Path, params: Params, header
 
 
 def test_a_missing_file_is_named(tmp_path: Path, params: Params) -> None:
-    with pytest.raises(DataError, match="nowhere.csv does not exist"):
+    with pytest.raises(DataError, match=r"nowhere\.csv does not exist"):
         read_raw_csv(tmp_path / "nowhere.csv", params.columns)
 
 

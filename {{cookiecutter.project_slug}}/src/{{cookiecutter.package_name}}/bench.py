@@ -32,7 +32,7 @@ STAGES = ("acquire", "validate", "clean")
 
 
 def measure_data_stages() -> dict[str, float]:
-    """Run acquire, validate (raw) and clean in the current directory; return seconds and peak MB."""
+    """Run acquire, validate (raw) and clean in the current directory: seconds and peak MB."""
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import acquire, clean, validate
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Literal
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -22,7 +21,7 @@ err_console = Console(stderr=True, soft_wrap=True)
 class FriendlyErrors(TyperGroup):
     """Print the errors a user can cause as one sentence with exit code 1, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:
         """Run the command, catching ProjectError from any stage."""
         try:
             return super().invoke(ctx)
@@ -43,13 +42,6 @@ app.add_typer(data_app, name="data")
 app.add_typer(bench_app, name="bench")
 
 
-class QualityStage(str, Enum):
-    """Which data the quality rules are checked on."""
-
-    raw = "raw"
-    clean = "clean"
-
-
 def print_summary(title: str, summary: dict[str, object]) -> None:
     """Print a stage's summary as a two-column rich table."""
     table = Table(title=title, show_header=False, title_justify="left")
@@ -60,24 +52,34 @@ def print_summary(title: str, summary: dict[str, object]) -> None:
     console.print(table)
 
 
+def run_stage(title: str, work: Callable[[], dict[str, object]]) -> None:
+    """Run a stage behind a spinner (long stages take seconds), then print its summary."""
+    with console.status(f"{title}..."):
+        summary = work()
+    print_summary(title, summary)
+
+
 @data_app.command()
 def acquire() -> None:
     """Generate the synthetic data set (or ingest your CSV) into data/raw/."""
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import acquire as stage
 
-    print_summary("acquire", stage.run(load_params()))
+    run_stage("acquire", lambda: stage.run(load_params()))
 
 
 @data_app.command()
 def validate(
-    stage: Annotated[QualityStage, typer.Argument(help="raw: describe the dirt; clean: enforce.")],
+    stage: Annotated[
+        Literal["raw", "clean"],
+        typer.Argument(help="raw: describe the dirt without failing; clean: enforce the rules."),
+    ],
 ) -> None:
     """Check data-quality rules and write reports/data_quality*.{json,md}."""
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import validate as quality
 
-    print_summary(f"validate {stage.value}", quality.run(load_params(), stage.value))
+    run_stage(f"validate {stage}", lambda: quality.run(load_params(), stage))
 
 
 @data_app.command()
@@ -86,7 +88,7 @@ def clean() -> None:
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import clean as stage
 
-    print_summary("clean", stage.run(load_params()))
+    run_stage("clean", lambda: stage.run(load_params()))
 
 
 @data_app.command()
@@ -95,7 +97,7 @@ def explore() -> None:
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import explore as stage
 
-    print_summary("explore", stage.run(load_params()))
+    run_stage("explore", lambda: stage.run(load_params()))
 
 
 @bench_app.command("data")

@@ -109,7 +109,8 @@ def check_raw_columns(frame: pd.DataFrame, columns: ColumnsParams, path: Path | 
         for delimiter, name in OTHER_DELIMITERS.items():
             if delimiter in header[0]:
                 raise DataError(
-                    f"{path} seems to use the {name} as delimiter; save it with commas (',') instead."
+                    f"{path} seems to use the {name} as delimiter; "
+                    "save it with commas (',') instead."
                 )
     if columns.target not in header:
         raise DataError(
