@@ -77,14 +77,18 @@ def read_parquet(path: Path, produced_by: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def read_raw_csv(path: Path, columns: ColumnsParams) -> pd.DataFrame:
+def read_raw_csv(
+    path: Path, columns: ColumnsParams, produced_by: str | None = None
+) -> pd.DataFrame:
     """Read a raw CSV as text columns and check it against the data contract.
 
     Every column is read as text because raw data is dirty ("1 234,50", "FR"): parsing is
-    the cleaning stage's job. Empty cells become missing values.
+    the cleaning stage's job. Empty cells become missing values. `produced_by` names the
+    command that makes the file, for the message when it is missing.
     """
     if not path.exists():
-        raise DataError(f"{path} does not exist.")
+        hint = f"; run `{produced_by}` first" if produced_by else ""
+        raise DataError(f"{path} does not exist{hint}.")
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty.")
     try:

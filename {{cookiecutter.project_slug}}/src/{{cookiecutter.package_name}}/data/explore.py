@@ -531,7 +531,9 @@ def run(params: Params) -> dict[str, object]:
     frame = io.read_parquet(PROCESSED_DATA, produced_by="{{ cookiecutter.project_slug }} data clean")
     check_processed(frame, columns)
     # Only the missing shares of the raw data are needed: the raw frame is dropped at once.
-    missing = missing_share(io.read_raw_csv(RAW_DATA, columns))
+    missing = missing_share(
+        io.read_raw_csv(RAW_DATA, columns, produced_by="{{ cookiecutter.project_slug }} data acquire")
+    )
     findings = summarise(frame, missing, columns, params.explore.later_share)
     figures = draw_figures(frame, findings, columns)
     for name, figure in figures.items():

@@ -60,7 +60,7 @@ class Rule:
 # --- The checks: each takes a whole column (or frame), returns one boolean per row or one in all.
 
 
-def parse_numbers(values: pd.Series) -> pd.Series:
+def parse_plain_numbers(values: pd.Series) -> pd.Series:
     """Parse text as plain numbers; anything else ("1 234,50", "$1,234.50") becomes NaN."""
     if pd.api.types.is_numeric_dtype(values):
         return pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=values.index)
@@ -75,14 +75,14 @@ def parse_numbers(values: pd.Series) -> pd.Series:
 
 def is_number(values: pd.Series) -> pd.Series:
     """True where the text is a plain number."""
-    return parse_numbers(values).notna()
+    return parse_plain_numbers(values).notna()
 
 
 def in_range(low: float | None, high: float | None) -> Callable[[pd.Series], pd.Series]:
     """A check passing numbers within [low, high], None meaning unbounded."""
 
     def check(values: pd.Series) -> pd.Series:
-        numbers = parse_numbers(values)
+        numbers = parse_plain_numbers(values)
         # Text that is no number is the is_number rule's business, not this one's.
         return numbers.isna() | numbers.between(
             -np.inf if low is None else low, np.inf if high is None else high
@@ -474,9 +474,7 @@ def to_markdown(report: dict) -> str:
 def read_stage_input(params: Params, stage: Stage) -> tuple[pd.DataFrame, Path]:
     """Read the data the stage checks: the raw CSV or the processed Parquet file."""
     if stage == "raw":
-        if not RAW_DATA.exists():
-            raise DataError(f"{RAW_DATA} does not exist; run `{ACQUIRE_COMMAND}` first.")
-        return io.read_raw_csv(RAW_DATA, params.columns), RAW_DATA
+        return io.read_raw_csv(RAW_DATA, params.columns, produced_by=ACQUIRE_COMMAND), RAW_DATA
     frame = io.read_parquet(PROCESSED_DATA, produced_by=CLEAN_COMMAND)
     return frame, PROCESSED_DATA
 
