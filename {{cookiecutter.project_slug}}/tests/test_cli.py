@@ -67,7 +67,8 @@ def test_bad_params_give_one_sentence_and_exit_1(project_dir: Path) -> None:
     result = invoke("data", "acquire")
 
     assert result.exit_code == 1
-    assert "Error: params.yaml is invalid: data.n_rowz is not a known parameter" in result.stderr
+    assert "Error: params.yaml is invalid:" in result.stderr
+    assert "data.n_rowz is not a known parameter (misspelt?)" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not RAW_DATA.exists()
 
