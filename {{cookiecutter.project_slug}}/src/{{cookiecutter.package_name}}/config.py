@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -25,6 +25,41 @@ QUALITY_MD = REPORTS / "data_quality.md"
 CLEANING_JSON = REPORTS / "cleaning.json"
 EDA_MD = REPORTS / "eda.md"
 EDA_FIGURES = FIGURES / "eda"
+# The final test set is split off once, into its own file: nothing but the final evaluation
+# and the promotion gate reads it.
+DEVELOPMENT_DATA = Path("data/split/development.parquet")
+TEST_DATA = Path("data/split/test.parquet")
+SPLIT_JSON = REPORTS / "split.json"
+MODELS = Path("models")
+MODEL_FILE = MODELS / "model.skops"
+BASELINE_FILES = {"dummy": MODELS / "dummy.skops", "reference": MODELS / "reference.skops"}
+TRAINING_JSON = MODELS / "training.json"
+TEST_SCORES = MODELS / "test_scores.parquet"
+TRAINING_REPORT = REPORTS / "training.json"
+TRAINING_FIGURES = FIGURES / "training"
+METRICS_JSON = REPORTS / "metrics.json"
+EVALUATION_FIGURES = FIGURES / "evaluation"
+MODEL_CARD = REPORTS / "model_card.md"
+PROMOTION_JSON = REPORTS / "promotion.json"
+LEADERBOARD_JSON = REPORTS / "leaderboard.json"
+
+# The algorithms params.yaml may name in model.name (model/algorithms.py builds them).
+Algorithm = Literal[
+    "logistic_regression",
+    "sgd",
+    "decision_tree",
+    "random_forest",
+    "gradient_boosting",
+    "bagging",
+    "svm",
+    "naive_bayes",
+    "knn",
+    "mlp",
+]
+# Metrics on which two models can be compared whatever the decision threshold.
+GateMetric = Literal["roc_auc", "pr_auc", "log_loss", "brier"]
+# A share of the rows held out: above one half the model would learn from the smaller part.
+HeldOutShare = Annotated[float, Field(gt=0.0, le=0.5)]
 
 # A rate of injected dirt: above one half the data would be mostly dirt.
 Rate = Annotated[float, Field(ge=0.0, le=0.5)]
@@ -142,6 +177,53 @@ class ExploreParams(StrictModel):
     later_share: float = Field(gt=0.0, lt=1.0)
 
 
+class ValidationParams(StrictModel):
+    """The validation strategy: the final test set, the folds and the leakage threshold."""
+
+    test_split: Literal["time", "random"]
+    test_size: HeldOutShare
+    strategy: Literal["holdout", "stratified_kfold", "group_kfold", "time"]
+    n_splits: int = Field(ge=2, le=20)
+    holdout_size: HeldOutShare
+    leakage_threshold: float = Field(gt=0.5, le=1.0)
+
+
+class TuningParams(StrictModel):
+    """Hyperparameter search, run inside the training folds only."""
+
+    method: Literal["none", "grid", "random"]
+    n_iter: int = Field(ge=1, le=1000)
+    search_space: dict[Algorithm, dict[str, list[Any]]] = Field(default_factory=dict)
+
+
+class ModelParams(StrictModel):
+    """The estimator, its hyperparameters and the feature choices."""
+
+    name: Algorithm
+    drop_columns: list[str]
+    text_max_features: int = Field(ge=1, le=10_000)
+    segments: int = Field(ge=0, le=50)
+    hyperparameters: dict[Algorithm, dict[str, Any]]
+    tuning: TuningParams
+
+
+class EvaluationParams(StrictModel):
+    """Business costs for the decision threshold, and the bootstrap of the metrics."""
+
+    cost_missed_churner: float = Field(ge=0.0)
+    cost_retention_offer: float = Field(ge=0.0)
+    bootstrap_resamples: int = Field(ge=100, le=20_000)
+    confidence: float = Field(gt=0.5, lt=1.0)
+
+
+class RegistryParams(StrictModel):
+    """The registered model's name and the promotion gate."""
+
+    model_name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    metric: GateMetric
+    min_improvement: float = Field(ge=0.0, le=0.5)
+
+
 class Params(StrictModel):
     """Everything params.yaml holds."""
 
@@ -150,6 +232,10 @@ class Params(StrictModel):
     columns: ColumnsParams
     clean: CleanParams
     explore: ExploreParams
+    validation: ValidationParams
+    model: ModelParams
+    evaluation: EvaluationParams
+    registry: RegistryParams
 
     @model_validator(mode="after")
     def _dirt_columns_exist(self) -> Params:
@@ -157,6 +243,27 @@ class Params(StrictModel):
         if unknown:
             raise ValueError(f"data.dirt.missing_columns names unknown columns {unknown}")
         return self
+
+    @model_validator(mode="after")
+    def _dropped_columns_exist(self) -> Params:
+        unknown = sorted(set(self.model.drop_columns) - set(self.columns.features))
+        if unknown:
+            raise ValueError(f"model.drop_columns names unknown columns {unknown}")
+        if set(self.model.drop_columns) >= set(self.columns.features):
+            raise ValueError("model.drop_columns drops every feature; keep at least one")
+        return self
+
+    @property
+    def model_columns(self) -> ColumnsParams:
+        """The data contract without the columns the model must not see (model.drop_columns)."""
+        drop = set(self.model.drop_columns)
+        return self.columns.model_copy(
+            update={
+                "numeric": {k: v for k, v in self.columns.numeric.items() if k not in drop},
+                "categorical": {k: v for k, v in self.columns.categorical.items() if k not in drop},
+                "text": [name for name in self.columns.text if name not in drop],
+            }
+        )
 
 
 class Settings(BaseSettings):

@@ -1,0 +1,1 @@
+"""Model stages: split, train, evaluate, register (and compare), with their pure building blocks."""

@@ -1,0 +1,511 @@
+"""Evaluate churn scores: metrics, a cost-based threshold, bootstrap intervals and the promotion gate.
+
+Everything here is a pure function of numpy arrays (`y_true` holds 0/1, `scores` hold churn
+probabilities in [0, 1]), so it can be tested without files, MLflow or figures; training,
+reports and the registry call it.
+
+One idea runs through the module: a metric computed on one test set is a single draw. The
+bootstrap resamples the test set (rows drawn with replacement) to show how much that number
+would move on another test set of the same size, and the promotion gate compares models on the
+SAME resamples (a paired bootstrap), so a challenger is judged by an interval, not by one number
+against another.
+
+A bootstrap resample is stored as a row of counts (how many times each customer was drawn), so
+every metric of every resample is a few matrix operations instead of a Python loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from {{ cookiecutter.package_name }}.errors import DataError
+
+# Scores are clipped this far from 0 and 1 for the log loss, so one confident mistake costs a
+# large but finite amount instead of infinity.
+LOG_LOSS_EPS = 1e-15
+# Every metric classification_metrics() returns, in a stable order for reports.
+METRICS = (
+    "roc_auc",
+    "pr_auc",
+    "f1",
+    "precision",
+    "recall",
+    "log_loss",
+    "brier",
+    "positive_rate",
+    "prevalence",
+)
+# Metrics that do not depend on a decision threshold: the ones models can be compared on.
+THRESHOLD_FREE = ("roc_auc", "pr_auc", "log_loss", "brier")
+LOWER_IS_BETTER = frozenset({"log_loss", "brier"})
+# Each resample chunk holds at most this many counts (x 8 bytes, a few copies alive at once),
+# so memory stays near 100 MB whatever the size of the test set.
+CHUNK_CELLS = 2_000_000
+
+
+class Interval(NamedTuple):
+    """A point estimate on the whole test set and its bootstrap confidence interval."""
+
+    estimate: float
+    lower: float
+    upper: float
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+def _as_arrays(
+    y_true: np.ndarray, *score_sets: np.ndarray, both_classes: bool = True
+) -> tuple[np.ndarray, ...]:
+    """Check the labels and scores and return them as float arrays (labels first)."""
+    y = np.asarray(y_true)
+    if y.ndim != 1 or y.size == 0:
+        raise DataError("y_true must be a non-empty one-dimensional array of 0/1 labels.")
+    if not np.isin(y, (0, 1)).all():
+        raise DataError("y_true must hold only 0 (stayed) and 1 (churned).")
+    if both_classes and np.unique(y).size < 2:
+        raise DataError("y_true holds only one class; evaluation needs churners and non-churners.")
+    arrays = [y.astype(np.float64)]
+    for scores in score_sets:
+        s = np.asarray(scores, dtype=np.float64)
+        if s.shape != y.shape:
+            raise DataError(f"scores have shape {s.shape} but y_true has shape {y.shape}.")
+        if not (np.isfinite(s).all() and (s >= 0).all() and (s <= 1).all()):
+            raise DataError("scores must be probabilities between 0 and 1 (no NaN).")
+        arrays.append(s)
+    return tuple(arrays)
+
+
+def _check_metric(metric: str) -> None:
+    """Raise a ValueError unless models can be compared on this metric."""
+    if metric not in THRESHOLD_FREE:
+        raise ValueError(f"metric must be one of {list(THRESHOLD_FREE)}, not {metric!r}.")
+
+
+def _check_bootstrap(n_resamples: int, confidence: float) -> None:
+    """Raise a ValueError for a bootstrap that cannot give an interval."""
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples must be at least 1, not {n_resamples}.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1, not {confidence}.")
+
+
+# --- decision threshold ----------------------------------------------------------------------
+
+
+def expected_cost(
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    threshold: float,
+    cost_missed_churner: float,
+    cost_retention_offer: float,
+) -> float:
+    """Average cost per customer when everyone scoring at least `threshold` gets an offer.
+
+    Assumes an offer given to a churner retains them: a flagged customer costs the offer
+    whether or not they would have churned, and only an unflagged churner costs
+    `cost_missed_churner`.
+    """
+    y, s = _as_arrays(y_true, scores, both_classes=False)
+    flagged = s >= threshold
+    missed = (y == 1) & ~flagged
+    total = cost_retention_offer * flagged.sum() + cost_missed_churner * missed.sum()
+    return float(total / y.size)
+
+
+def choose_threshold(
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    cost_missed_churner: float,
+    cost_retention_offer: float,
+) -> float:
+    """The threshold that minimises expected_cost() (same assumption: an offer retains a churner).
+
+    Only the distinct scores matter (the cost changes only there), plus "flag nobody", whose
+    threshold is just above the highest score. On a tie the highest threshold wins: the same
+    cost for fewer offers, and a threshold that never rises when a missed churner costs more.
+    """
+    if cost_missed_churner < 0 or cost_retention_offer < 0:
+        raise ValueError("costs must be zero or positive.")
+    y, s = _as_arrays(y_true, scores, both_classes=False)
+    # Distinct scores from the highest down; flagging every score >= candidate k flags the
+    # customers of groups 0..k, so the counts are cumulative sums.
+    candidates, group = np.unique(-s, return_inverse=True)
+    customers = np.bincount(group, minlength=candidates.size)
+    churners = np.bincount(group, weights=y, minlength=candidates.size)
+    flagged = np.concatenate(([0.0], np.cumsum(customers)))
+    caught = np.concatenate(([0.0], np.cumsum(churners)))
+    costs = cost_retention_offer * flagged + cost_missed_churner * (y.sum() - caught)
+    best = int(np.argmin(costs))  # the first minimum is the highest threshold
+    if best == 0:
+        return float(np.nextafter(s.max(), np.inf))
+    return float(-candidates[best - 1])
+
+
+# --- metrics on weighted rows (a weight = how often a bootstrap resample drew the row) --------
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """One model's scores sorted from the highest, with the start of each distinct-score group."""
+
+    y: np.ndarray
+    scores: np.ndarray
+    order: np.ndarray
+    starts: np.ndarray
+    y_sorted: np.ndarray
+
+
+def _rank(y: np.ndarray, scores: np.ndarray) -> _Ranked:
+    """Sort once per model; every resample reuses the order."""
+    order = np.argsort(-scores, kind="stable")
+    ordered = scores[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return _Ranked(y=y, scores=scores, order=order, starts=starts, y_sorted=y[order])
+
+
+def _per_group(weights: np.ndarray, ranked: _Ranked) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted churners and non-churners in each distinct-score group, highest score first."""
+    ordered = weights[:, ranked.order]
+    churners = np.add.reduceat(ordered * ranked.y_sorted, ranked.starts, axis=1)
+    others = np.add.reduceat(ordered, ranked.starts, axis=1) - churners
+    return churners, others
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray, empty: float) -> np.ndarray:
+    """numerator / denominator, with `empty` where the denominator is 0."""
+    out = np.full(numerator.shape, empty, dtype=np.float64)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def _metric_values(
+    weights: np.ndarray, ranked: _Ranked, names: Sequence[str], threshold: float = 0.5
+) -> dict[str, np.ndarray]:
+    """The named metrics for each row of `weights` (one row per resample, one column per customer).
+
+    The AUC-type metrics and recall are NaN where a resample lacks churners or non-churners
+    (they are undefined there); precision and F1 are 0 when nobody is flagged, as in
+    scikit-learn.
+    """
+    y, rows = ranked.y, weights.sum(axis=1)
+    churners = weights @ y
+    values: dict[str, np.ndarray] = {}
+    if "roc_auc" in names or "pr_auc" in names:
+        pos, neg = _per_group(weights, ranked)
+        others = rows - churners
+        if "roc_auc" in names:
+            # Mann-Whitney: each churner scores above the non-churners with lower scores, and
+            # half above those with the same score.
+            below = others[:, None] - np.cumsum(neg, axis=1)
+            pairs = (pos * (below + 0.5 * neg)).sum(axis=1)
+            values["roc_auc"] = _ratio(pairs, churners * others, np.nan)
+        if "pr_auc" in names:
+            # Average precision: the precision at each distinct score, weighted by the recall
+            # gained there (scikit-learn's definition, no interpolation).
+            precision = _ratio(np.cumsum(pos, axis=1), np.cumsum(pos + neg, axis=1), 0.0)
+            values["pr_auc"] = _ratio((pos * precision).sum(axis=1), churners, np.nan)
+    flagged_rows = (ranked.scores >= threshold).astype(np.float64)
+    flagged = weights @ flagged_rows
+    caught = weights @ (flagged_rows * y)
+    values["precision"] = _ratio(caught, flagged, 0.0)
+    values["recall"] = _ratio(caught, churners, np.nan)
+    values["f1"] = _ratio(2 * caught, flagged + churners, 0.0)
+    clipped = np.clip(ranked.scores, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS)
+    losses = -(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))
+    values["log_loss"] = weights @ losses / rows
+    values["brier"] = weights @ (ranked.scores - y) ** 2 / rows
+    values["positive_rate"] = flagged / rows
+    values["prevalence"] = churners / rows
+    return {name: values[name] for name in names}
+
+
+def classification_metrics(
+    y_true: np.ndarray, scores: np.ndarray, threshold: float
+) -> dict[str, float]:
+    """ROC AUC, PR AUC (average precision), F1, precision, recall, log loss, Brier score and rates.
+
+    F1, precision and recall flag customers whose score is at least `threshold`;
+    `positive_rate` is the share flagged and `prevalence` the share who churned. Scores are
+    clipped to [1e-15, 1 - 1e-15] for the log loss only.
+    """
+    y, s = _as_arrays(y_true, scores)
+    values = _metric_values(np.ones((1, y.size)), _rank(y, s), METRICS, threshold)
+    return {name: float(value[0]) for name, value in values.items()}
+
+
+# --- bootstrap -------------------------------------------------------------------------------
+
+
+def _resample_counts(n_rows: int, n_resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """Bootstrap resamples as rows of draw counts, in chunks that bound the memory used."""
+    rng = np.random.default_rng(seed)
+    chunk = max(1, CHUNK_CELLS // n_rows)
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
+        draws = rng.integers(0, n_rows, size=(size, n_rows))
+        # Offsetting each resample's draws by its row number lets one bincount count them all.
+        flat = (draws + np.arange(size)[:, None] * n_rows).ravel()
+        yield np.bincount(flat, minlength=size * n_rows).reshape(size, n_rows).astype(np.float64)
+
+
+def _bootstrap_values(
+    y: np.ndarray,
+    score_sets: Sequence[np.ndarray],
+    names: Sequence[str],
+    threshold: float,
+    n_resamples: int,
+    seed: int,
+) -> list[dict[str, np.ndarray]]:
+    """Each metric on the same resamples for every set of scores (one dict per set)."""
+    ranked = [_rank(y, s) for s in score_sets]
+    chunks: list[list[dict[str, np.ndarray]]] = [[] for _ in ranked]
+    for counts in _resample_counts(y.size, n_resamples, seed):
+        for model, model_ranked in enumerate(ranked):
+            chunks[model].append(_metric_values(counts, model_ranked, names, threshold))
+    return [
+        {name: np.concatenate([part[name] for part in parts]) for name in names}
+        for parts in chunks
+    ]
+
+
+def _percentiles(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The percentile interval of the defined (non-NaN) bootstrap values."""
+    kept = values[~np.isnan(values)]
+    if kept.size == 0:
+        return float("nan"), float("nan")
+    tail = 100 * (1 - confidence) / 2
+    lower, upper = np.percentile(kept, [tail, 100 - tail])
+    return float(lower), float(upper)
+
+
+def bootstrap_intervals(
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    threshold: float,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, Interval]:
+    """Percentile-bootstrap confidence intervals for every metric of classification_metrics().
+
+    The estimate is the metric on the whole test set; the bounds are percentiles of the metric
+    over `n_resamples` resamples of the rows. Resamples without a churner or without a
+    non-churner are skipped for the metrics undefined there (roc_auc, pr_auc, recall), which
+    matters only for tiny or very unbalanced test sets.
+    """
+    _check_bootstrap(n_resamples, confidence)
+    y, s = _as_arrays(y_true, scores)
+    estimates = classification_metrics(y, s, threshold)
+    (values,) = _bootstrap_values(y, [s], METRICS, threshold, n_resamples, seed)
+    return {
+        name: Interval(estimates[name], *_percentiles(values[name], confidence))
+        for name in METRICS
+    }
+
+
+def paired_bootstrap(
+    y_true: np.ndarray,
+    scores_a: np.ndarray,
+    scores_b: np.ndarray,
+    metric: str = "roc_auc",
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, object]:
+    """Compare model b with model a on the same resamples: the difference b - a and its interval.
+
+    Both models are scored on identical resamples, so the customers that are easy or hard for
+    both cancel out and the interval reflects only how the models differ. `share_b_better` is
+    the share of resamples where b is strictly better (higher, or lower for log_loss and
+    brier). Resamples where the metric is undefined are skipped; `n_resamples` reports how many
+    were used.
+    """
+    _check_metric(metric)
+    _check_bootstrap(n_resamples, confidence)
+    y, a, b = _as_arrays(y_true, scores_a, scores_b)
+    values_a, values_b = _bootstrap_values(y, [a, b], [metric], 0.5, n_resamples, seed)
+    differences = values_b[metric] - values_a[metric]
+    differences = differences[~np.isnan(differences)]
+    better = differences < 0 if metric in LOWER_IS_BETTER else differences > 0
+    lower, upper = _percentiles(differences, confidence)
+    return {
+        "metric": metric,
+        "higher_is_better": metric not in LOWER_IS_BETTER,
+        "estimate_a": classification_metrics(y, a, 0.5)[metric],
+        "estimate_b": classification_metrics(y, b, 0.5)[metric],
+        "mean_difference": float(differences.mean()) if differences.size else float("nan"),
+        "lower": lower,
+        "upper": upper,
+        "share_b_better": float(better.mean()) if differences.size else float("nan"),
+        "confidence": confidence,
+        "n_resamples": int(differences.size),
+    }
+
+
+# --- promotion gate --------------------------------------------------------------------------
+
+
+def _improvement(comparison: dict[str, object]) -> tuple[float, float, float]:
+    """Mean and interval of b's improvement over a: positive means b is better."""
+    mean, lower, upper = (float(comparison[key]) for key in ("mean_difference", "lower", "upper"))
+    if comparison["higher_is_better"]:
+        return mean, lower, upper
+    return -mean, -upper, -lower
+
+
+def gate_decision(
+    y_true: np.ndarray,
+    challenger: np.ndarray,
+    baseline: np.ndarray,
+    champion: np.ndarray | None,
+    min_improvement: float,
+    *,
+    metric: str = "roc_auc",
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, object]:
+    """Decide whether the challenger may be promoted, with one reason sentence per check.
+
+    The rule, on paired-bootstrap improvements (challenger minus the other model, signed so that
+    positive is better; all comparisons use the same resamples):
+
+    1. Against the baseline, the challenger must be clearly better: the lower bound of the
+       improvement's confidence interval is above 0 AND the mean improvement is at least
+       `min_improvement`.
+    2. Against the champion (if there is one), the challenger must not be clearly worse: the
+       upper bound of the improvement's confidence interval is at least 0. A challenger as good
+       as the champion is promoted (for example the same model retrained on fresher data),
+       because it has already cleared the baseline bar.
+
+    With no champion (the first version), rule 1 alone decides.
+
+    Returns:
+        A dict with "promote" (bool), "reasons" (one sentence per check, with its numbers) and
+        "comparisons" (the paired_bootstrap() results under "baseline" and "champion", the
+        latter None without a champion).
+    """
+    if min_improvement < 0:
+        raise ValueError(f"min_improvement must be zero or positive, not {min_improvement}.")
+    settings = {"metric": metric, "n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+    against_baseline = paired_bootstrap(y_true, baseline, challenger, **settings)
+    mean, lower, upper = _improvement(against_baseline)
+    level = f"{confidence * 100:g}%"
+    beats_baseline = lower > 0 and mean >= min_improvement
+    if beats_baseline:
+        reasons = [
+            f"The challenger beats the baseline on {metric}: the improvement averages "
+            f"{mean:.4f} ({level} interval {lower:.4f} to {upper:.4f}), above 0 and at least "
+            f"the required {min_improvement:.4f}."
+        ]
+    else:
+        reasons = [
+            f"The challenger does not clearly beat the baseline on {metric}: the improvement "
+            f"averages {mean:.4f} ({level} interval {lower:.4f} to {upper:.4f}), but promotion "
+            f"needs the interval above 0 and an average of at least {min_improvement:.4f}."
+        ]
+    against_champion = None
+    not_worse = True
+    if champion is None:
+        reasons.append("There is no champion yet, so only the baseline has to be beaten.")
+    else:
+        against_champion = paired_bootstrap(y_true, champion, challenger, **settings)
+        mean, lower, upper = _improvement(against_champion)
+        not_worse = upper >= 0
+        verdict = "is not clearly worse than" if not_worse else "is worse than"
+        bound = "reaches 0 or above" if not_worse else "lies entirely below 0"
+        reasons.append(
+            f"The challenger {verdict} the champion on {metric}: the improvement averages "
+            f"{mean:.4f} ({level} interval {lower:.4f} to {upper:.4f}), and the interval {bound}."
+        )
+    comparisons = {"baseline": against_baseline, "champion": against_champion}
+    return {"promote": beats_baseline and not_worse, "reasons": reasons, "comparisons": comparisons}
+
+
+# --- plain-language verdicts -----------------------------------------------------------------
+
+
+def learning_curve_verdict(
+    train_scores: Sequence[float] | np.ndarray,
+    validation_scores: Sequence[float] | np.ndarray,
+    max_gap: float = 0.05,
+    min_score: float = 0.7,
+    still_rising: float = 0.005,
+) -> str:
+    """Read a learning curve (a higher-is-better score, e.g. ROC AUC, by training-set size).
+
+    Judged at the largest training size:
+
+    - train minus validation above `max_gap` (with train at least `min_score`): high variance
+      (over-fitting), the model learns noise of its training rows;
+    - otherwise validation below `min_score`: high bias (under-fitting), even the training
+      rows are not fitted well enough;
+    - otherwise a good fit.
+
+    If validation rose by more than `still_rising` over the last step, the verdict adds that
+    more data would likely help.
+    """
+    train = np.asarray(train_scores, dtype=np.float64)
+    validation = np.asarray(validation_scores, dtype=np.float64)
+    if train.size == 0 or train.shape != validation.shape:
+        raise ValueError("train_scores and validation_scores must be non-empty and equally long.")
+    final_train, final_validation = float(train[-1]), float(validation[-1])
+    gap = final_train - final_validation
+    scores = f"training {final_train:.3f}, validation {final_validation:.3f}"
+    if gap > max_gap and final_train >= min_score:
+        verdict = (
+            f"high variance (over-fitting): the training score is {gap:.3f} above the validation "
+            f"score ({scores}; tolerance {max_gap}); try more data, stronger regularisation or "
+            "a simpler model."
+        )
+    elif final_validation < min_score:
+        verdict = (
+            f"high bias (under-fitting): the validation score is below {min_score} ({scores}); "
+            "try more informative features or a more flexible model."
+        )
+    else:
+        verdict = (
+            f"good fit: the scores are close and at least {min_score} ({scores}; gap {gap:.3f})."
+        )
+    if validation.size > 1 and validation[-1] - validation[-2] > still_rising:
+        verdict += " The validation score is still rising, so more data would likely help."
+    return verdict
+
+
+def calibration_error(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) -> float:
+    """Expected calibration error: the row-weighted mean |predicted - observed churn rate|.
+
+    Customers are sorted by score into `n_bins` groups of (nearly) equal size, so every group
+    holds enough customers for its observed churn rate to mean something.
+    """
+    y, s = _as_arrays(y_true, scores, both_classes=False)
+    order = np.argsort(s, kind="stable")
+    bins = np.minimum(np.arange(y.size) * n_bins // y.size, n_bins - 1)
+    sizes = np.bincount(bins, minlength=n_bins)
+    predicted = np.bincount(bins, weights=s[order], minlength=n_bins)
+    observed = np.bincount(bins, weights=y[order], minlength=n_bins)
+    return float(np.abs(predicted - observed).sum() / sizes.sum())
+
+
+def calibration_verdict(
+    y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10, tolerance: float = 0.05
+) -> str:
+    """Say whether the scores can be read as churn probabilities (calibration error <= tolerance)."""
+    error = calibration_error(y_true, scores, n_bins)
+    if error <= tolerance:
+        return (
+            f"well calibrated: predicted churn probabilities are within {error:.3f} of the "
+            f"observed churn rates on average (tolerance {tolerance})."
+        )
+    y, s = _as_arrays(y_true, scores, both_classes=False)
+    direction = "over-estimate" if s.mean() > y.mean() else "under-estimate"
+    return (
+        f"poorly calibrated: predicted churn probabilities differ from the observed churn rates "
+        f"by {error:.3f} on average (tolerance {tolerance}) and {direction} churn overall; "
+        "recalibrate them (e.g. isotonic or Platt scaling) before reading them as probabilities."
+    )
