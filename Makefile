@@ -3,7 +3,9 @@
 .DEFAULT_GOAL := help
 PYTHON ?= python3
 TOOLS := build/tools
-UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/$(TOOLS)/bin/uv)
+# An absolute path: make matches a prerequisite to a rule's target by its exact text.
+UV_BOOTSTRAP := $(CURDIR)/$(TOOLS)/bin/uv
+UV := $(shell command -v uv 2>/dev/null || echo $(UV_BOOTSTRAP))
 # The tests read UV to install baked projects; uv must use the installed Python, never download one.
 export UV
 export UV_PYTHON_DOWNLOADS := never
@@ -16,7 +18,7 @@ DEMO := $(DEMO_ROOT)/customer-churn
 help: ## List the targets with what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(TOOLS)/bin/uv:
+$(UV_BOOTSTRAP):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv
 

@@ -37,8 +37,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 data_app = typer.Typer(help="Data stages: acquire, validate, clean, explore.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="Model stages: split, train, evaluate, register; compare algorithms; move aliases.",
+    no_args_is_help=True,
+)
 bench_app = typer.Typer(help="Benchmarks: time and memory of the stages.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+app.add_typer(model_app, name="model")
 app.add_typer(bench_app, name="bench")
 
 
@@ -98,6 +103,89 @@ def explore() -> None:
     from {{ cookiecutter.package_name }}.data import explore as stage
 
     run_stage("explore", lambda: stage.run(load_params()))
+
+
+@model_app.command()
+def split() -> None:
+    """Set the final test set aside: data/split/{development,test}.parquet, reports/split.json."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import split as stage
+
+    run_stage("split", lambda: stage.run(load_params()))
+
+
+@model_app.command()
+def train() -> None:
+    """Cross-validate and train model.name of params.yaml; track the run in MLflow."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import train as stage
+
+    run_stage("train", lambda: stage.run(load_params()))
+
+
+@model_app.command()
+def evaluate() -> None:
+    """Score the final test set: reports/metrics.json, figures and the model card."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import evaluate as stage
+
+    run_stage("evaluate", lambda: stage.run(load_params()))
+
+
+@model_app.command()
+def register() -> None:
+    """Register the model, make it challenger, and promote it if it passes the gate."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import register as stage
+
+    run_stage("register", lambda: stage.run(load_params()))
+
+
+@model_app.command()
+def compare(
+    algorithm: Annotated[
+        list[str] | None,
+        typer.Option("--algorithm", "-a", help="Compare only these (repeat the option)."),
+    ] = None,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(help="Compare on a stratified sample of this many development rows."),
+    ] = None,
+) -> None:
+    """Cross-validate every algorithm on the same folds and print the leaderboard."""
+    from {{ cookiecutter.package_name }}.config import LEADERBOARD_JSON, load_params
+    from {{ cookiecutter.package_name }}.model import compare as stage
+
+    with console.status("compare..."):
+        board = stage.run(load_params(), algorithm, max_rows)
+    table = Table(title="leaderboard (validation folds, mean ± std)", title_justify="left")
+    for name in ("algorithm", "ROC AUC", "PR AUC", "log loss", "Brier", "fit s"):
+        table.add_column(name, justify="left" if name == "algorithm" else "right")
+    for name, row in board.iterrows():
+        cells = [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_std']:.3f}" for m in stage.COLUMNS]
+        table.add_row(str(name), *cells, f"{row['fit_seconds']:.2f}")
+    console.print(table)
+    console.print(f"Written to {LEADERBOARD_JSON}; MLflow parent run {board.attrs['run_id']}.")
+
+
+@model_app.command()
+def promote(
+    version: Annotated[str, typer.Argument(help="The registered version to make champion.")],
+) -> None:
+    """Make a registered version the champion (the alias the service loads)."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import register as stage
+
+    run_stage("promote", lambda: stage.promote(load_params(), version))
+
+
+@model_app.command()
+def rollback() -> None:
+    """Give the champion alias back to the version that held it before."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import register as stage
+
+    run_stage("rollback", lambda: stage.rollback(load_params()))
 
 
 @bench_app.command("data")

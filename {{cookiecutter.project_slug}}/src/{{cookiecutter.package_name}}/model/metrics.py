@@ -1,4 +1,4 @@
-"""Evaluate churn scores: metrics, a cost-based threshold, bootstrap intervals and the promotion gate.
+"""Evaluate churn scores: metrics, a cost-based threshold, bootstrap intervals, the promotion gate.
 
 Everything here is a pure function of numpy arrays (`y_true` holds 0/1, `scores` hold churn
 probabilities in [0, 1]), so it can be tested without files, MLflow or figures; training,
@@ -144,6 +144,26 @@ def choose_threshold(
     if best == 0:
         return float(np.nextafter(s.max(), np.inf))
     return float(-candidates[best - 1])
+
+
+def cost_by_threshold(
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    cost_missed_churner: float,
+    cost_retention_offer: float,
+    n_thresholds: int = 101,
+) -> tuple[np.ndarray, np.ndarray]:
+    """expected_cost() at evenly spaced thresholds from 0 to 1: the curve behind the choice."""
+    y, s = _as_arrays(y_true, scores, both_classes=False)
+    thresholds = np.linspace(0.0, 1.0, n_thresholds)
+    # A customer is flagged at every threshold up to their score: count them with a search.
+    order = np.sort(s)
+    flagged = y.size - np.searchsorted(order, thresholds, side="left")
+    churner_scores = np.sort(s[y == 1])
+    caught = churner_scores.size - np.searchsorted(churner_scores, thresholds, side="left")
+    missed = churner_scores.size - caught
+    costs = (cost_retention_offer * flagged + cost_missed_churner * missed) / y.size
+    return thresholds, costs
 
 
 # --- metrics on weighted rows (a weight = how often a bootstrap resample drew the row) --------

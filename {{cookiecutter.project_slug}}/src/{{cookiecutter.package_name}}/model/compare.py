@@ -1,0 +1,155 @@
+"""Compare: every algorithm under the same validation strategy, as one leaderboard.
+
+Each algorithm is cross-validated on the same folds of the development rows (the final test set
+is not read), with the hyperparameters of params.yaml, next to the reference and dummy models.
+In MLflow the comparison is one parent run with a child run per algorithm, so the runs can be
+sorted and charted side by side in the UI. The leaderboard goes to reports/leaderboard.json and
+reports/figures/leaderboard.png; pick a winner and set it as model.name in params.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import get_args
+
+import numpy as np
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.config import (
+    DEVELOPMENT_DATA,
+    FIGURES,
+    LEADERBOARD_JSON,
+    Algorithm,
+    Params,
+)
+from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.model import figures, tracking
+from {{ cookiecutter.package_name }}.model.algorithms import build_estimator, check_hyperparameters
+from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
+from {{ cookiecutter.package_name }}.model.train import (
+    SPLIT_COMMAND,
+    check_splits,
+    cross_validate,
+    fold_summary,
+)
+from {{ cookiecutter.package_name }}.model.validation import check_leakage, cv_splits
+
+ALGORITHMS: tuple[str, ...] = get_args(Algorithm)
+LEADERBOARD_FIGURE = FIGURES / "leaderboard.png"
+COLUMNS = ("roc_auc", "pr_auc", "log_loss", "brier")
+
+
+def chosen_algorithms(names: Sequence[str] | None) -> list[str]:
+    """The algorithms to compare: all of them, or the ones named (each must exist)."""
+    if not names:
+        return list(ALGORITHMS)
+    unknown = [name for name in names if name not in ALGORITHMS]
+    if unknown:
+        raise ParamsError(
+            f"Unknown algorithm '{unknown[0]}'; choose among {', '.join(ALGORITHMS)}."
+        )
+    return list(dict.fromkeys(names))
+
+
+def subsample(rows: pd.DataFrame, max_rows: int | None, target: str, seed: int) -> pd.DataFrame:
+    """At most max_rows development rows, the churn rate kept (a quicker, rougher comparison)."""
+    if max_rows is None or len(rows) <= max_rows:
+        return rows
+    if max_rows < 100:
+        raise ParamsError(f"--max-rows must be at least 100, not {max_rows}.")
+    share = max_rows / len(rows)
+    parts = [
+        group.sample(frac=share, random_state=seed) for _, group in rows.groupby(target, sort=True)
+    ]
+    return pd.concat(parts).sort_index()
+
+
+def leaderboard_row(name: str, folds: pd.DataFrame) -> dict[str, object]:
+    """One algorithm's mean and std of each validation metric, and its mean fit time."""
+    summary = fold_summary(folds)
+    row: dict[str, object] = {"algorithm": name}
+    for metric in COLUMNS:
+        row[f"{metric}_mean"] = summary[f"valid_{metric}_mean"]
+        row[f"{metric}_std"] = summary[f"valid_{metric}_std"]
+    row["train_roc_auc_mean"] = summary["train_roc_auc_mean"]
+    row["fit_seconds"] = round(float(folds["fit_seconds"].mean()), 3)
+    return row
+
+
+def run(
+    params: Params, algorithms: Sequence[str] | None = None, max_rows: int | None = None
+) -> pd.DataFrame:
+    """Cross-validate each algorithm and the baselines; return the leaderboard, best first."""
+    import mlflow
+
+    names = chosen_algorithms(algorithms)
+    check_hyperparameters(params.model, params.seed)
+    tracking.connect(params.registry.model_name)
+    columns, validation = params.columns, params.validation
+    development = io.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
+    development = subsample(development, max_rows, columns.target, params.seed)
+    development = development.reset_index(drop=True)
+    model_columns = params.model_columns
+    check_leakage(
+        development,
+        columns.target,
+        [*model_columns.numeric, *model_columns.categorical],
+        validation.leakage_threshold,
+        text_columns=model_columns.text,
+    )
+    splits = cv_splits(
+        development,
+        columns.target,
+        validation.strategy,
+        validation.n_splits,
+        params.seed,
+        id_column=columns.id,
+        time_column=columns.time,
+        holdout_size=validation.holdout_size,
+    )
+    check_splits(splits, development, params)
+    X = model_input(development, params)
+    y = development[columns.target].to_numpy(dtype=np.int64)
+
+    candidates = {
+        name: build_pipeline(
+            params,
+            build_estimator(name, params.model.hyperparameters.get(name, {}), params.seed),
+        )
+        for name in names
+    }
+    candidates["reference"] = build_reference(params)
+    candidates["dummy"] = build_dummy(params)
+    rows = []
+    with mlflow.start_run(run_name="compare") as parent:
+        mlflow.log_params(
+            {"strategy": validation.strategy, "folds": len(splits), "rows": len(development)}
+        )
+        for name, pipeline in candidates.items():
+            with mlflow.start_run(run_name=name, nested=True):
+                row = leaderboard_row(name, cross_validate(pipeline, X, y, splits).folds)
+                mlflow.log_param("algorithm", name)
+                mlflow.log_params(
+                    {f"model.{k}": v for k, v in params.model.hyperparameters.get(name, {}).items()}
+                )
+                mlflow.log_metrics({k: v for k, v in row.items() if k != "algorithm"})
+            rows.append(row)
+        board = pd.DataFrame(rows).set_index("algorithm")
+        board = board.sort_values("roc_auc_mean", ascending=False, kind="stable")
+        figure = figures.leaderboard_figure(board)
+        io.save_figure(LEADERBOARD_FIGURE, figure)
+        io.write_json(
+            LEADERBOARD_JSON,
+            {
+                "strategy": validation.strategy,
+                "folds": len(splits),
+                "rows": len(development),
+                "leaderboard": board.reset_index().to_dict(orient="records"),
+            },
+        )
+        mlflow.log_artifact(str(LEADERBOARD_FIGURE))
+        mlflow.log_artifact(str(LEADERBOARD_JSON))
+        mlflow.set_tag("best_algorithm", str(board.index[0]))
+    board.attrs["run_id"] = parent.info.run_id
+    return board

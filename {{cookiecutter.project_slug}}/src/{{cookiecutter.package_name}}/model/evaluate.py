@@ -1,0 +1,316 @@
+"""Evaluate: score the final test set once, with confidence intervals and against the baselines.
+
+This is the only stage besides the promotion gate that reads data/split/test.parquet. It loads
+the trained model and the two baselines from their skops files (after checking their hashes
+against models/training.json), scores the test rows and reports:
+
+- every metric with a bootstrap confidence interval (`model/metrics.py`), next to the
+  reference model (a plain logistic regression) and the dummy model (always the churn rate);
+- the expected cost per customer at the threshold chosen in training, next to the cost of
+  flagging nobody and of flagging everyone (the decisions a business can make without a model);
+- figures: confusion matrix, ROC, precision-recall, calibration, permutation importance and
+  the cost curve;
+- a model card (reports/model_card.md), logged with everything else to the training's MLflow run.
+
+reports/metrics.json is declared as DVC metrics: `dvc metrics diff` compares it across commits
+and experiments. It holds no run id or timing, so the same params give the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.inspection import permutation_importance
+from sklearn.pipeline import Pipeline
+
+from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.config import (
+    BASELINE_FILES,
+    EVALUATION_FIGURES,
+    METRICS_JSON,
+    MODEL_CARD,
+    MODEL_FILE,
+    SPLIT_JSON,
+    TEST_DATA,
+    TEST_SCORES,
+    TRAINING_JSON,
+    TRAINING_REPORT,
+    Params,
+)
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.model import figures, tracking
+from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.model.metrics import (
+    METRICS,
+    bootstrap_intervals,
+    calibration_verdict,
+    classification_metrics,
+    cost_by_threshold,
+    expected_cost,
+)
+
+SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
+TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
+# Permutation importance refits nothing but scores the model n_repeats times per column.
+PERMUTATION_ROWS = 5_000
+PERMUTATION_REPEATS = 5
+DIGITS = 6
+MODELS = ("model", "reference", "dummy")
+
+
+def read_json(path: Any, produced_by: str) -> dict[str, Any]:
+    """Read a stage's JSON output, saying which command makes it when it is missing."""
+    import json
+
+    if not path.exists():
+        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_models(training: Mapping[str, Any]) -> dict[str, Pipeline]:
+    """The trained model and the baselines, each checked against the hash training recorded."""
+    files = {"model": MODEL_FILE, **BASELINE_FILES}
+    hashes = {"model": training["sha256"], **training["baselines_sha256"]}
+    return {name: tracking.load_model(files[name], hashes[name]) for name in MODELS}
+
+
+def score_models(models: Mapping[str, Pipeline], X: pd.DataFrame) -> pd.DataFrame:
+    """Each model's churn probability for each row, one column per model."""
+    return pd.DataFrame({name: model.predict_proba(X)[:, 1] for name, model in models.items()})
+
+
+def rounded(value: float) -> float:
+    """A float rounded for a stable report."""
+    return round(float(value), DIGITS)
+
+
+def metrics_report(
+    y: np.ndarray, scores: pd.DataFrame, threshold: float, params: Params
+) -> dict[str, Any]:
+    """Metrics with intervals for the model, estimates for the baselines, and the costs."""
+    costs = params.evaluation
+    intervals = bootstrap_intervals(
+        y,
+        scores["model"].to_numpy(),
+        threshold,
+        n_resamples=costs.bootstrap_resamples,
+        confidence=costs.confidence,
+        seed=params.seed,
+    )
+    cost_args = (costs.cost_missed_churner, costs.cost_retention_offer)
+    return {
+        "threshold": rounded(threshold),
+        "test_rows": len(y),
+        "confidence": costs.confidence,
+        "model": {
+            name: {"estimate": rounded(i.estimate), "lower": rounded(i.lower), "upper": rounded(i.upper)}
+            for name, i in intervals.items()
+        },
+        "reference": {
+            name: rounded(value)
+            for name, value in classification_metrics(y, scores["reference"], threshold).items()
+        },
+        "dummy": {
+            name: rounded(value)
+            for name, value in classification_metrics(y, scores["dummy"], threshold).items()
+        },
+        "cost_per_customer": {
+            "model": rounded(expected_cost(y, scores["model"], threshold, *cost_args)),
+            "flag_nobody": rounded(expected_cost(y, np.zeros(len(y)), 1.0, *cost_args)),
+            "flag_everyone": rounded(expected_cost(y, np.ones(len(y)), 0.0, *cost_args)),
+        },
+    }
+
+
+def importances(
+    model: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
+) -> pd.DataFrame:
+    """Permutation importance of each raw input column: the ROC AUC lost when it is shuffled.
+
+    Computed on the raw columns the pipeline takes, so one number per column a user knows,
+    whatever the encoding made of it.
+    """
+    rows = np.random.default_rng(seed).permutation(len(X))[:PERMUTATION_ROWS]
+    result = permutation_importance(
+        model,
+        X.iloc[rows],
+        y[rows],
+        scoring="roc_auc",
+        n_repeats=PERMUTATION_REPEATS,
+        random_state=seed,
+    )
+    frame = pd.DataFrame(
+        {"mean": result.importances_mean, "std": result.importances_std}, index=X.columns
+    )
+    return frame.sort_values("mean", ascending=False)
+
+
+def draw_figures(
+    y: np.ndarray,
+    scores: pd.DataFrame,
+    threshold: float,
+    importance: pd.DataFrame,
+    params: Params,
+) -> dict[str, Any]:
+    """Every evaluation figure, by file name."""
+    by_model = {name: scores[name].to_numpy() for name in MODELS}
+    costs = params.evaluation
+    thresholds, cost_values = cost_by_threshold(
+        y, by_model["model"], costs.cost_missed_churner, costs.cost_retention_offer
+    )
+    return {
+        "confusion_matrix.png": figures.confusion_matrix_figure(y, by_model["model"], threshold),
+        "roc.png": figures.roc_figure(y, by_model),
+        "precision_recall.png": figures.precision_recall_figure(y, by_model),
+        "calibration.png": figures.calibration_figure(y, by_model),
+        "permutation_importance.png": figures.permutation_importance_figure(
+            importance, "ROC AUC"
+        ),
+        "cost_curve.png": figures.threshold_cost_figure(thresholds, cost_values, threshold),
+    }
+
+
+def interval_row(name: str, interval: Mapping[str, float], reference: Mapping[str, float]) -> str:
+    """One markdown table row: the metric, its interval, and the reference's value."""
+    return (
+        f"| {name} | {interval['estimate']:.3f} | {interval['lower']:.3f} – "
+        f"{interval['upper']:.3f} | {reference[name]:.3f} |"
+    )
+
+
+def model_card(
+    params: Params,
+    training: Mapping[str, Any],
+    training_report: Mapping[str, Any],
+    split_report: Mapping[str, Any],
+    report: Mapping[str, Any],
+    importance: pd.DataFrame,
+    calibration: str,
+) -> str:
+    """The model card: what the model is, how it was validated, how good it is, its limits."""
+    costs = params.evaluation
+    level = f"{report['confidence'] * 100:g}%"
+    metric_rows = "\n".join(
+        interval_row(name, report["model"][name], report["reference"])
+        for name in METRICS
+        if name not in ("positive_rate", "prevalence")
+    )
+    top = ", ".join(f"{name} ({value:.3f})" for name, value in importance["mean"].head(5).items())
+    leak = max(training_report["leakage_check"].items(), key=lambda item: item[1])
+    cost = report["cost_per_customer"]
+    development, test = split_report["development"], split_report["test"]
+    return f"""# Model card: {params.registry.model_name} ({training['algorithm']})
+
+## Model
+- Algorithm: `{training['algorithm']}` with hyperparameters `{training_report['hyperparameters']}`.
+- Input: one raw customer record (the columns of the data contract in params.yaml, except
+  {', '.join(params.model.drop_columns) or 'none'}); the pipeline cleans, encodes and scores it.
+- Output: the probability that the customer churns; customers at or above the threshold
+  {report['threshold']:.3f} get a retention offer.
+- MLflow run: `{training['run_id']}`; model file sha256 `{training['sha256'][:16]}…`.
+
+## Data
+- Development rows: {development['rows']} (churn rate {development['churn_rate']:.3f}); final
+  test rows: {test['rows']} (churn rate {test['churn_rate']:.3f}), split by
+  `{split_report['mode']}`.
+- Adversarial validation (development vs test): {split_report['adversarial_verdict']}
+
+## Validation strategy
+- `{training_report['strategy']}` with {training_report['folds']} folds on the development rows;
+  the final test set was read only by this evaluation.
+- Cross-validated ROC AUC {training_report['cv']['valid_roc_auc_mean']:.3f} ±
+  {training_report['cv']['valid_roc_auc_std']:.3f} (reference
+  {training_report['reference_cv']['valid_roc_auc_mean']:.3f}).
+- Learning curve: {training_report['learning_curve']['verdict']}
+
+## Metrics on the final test set ({level} bootstrap intervals)
+| metric | model | interval | reference |
+|---|---|---|---|
+{metric_rows}
+
+Threshold-dependent metrics use the threshold {report['threshold']:.3f}.
+
+## Decision threshold and cost
+A missed churner costs {costs.cost_missed_churner:g}, a retention offer
+{costs.cost_retention_offer:g}. Expected cost per customer: {cost['model']:.2f} with the model,
+{cost['flag_nobody']:.2f} flagging nobody, {cost['flag_everyone']:.2f} flagging everyone.
+
+## Known limitations
+- Calibration: {calibration}
+- Most important inputs (ROC AUC lost when shuffled): {top}.
+- The strongest single feature reaches ROC AUC {leak[1]:.3f} alone (`{leak[0]}`); columns
+  known only after the outcome must stay in model.drop_columns.
+- The cost model assumes an offer always retains a churner; the test set is the latest
+  {params.validation.test_size:g} of the data and may not represent future customers.
+"""
+
+
+def run(params: Params) -> dict[str, object]:
+    """Evaluate the trained model on data/split/test.parquet and log the results to its run."""
+    training = read_json(TRAINING_JSON, TRAIN_COMMAND)
+    training_report = read_json(TRAINING_REPORT, TRAIN_COMMAND)
+    split_report = read_json(SPLIT_JSON, SPLIT_COMMAND)
+    tracking.connect(params.registry.model_name)
+    models = load_models(training)
+    test = io.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
+    X = model_input(test, params)
+    y = test[params.columns.target].to_numpy(dtype=np.int64)
+    if np.unique(y).size < 2:
+        raise DataError(f"{TEST_DATA} holds only one class of {params.columns.target}.")
+
+    scores = score_models(models, X)
+    threshold = float(training["threshold"])
+    report = metrics_report(y, scores, threshold, params)
+    importance = importances(models["model"], X, y, params.seed)
+    calibration = calibration_verdict(y, scores["model"].to_numpy())
+    card = model_card(params, training, training_report, split_report, report, importance, calibration)
+    drawn = draw_figures(y, scores, threshold, importance, params)
+
+    io.write_parquet(TEST_SCORES, scores.assign(**{params.columns.target: y}))
+    for name, figure in drawn.items():
+        io.save_figure(EVALUATION_FIGURES / name, figure)
+    io.write_text(MODEL_CARD, card)
+    io.write_json(METRICS_JSON, report)
+    log_evaluation(training["run_id"], report, test, params)
+    model = report["model"]
+    return {
+        "test rows": len(y),
+        "ROC AUC": f"{model['roc_auc']['estimate']:.3f} "
+        f"[{model['roc_auc']['lower']:.3f}, {model['roc_auc']['upper']:.3f}]",
+        "reference ROC AUC": f"{report['reference']['roc_auc']:.3f}",
+        "recall / precision": f"{model['recall']['estimate']:.3f} / "
+        f"{model['precision']['estimate']:.3f}",
+        "cost per customer": f"{report['cost_per_customer']['model']:.2f} "
+        f"(nobody flagged: {report['cost_per_customer']['flag_nobody']:.2f})",
+        "metrics": str(METRICS_JSON),
+        "model card": str(MODEL_CARD),
+    }
+
+
+def log_evaluation(
+    run_id: str, report: Mapping[str, Any], test: pd.DataFrame, params: Params
+) -> None:
+    """Add the test metrics, figures, model card and test data set to the training run."""
+    import mlflow
+
+    with mlflow.start_run(run_id=run_id):
+        mlflow.log_metrics(
+            {f"test_{name}": value["estimate"] for name, value in report["model"].items()}
+        )
+        mlflow.log_metrics(
+            {f"test_{name}_lower": value["lower"] for name, value in report["model"].items()}
+        )
+        mlflow.log_metrics(
+            {f"test_{name}_upper": value["upper"] for name, value in report["model"].items()}
+        )
+        mlflow.log_metric("test_cost_per_customer", report["cost_per_customer"]["model"])
+        dataset = mlflow.data.from_pandas(
+            test, source=str(TEST_DATA.resolve()), targets=params.columns.target, name="test"
+        )
+        mlflow.log_input(dataset, context="evaluation")
+        mlflow.log_artifacts(str(EVALUATION_FIGURES), artifact_path="figures/evaluation")
+        mlflow.log_artifact(str(MODEL_CARD))
+        mlflow.log_artifact(str(METRICS_JSON))

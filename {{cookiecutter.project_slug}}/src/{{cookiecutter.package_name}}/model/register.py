@@ -1,0 +1,277 @@
+"""Register: put the trained model in the MLflow registry and promote it only through the gate.
+
+The registered model (registry.model_name) has two aliases that other tools load by name:
+
+    challenger  the newest registered version, whatever the gate said
+    champion    the version the prediction service answers with
+
+A new version becomes champion only if the gate of model/metrics.py agrees: on the final test
+set, by a paired bootstrap, it clearly beats the reference model by registry.min_improvement and
+is not clearly worse than the current champion (rescored on the same rows). A refusal is a
+normal outcome: the stage succeeds and reports/promotion.json says why.
+
+Every champion change is appended to the registered model's `champion_history` tag, so
+`rollback` can give the alias back to the version that held it before. Everything that can fail
+(reading files, loading and scoring the champion, the gate) runs before the registry is
+written, so a failed stage leaves the registry as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.config import (
+    METRICS_JSON,
+    PROMOTION_JSON,
+    TEST_DATA,
+    TEST_SCORES,
+    TRAINING_JSON,
+    Params,
+)
+from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
+from {{ cookiecutter.package_name }}.model import tracking
+from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.model.metrics import gate_decision
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+    from mlflow.entities.model_registry import ModelVersion
+
+CHAMPION, CHALLENGER = "champion", "challenger"
+HISTORY_TAG = "champion_history"
+SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
+TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
+EVALUATE_COMMAND = "{{ cookiecutter.project_slug }} model evaluate"
+# MLflow keeps tag values up to a few thousand characters; the reasons fit well below.
+MAX_TAG_LENGTH = 4000
+DIGITS = 6
+
+
+class RegistryError(ProjectError):
+    """The registry does not hold what a command needs (a model, a version, a history)."""
+
+
+def read_json(path: Path, produced_by: str) -> dict[str, Any]:
+    """Read a stage's JSON output, saying which command makes it when it is missing."""
+    if not path.exists():
+        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- the champion history: plain functions of a tag value ------------------------------------
+
+
+def parse_history(tag: str | None) -> list[str]:
+    """The versions that held the champion alias, oldest first, from the tag's "1,3,4"."""
+    return [version for version in (tag or "").split(",") if version]
+
+
+def format_history(history: list[str]) -> str:
+    """The tag value for a champion history."""
+    return ",".join(history)
+
+
+# --- reading the registry --------------------------------------------------------------------
+
+
+def client() -> MlflowClient:
+    """An MLflow client on the store `tracking.connect` chose."""
+    from mlflow import MlflowClient
+
+    return MlflowClient()
+
+
+def version_by_alias(registry: MlflowClient, name: str, alias: str) -> ModelVersion | None:
+    """The version holding `alias`, or None when no version does (or nothing is registered)."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return registry.get_model_version_by_alias(name, alias)
+    except MlflowException:
+        return None
+
+
+def history_of(registry: MlflowClient, name: str) -> list[str]:
+    """The champion history of a registered model; a RegistryError if it is not registered."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        model = registry.get_registered_model(name)
+    except MlflowException:
+        raise RegistryError(
+            f"No model is registered as '{name}' yet; run `make pipeline` first."
+        ) from None
+    return parse_history(model.tags.get(HISTORY_TAG))
+
+
+def version_of_run(registry: MlflowClient, name: str, run_id: str) -> ModelVersion | None:
+    """The version already registered from this training run, if any (a rerun reuses it)."""
+    found = registry.search_model_versions(f"name = '{name}' and run_id = '{run_id}'")
+    return min(found, key=lambda version: int(version.version)) if found else None
+
+
+def champion_scores(
+    champion: ModelVersion, name: str, params: Params, n_rows: int
+) -> np.ndarray:
+    """The current champion's churn scores on the final test set, after checking its file."""
+    sha256 = champion.tags.get("sha256")
+    if not sha256:
+        raise RegistryError(
+            f"Version {champion.version} of '{name}' has no sha256 tag, so its file cannot be "
+            "checked before loading; register models with `make pipeline`."
+        )
+    model = tracking.load_logged_model(f"models:/{name}@{CHAMPION}", sha256)
+    test = io.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
+    scores = model.predict_proba(model_input(test, params))[:, 1]
+    if len(scores) != n_rows:
+        raise DataError(f"{TEST_DATA} and {TEST_SCORES} disagree; run `{EVALUATE_COMMAND}`.")
+    return scores
+
+
+# --- writing the registry --------------------------------------------------------------------
+
+
+def make_champion(registry: MlflowClient, name: str, version: str, how: str) -> None:
+    """Give the champion alias to a version and append it to the history."""
+    history = history_of(registry, name)
+    registry.set_registered_model_alias(name, CHAMPION, version)
+    registry.set_registered_model_tag(name, HISTORY_TAG, format_history([*history, version]))
+    registry.set_model_version_tag(name, version, "promoted_by", how)
+
+
+def register_version(
+    registry: MlflowClient, name: str, training: dict[str, Any], tags: dict[str, str]
+) -> ModelVersion:
+    """Register the trained model (or reuse the version of the same run) with its tags."""
+    import mlflow
+
+    version = version_of_run(registry, name, training["run_id"])
+    if version is None:
+        version = mlflow.register_model(training["model_uri"], name, tags=tags)
+    else:
+        for key, value in tags.items():
+            registry.set_model_version_tag(name, version.version, key, value)
+    registry.set_registered_model_alias(name, CHALLENGER, version.version)
+    return version
+
+
+def rounded(value: Any) -> Any:
+    """Floats rounded (recursively) for a stable report."""
+    if isinstance(value, dict):
+        return {key: rounded(item) for key, item in value.items()}
+    if isinstance(value, float):
+        return round(value, DIGITS)
+    return value
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+
+def run(params: Params) -> dict[str, object]:
+    """Register the trained model as challenger; promote it to champion if it passes the gate."""
+    training = read_json(TRAINING_JSON, TRAIN_COMMAND)
+    metrics = read_json(METRICS_JSON, EVALUATE_COMMAND)
+    scores = io.read_parquet(TEST_SCORES, produced_by=EVALUATE_COMMAND)
+    name, gate = params.registry.model_name, params.registry
+    tracking.connect(name)
+    registry = client()
+
+    y = scores[params.columns.target].to_numpy(dtype=np.int64)
+    champion = version_by_alias(registry, name, CHAMPION)
+    previous = champion.version if champion is not None else None
+    if champion is None:
+        against = None
+    elif champion.run_id == training["run_id"]:
+        against = scores["model"].to_numpy()  # the same model, registered before
+    else:
+        against = champion_scores(champion, name, params, len(y))
+    decision = gate_decision(
+        y,
+        scores["model"].to_numpy(),
+        scores["reference"].to_numpy(),
+        against,
+        gate.min_improvement,
+        metric=gate.metric,
+        n_resamples=params.evaluation.bootstrap_resamples,
+        confidence=params.evaluation.confidence,
+        seed=params.seed,
+    )
+
+    # Everything that can fail has run: only now is the registry written.
+    tags = {
+        "sha256": training["logged_sha256"],
+        "algorithm": training["algorithm"],
+        "threshold": str(training["threshold"]),
+        f"test_{gate.metric}": str(metrics["model"][gate.metric]["estimate"]),
+        "gate": "passed" if decision["promote"] else "refused",
+        "gate_reasons": " ".join(decision["reasons"])[:MAX_TAG_LENGTH],
+    }
+    version = register_version(registry, name, training, tags)
+    promoted = decision["promote"] and previous != version.version
+    if promoted:
+        make_champion(registry, name, version.version, how="gate")
+    champion_now = version.version if decision["promote"] else previous
+    report = {
+        "model_name": name,
+        "version": version.version,
+        "run_id": training["run_id"],
+        "algorithm": training["algorithm"],
+        "metric": gate.metric,
+        "min_improvement": gate.min_improvement,
+        "promoted": bool(decision["promote"]),
+        "champion_before": previous,
+        "champion_after": champion_now,
+        "reasons": decision["reasons"],
+        "comparisons": rounded(decision["comparisons"]),
+    }
+    io.write_json(PROMOTION_JSON, report)
+    verdict = "promoted to champion" if decision["promote"] else "refused: stays challenger"
+    return {
+        "model": f"{name} version {version.version} ({training['algorithm']})",
+        "gate": verdict,
+        **{f"reason {i}": reason for i, reason in enumerate(decision["reasons"], start=1)},
+        "champion": f"version {champion_now}" if champion_now else "none yet",
+        "report": str(PROMOTION_JSON),
+    }
+
+
+def promote(params: Params, version: str) -> dict[str, object]:
+    """Give the champion alias to a registered version by hand (skipping the gate)."""
+    from mlflow.exceptions import MlflowException
+
+    name = params.registry.model_name
+    tracking.connect(name)
+    registry = client()
+    history = history_of(registry, name)
+    try:
+        registry.get_model_version(name, version)
+    except MlflowException:
+        raise RegistryError(f"'{name}' has no version {version}.") from None
+    champion = version_by_alias(registry, name, CHAMPION)
+    if champion is not None and champion.version == version:
+        return {"model": name, "champion": f"version {version} (already)"}
+    make_champion(registry, name, version, how="promote command")
+    before = f"version {history[-1]}" if history else "none"
+    return {"model": name, "champion": f"version {version}", "before": before}
+
+
+def rollback(params: Params) -> dict[str, object]:
+    """Give the champion alias back to the version that held it before the current one."""
+    name = params.registry.model_name
+    tracking.connect(name)
+    registry = client()
+    history = history_of(registry, name)
+    if len(history) < 2:
+        raise RegistryError(
+            f"'{name}' has had {len(history)} champion(s), so there is none to roll back to."
+        )
+    current, restored = history[-1], history[-2]
+    registry.set_registered_model_alias(name, CHAMPION, restored)
+    registry.set_registered_model_tag(name, HISTORY_TAG, format_history(history[:-1]))
+    registry.set_model_version_tag(name, current, "rolled_back", "true")
+    return {"model": name, "champion": f"version {restored}", "rolled back": f"version {current}"}

@@ -1,0 +1,295 @@
+"""The model stages end to end on a small data set: split, train, evaluate and compare.
+
+One workspace (data, models, an MLflow SQLite store) is built once for the module, because
+training and a new tracking store each take seconds; the tests then read what it holds. Tests
+that change params work on copies and check that a failure leaves the workspace untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import (
+    DEVELOPMENT_DATA,
+    EVALUATION_FIGURES,
+    INTERIM_DATA,
+    LEADERBOARD_JSON,
+    METRICS_JSON,
+    MODEL_CARD,
+    MODEL_FILE,
+    SPLIT_JSON,
+    TEST_DATA,
+    TEST_SCORES,
+    TRAINING_FIGURES,
+    TRAINING_JSON,
+    TRAINING_REPORT,
+    Params,
+    get_settings,
+    parse_params,
+)
+from {{ cookiecutter.package_name }}.data import acquire, clean
+from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.model import compare, evaluate, split, tracking, train
+from {{ cookiecutter.package_name }}.model.validation import LeakageError
+
+ROOT = Path(__file__).resolve().parents[2]
+N_ROWS = 3000
+
+
+def small_params() -> dict:
+    """The project's params.yaml, made small: fewer rows, folds and resamples."""
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    raw["data"]["n_rows"] = N_ROWS
+    raw["validation"]["n_splits"] = 3
+    raw["evaluation"]["bootstrap_resamples"] = 200
+    raw["model"]["hyperparameters"]["gradient_boosting"]["max_iter"] = 50
+    return raw
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A project directory where acquire, clean, split, train and evaluate have run."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "params.yaml").write_text(yaml.safe_dump(small_params()), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+        patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+        patch.delenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", raising=False)
+        get_settings.cache_clear()
+        params = parse_params(small_params())
+        acquire.run(params)
+        clean.run(params)
+        split.run(params)
+        train.run(params)
+        evaluate.run(params)
+        yield root
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def params(workspace: Path) -> Params:
+    """The workspace's params."""
+    return parse_params(small_params())
+
+
+def read_json(path: Path) -> dict:
+    """A JSON file's content."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def with_changes(**sections: dict) -> Params:
+    """The small params with some keys of some sections replaced."""
+    raw = small_params()
+    for section, values in sections.items():
+        raw[section].update(values)
+    return parse_params(raw)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- split
+
+
+def test_split_is_disjoint_complete_and_in_time_order(workspace: Path, params: Params) -> None:
+    interim = pd.read_parquet(INTERIM_DATA)
+    development, test = pd.read_parquet(DEVELOPMENT_DATA), pd.read_parquet(TEST_DATA)
+
+    assert len(development) + len(test) == len(interim)
+    assert set(development["customer_id"]).isdisjoint(test["customer_id"])
+    assert development["signup_date"].max() <= test["signup_date"].min()
+    assert len(test) == pytest.approx(0.2 * len(interim), abs=10)
+
+
+def test_split_report_describes_both_sides(workspace: Path) -> None:
+    report = read_json(SPLIT_JSON)
+
+    assert report["mode"] == "time"
+    assert report["development"]["last_signup"] <= report["test"]["first_signup"]
+    assert 0.5 <= report["adversarial_auc"] <= 1.0
+    assert report["adversarial_verdict"].startswith(f"ROC AUC {report['adversarial_auc']:.2f}")
+
+
+# --- train
+
+
+def test_training_records_the_model_file_hash_and_run(workspace: Path) -> None:
+    training = read_json(TRAINING_JSON)
+
+    assert training["algorithm"] == "gradient_boosting"
+    assert training["sha256"] == tracking.file_sha256(MODEL_FILE)
+    run = mlflow.get_run(training["run_id"])
+    assert run.data.params["algorithm"] == "gradient_boosting"
+    assert run.data.params["validation.strategy"] == "stratified_kfold"
+    assert 0.5 < run.data.metrics["cv_valid_roc_auc_mean"] <= 1.0
+    assert sorted(d.dataset.name for d in run.inputs.dataset_inputs) == ["development", "test"]
+
+
+def test_training_report_beats_the_dummy_and_checks_leakage(workspace: Path) -> None:
+    report = read_json(TRAINING_REPORT)
+
+    assert report["folds"] == 3
+    assert report["cv"]["valid_roc_auc_mean"] > 0.6
+    assert report["cv"]["train_roc_auc_mean"] >= report["cv"]["valid_roc_auc_mean"]
+    # The trap column is dropped, so the leakage check never saw it, and no honest feature trips it.
+    assert "refund_amount" not in report["leakage_check"]
+    assert max(report["leakage_check"].values()) < 0.95
+    assert len(report["learning_curve"]["train_sizes"]) == 5
+    assert report["learning_curve"]["verdict"]
+    assert (TRAINING_FIGURES / "learning_curve.png").stat().st_size > 0
+    assert (TRAINING_FIGURES / "validation_curve.png").stat().st_size > 0
+
+
+def test_the_leakage_trap_stops_training_and_keeps_the_model(
+    workspace: Path, params: Params
+) -> None:
+    before = MODEL_FILE.read_bytes()
+
+    with pytest.raises(LeakageError, match="refund_amount"):
+        train.run(with_changes(model={"drop_columns": []}))
+
+    assert MODEL_FILE.read_bytes() == before
+
+
+def test_group_kfold_without_an_id_column_is_one_sentence(workspace: Path) -> None:
+    raw = small_params()
+    raw["validation"]["strategy"] = "group_kfold"
+    raw["columns"]["id"] = None
+
+    with pytest.raises(ParamsError, match="id"):
+        train.run(parse_params(raw))
+
+
+def test_an_unreachable_tracking_server_stops_before_any_work(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, params: Params
+) -> None:
+    before = TRAINING_JSON.read_bytes()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
+
+    with pytest.raises(tracking.TrackingError, match="127.0.0.1"):
+        train.run(params)
+
+    assert TRAINING_JSON.read_bytes() == before
+
+
+# --- evaluate
+
+
+def test_metrics_have_intervals_around_the_estimates(workspace: Path) -> None:
+    metrics = read_json(METRICS_JSON)
+
+    assert metrics["threshold"] == read_json(TRAINING_JSON)["threshold"]
+    assert metrics["test_rows"] == len(pd.read_parquet(TEST_DATA))
+    for name, interval in metrics["model"].items():
+        assert interval["lower"] <= interval["estimate"] <= interval["upper"], name
+    assert metrics["model"]["roc_auc"]["estimate"] > metrics["dummy"]["roc_auc"] == 0.5
+    cost = metrics["cost_per_customer"]
+    assert cost["model"] < min(cost["flag_nobody"], cost["flag_everyone"])
+
+
+def test_evaluation_writes_scores_figures_and_a_model_card(workspace: Path) -> None:
+    scores = pd.read_parquet(TEST_SCORES)
+    card = MODEL_CARD.read_text(encoding="utf-8")
+
+    assert list(scores.columns) == ["model", "reference", "dummy", "churn"]
+    assert len(scores) == len(pd.read_parquet(TEST_DATA))
+    assert scores[["model", "reference", "dummy"]].stack().between(0, 1).all()
+    assert sorted(path.name for path in EVALUATION_FIGURES.iterdir()) == [
+        "calibration.png",
+        "confusion_matrix.png",
+        "cost_curve.png",
+        "permutation_importance.png",
+        "precision_recall.png",
+        "roc.png",
+    ]
+    for section in ("## Validation strategy", "## Metrics on the final test set", "## Known limitations"):
+        assert section in card
+
+
+def test_same_params_give_the_same_metrics(workspace: Path, params: Params) -> None:
+    before = METRICS_JSON.read_bytes(), TRAINING_REPORT.read_bytes()
+
+    split.run(params)
+    train.run(params)
+    evaluate.run(params)
+
+    assert (METRICS_JSON.read_bytes(), TRAINING_REPORT.read_bytes()) == before
+
+
+def test_a_tampered_model_file_is_refused(workspace: Path, params: Params) -> None:
+    original = MODEL_FILE.read_bytes()
+    try:
+        MODEL_FILE.write_bytes(original + b"\0")
+        with pytest.raises(tracking.ModelError, match="sha256"):
+            evaluate.run(params)
+    finally:
+        MODEL_FILE.write_bytes(original)
+
+
+# --- compare
+
+
+def test_compare_ranks_the_algorithms_with_the_baselines(workspace: Path, params: Params) -> None:
+    board = compare.run(params, ["logistic_regression", "decision_tree"], max_rows=1000)
+
+    assert set(board.index) == {"logistic_regression", "decision_tree", "reference", "dummy"}
+    assert board["roc_auc_mean"].is_monotonic_decreasing
+    assert board.loc["dummy", "roc_auc_mean"] == 0.5
+    saved = read_json(LEADERBOARD_JSON)
+    assert [row["algorithm"] for row in saved["leaderboard"]] == list(board.index)
+    children = mlflow.search_runs(
+        filter_string=f"tags.mlflow.parentRunId = '{board.attrs['run_id']}'",
+        search_all_experiments=True,
+    )
+    assert sorted(children["params.algorithm"]) == sorted(board.index)
+
+
+def test_compare_refuses_an_unknown_algorithm(workspace: Path, params: Params) -> None:
+    with pytest.raises(ParamsError, match="Unknown algorithm 'xgboost'"):
+        compare.run(params, ["xgboost"])
+
+
+# --- the CLI
+
+
+def test_the_cli_prints_one_sentence_for_a_misspelt_model_name(workspace: Path) -> None:
+    raw = small_params()
+    raw["model"]["name"] = "random_forrest"
+    Path("bad.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", "bad.yaml")
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, ["model", "train"])
+    get_settings.cache_clear()
+
+    assert result.exit_code == 1
+    assert "model.name" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_cli_compare_prints_the_leaderboard(workspace: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["model", "compare", "-a", "naive_bayes", "--max-rows", "800"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "naive_bayes" in result.output
+    assert "reference" in result.output
+    assert np.isfinite(read_json(LEADERBOARD_JSON)["leaderboard"][0]["roc_auc_mean"])
