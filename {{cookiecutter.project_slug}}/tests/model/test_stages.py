@@ -1,15 +1,12 @@
 """The model stages end to end on a small data set: split, train, evaluate and compare.
 
-One workspace (data, models, an MLflow SQLite store) is built once for the module, because
-training and a new tracking store each take seconds; the tests then read what it holds. Tests
-that change params work on copies and check that a failure leaves the workspace untouched.
+The workspace (data, models, an MLflow SQLite store; see conftest.py) is built once for the
+module. Tests that change params work on copies and check that a failure leaves the workspace
+untouched.
 """
 
 from __future__ import annotations
 
-import json
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import mlflow
@@ -38,70 +35,17 @@ from {{ cookiecutter.package_name }}.config import (
     get_settings,
     parse_params,
 )
-from {{ cookiecutter.package_name }}.data import acquire, clean
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model import compare, evaluate, split, tracking, train
 from {{ cookiecutter.package_name }}.model.validation import LeakageError
 
-ROOT = Path(__file__).resolve().parents[2]
-N_ROWS = 3000
-
-
-def small_params() -> dict:
-    """The project's params.yaml, made small: fewer rows, folds and resamples."""
-    raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    raw["data"]["n_rows"] = N_ROWS
-    raw["validation"]["n_splits"] = 3
-    raw["evaluation"]["bootstrap_resamples"] = 200
-    raw["model"]["hyperparameters"]["gradient_boosting"]["max_iter"] = 50
-    return raw
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A project directory where acquire, clean, split, train and evaluate have run."""
-    root = tmp_path_factory.mktemp("project")
-    (root / "params.yaml").write_text(yaml.safe_dump(small_params()), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
-        patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
-        patch.delenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", raising=False)
-        get_settings.cache_clear()
-        params = parse_params(small_params())
-        acquire.run(params)
-        clean.run(params)
-        split.run(params)
-        train.run(params)
-        evaluate.run(params)
-        yield root
-    get_settings.cache_clear()
+from .conftest import free_port, read_json, small_params, with_changes
 
 
 @pytest.fixture
 def params(workspace: Path) -> Params:
     """The workspace's params."""
     return parse_params(small_params())
-
-
-def read_json(path: Path) -> dict:
-    """A JSON file's content."""
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def with_changes(**sections: dict) -> Params:
-    """The small params with some keys of some sections replaced."""
-    raw = small_params()
-    for section, values in sections.items():
-        raw[section].update(values)
-    return parse_params(raw)
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- split
@@ -182,7 +126,7 @@ def test_an_unreachable_tracking_server_stops_before_any_work(
     before = TRAINING_JSON.read_bytes()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
 
-    with pytest.raises(tracking.TrackingError, match="127.0.0.1"):
+    with pytest.raises(tracking.TrackingError, match=r"127\.0\.0\.1"):
         train.run(params)
 
     assert TRAINING_JSON.read_bytes() == before
@@ -218,7 +162,11 @@ def test_evaluation_writes_scores_figures_and_a_model_card(workspace: Path) -> N
         "precision_recall.png",
         "roc.png",
     ]
-    for section in ("## Validation strategy", "## Metrics on the final test set", "## Known limitations"):
+    for section in (
+        "## Validation strategy",
+        "## Metrics on the final test set",
+        "## Known limitations",
+    ):
         assert section in card
 
 
@@ -285,9 +233,7 @@ def test_the_cli_prints_one_sentence_for_a_misspelt_model_name(workspace: Path) 
 
 
 def test_the_cli_compare_prints_the_leaderboard(workspace: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["model", "compare", "-a", "naive_bayes", "--max-rows", "800"]
-    )
+    result = CliRunner().invoke(app, ["model", "compare", "-a", "naive_bayes", "--max-rows", "800"])
 
     assert result.exit_code == 0, result.output
     assert "naive_bayes" in result.output

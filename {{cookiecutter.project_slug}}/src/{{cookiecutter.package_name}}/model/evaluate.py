@@ -106,7 +106,11 @@ def metrics_report(
         "test_rows": len(y),
         "confidence": costs.confidence,
         "model": {
-            name: {"estimate": rounded(i.estimate), "lower": rounded(i.lower), "upper": rounded(i.upper)}
+            name: {
+                "estimate": rounded(i.estimate),
+                "lower": rounded(i.lower),
+                "upper": rounded(i.upper),
+            }
             for name, i in intervals.items()
         },
         "reference": {
@@ -125,9 +129,7 @@ def metrics_report(
     }
 
 
-def importances(
-    model: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
-) -> pd.DataFrame:
+def importances(model: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int) -> pd.DataFrame:
     """Permutation importance of each raw input column: the ROC AUC lost when it is shuffled.
 
     Computed on the raw columns the pipeline takes, so one number per column a user knows,
@@ -166,9 +168,7 @@ def draw_figures(
         "roc.png": figures.roc_figure(y, by_model),
         "precision_recall.png": figures.precision_recall_figure(y, by_model),
         "calibration.png": figures.calibration_figure(y, by_model),
-        "permutation_importance.png": figures.permutation_importance_figure(
-            importance, "ROC AUC"
-        ),
+        "permutation_importance.png": figures.permutation_importance_figure(importance, "ROC AUC"),
         "cost_curve.png": figures.threshold_cost_figure(thresholds, cost_values, threshold),
     }
 
@@ -176,7 +176,7 @@ def draw_figures(
 def interval_row(name: str, interval: Mapping[str, float], reference: Mapping[str, float]) -> str:
     """One markdown table row: the metric, its interval, and the reference's value."""
     return (
-        f"| {name} | {interval['estimate']:.3f} | {interval['lower']:.3f} – "
+        f"| {name} | {interval['estimate']:.3f} | {interval['lower']:.3f} to "
         f"{interval['upper']:.3f} | {reference[name]:.3f} |"
     )
 
@@ -202,41 +202,41 @@ def model_card(
     leak = max(training_report["leakage_check"].items(), key=lambda item: item[1])
     cost = report["cost_per_customer"]
     development, test = split_report["development"], split_report["test"]
-    return f"""# Model card: {params.registry.model_name} ({training['algorithm']})
+    return f"""# Model card: {params.registry.model_name} ({training["algorithm"]})
 
 ## Model
-- Algorithm: `{training['algorithm']}` with hyperparameters `{training_report['hyperparameters']}`.
+- Algorithm: `{training["algorithm"]}` with hyperparameters `{training_report["hyperparameters"]}`.
 - Input: one raw customer record (the columns of the data contract in params.yaml, except
-  {', '.join(params.model.drop_columns) or 'none'}); the pipeline cleans, encodes and scores it.
+  {", ".join(params.model.drop_columns) or "none"}); the pipeline cleans, encodes and scores it.
 - Output: the probability that the customer churns; customers at or above the threshold
-  {report['threshold']:.3f} get a retention offer.
-- MLflow run: `{training['run_id']}`; model file sha256 `{training['sha256'][:16]}…`.
+  {report["threshold"]:.3f} get a retention offer.
+- MLflow run: `{training["run_id"]}`; model file sha256 `{training["sha256"][:16]}…`.
 
 ## Data
-- Development rows: {development['rows']} (churn rate {development['churn_rate']:.3f}); final
-  test rows: {test['rows']} (churn rate {test['churn_rate']:.3f}), split by
-  `{split_report['mode']}`.
-- Adversarial validation (development vs test): {split_report['adversarial_verdict']}
+- Development rows: {development["rows"]} (churn rate {development["churn_rate"]:.3f}); final
+  test rows: {test["rows"]} (churn rate {test["churn_rate"]:.3f}), split by
+  `{split_report["mode"]}`.
+- Adversarial validation (development vs test): {split_report["adversarial_verdict"]}
 
 ## Validation strategy
-- `{training_report['strategy']}` with {training_report['folds']} folds on the development rows;
+- `{training_report["strategy"]}` with {training_report["folds"]} folds on the development rows;
   the final test set was read only by this evaluation.
-- Cross-validated ROC AUC {training_report['cv']['valid_roc_auc_mean']:.3f} ±
-  {training_report['cv']['valid_roc_auc_std']:.3f} (reference
-  {training_report['reference_cv']['valid_roc_auc_mean']:.3f}).
-- Learning curve: {training_report['learning_curve']['verdict']}
+- Cross-validated ROC AUC {training_report["cv"]["valid_roc_auc_mean"]:.3f} ±
+  {training_report["cv"]["valid_roc_auc_std"]:.3f} (reference
+  {training_report["reference_cv"]["valid_roc_auc_mean"]:.3f}).
+- Learning curve: {training_report["learning_curve"]["verdict"]}
 
 ## Metrics on the final test set ({level} bootstrap intervals)
 | metric | model | interval | reference |
 |---|---|---|---|
 {metric_rows}
 
-Threshold-dependent metrics use the threshold {report['threshold']:.3f}.
+Threshold-dependent metrics use the threshold {report["threshold"]:.3f}.
 
 ## Decision threshold and cost
 A missed churner costs {costs.cost_missed_churner:g}, a retention offer
-{costs.cost_retention_offer:g}. Expected cost per customer: {cost['model']:.2f} with the model,
-{cost['flag_nobody']:.2f} flagging nobody, {cost['flag_everyone']:.2f} flagging everyone.
+{costs.cost_retention_offer:g}. Expected cost per customer: {cost["model"]:.2f} with the model,
+{cost["flag_nobody"]:.2f} flagging nobody, {cost["flag_everyone"]:.2f} flagging everyone.
 
 ## Known limitations
 - Calibration: {calibration}
@@ -266,7 +266,9 @@ def run(params: Params) -> dict[str, object]:
     report = metrics_report(y, scores, threshold, params)
     importance = importances(models["model"], X, y, params.seed)
     calibration = calibration_verdict(y, scores["model"].to_numpy())
-    card = model_card(params, training, training_report, split_report, report, importance, calibration)
+    card = model_card(
+        params, training, training_report, split_report, report, importance, calibration
+    )
     drawn = draw_figures(y, scores, threshold, importance, params)
 
     io.write_parquet(TEST_SCORES, scores.assign(**{params.columns.target: y}))

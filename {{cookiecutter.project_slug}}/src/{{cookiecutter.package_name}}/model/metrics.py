@@ -288,8 +288,7 @@ def _bootstrap_values(
         for model, model_ranked in enumerate(ranked):
             chunks[model].append(_metric_values(counts, model_ranked, names, threshold))
     return [
-        {name: np.concatenate([part[name] for part in parts]) for name in names}
-        for parts in chunks
+        {name: np.concatenate([part[name] for part in parts]) for name in names} for parts in chunks
     ]
 
 
@@ -323,8 +322,7 @@ def bootstrap_intervals(
     estimates = classification_metrics(y, s, threshold)
     (values,) = _bootstrap_values(y, [s], METRICS, threshold, n_resamples, seed)
     return {
-        name: Interval(estimates[name], *_percentiles(values[name], confidence))
-        for name in METRICS
+        name: Interval(estimates[name], *_percentiles(values[name], confidence)) for name in METRICS
     }
 
 
@@ -412,7 +410,12 @@ def gate_decision(
     """
     if min_improvement < 0:
         raise ValueError(f"min_improvement must be zero or positive, not {min_improvement}.")
-    settings = {"metric": metric, "n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+    settings = {
+        "metric": metric,
+        "n_resamples": n_resamples,
+        "confidence": confidence,
+        "seed": seed,
+    }
     against_baseline = paired_bootstrap(y_true, baseline, challenger, **settings)
     mean, lower, upper = _improvement(against_baseline)
     level = f"{confidence * 100:g}%"
@@ -515,7 +518,7 @@ def calibration_error(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) 
 def calibration_verdict(
     y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10, tolerance: float = 0.05
 ) -> str:
-    """Say whether the scores can be read as churn probabilities (calibration error <= tolerance)."""
+    """Say whether scores can be read as churn probabilities (calibration error <= tolerance)."""
     error = calibration_error(y_true, scores, n_bins)
     if error <= tolerance:
         return (

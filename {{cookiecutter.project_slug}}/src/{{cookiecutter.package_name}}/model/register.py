@@ -115,9 +115,7 @@ def version_of_run(registry: MlflowClient, name: str, run_id: str) -> ModelVersi
     return min(found, key=lambda version: int(version.version)) if found else None
 
 
-def champion_scores(
-    champion: ModelVersion, name: str, params: Params, n_rows: int
-) -> np.ndarray:
+def champion_scores(champion: ModelVersion, name: str, params: Params, n_rows: int) -> np.ndarray:
     """The current champion's churn scores on the final test set, after checking its file."""
     sha256 = champion.tags.get("sha256")
     if not sha256:
@@ -146,17 +144,18 @@ def make_champion(registry: MlflowClient, name: str, version: str, how: str) -> 
 
 def register_version(
     registry: MlflowClient, name: str, training: dict[str, Any], tags: dict[str, str]
-) -> ModelVersion:
-    """Register the trained model (or reuse the version of the same run) with its tags."""
+) -> str:
+    """Register the trained model (or reuse the version of the same run); return its number."""
     import mlflow
 
-    version = version_of_run(registry, name, training["run_id"])
-    if version is None:
-        version = mlflow.register_model(training["model_uri"], name, tags=tags)
+    existing = version_of_run(registry, name, training["run_id"])
+    if existing is None:
+        version = str(mlflow.register_model(training["model_uri"], name, tags=tags).version)
     else:
+        version = str(existing.version)
         for key, value in tags.items():
-            registry.set_model_version_tag(name, version.version, key, value)
-    registry.set_registered_model_alias(name, CHALLENGER, version.version)
+            registry.set_model_version_tag(name, version, key, value)
+    registry.set_registered_model_alias(name, CHALLENGER, version)
     return version
 
 
@@ -183,7 +182,7 @@ def run(params: Params) -> dict[str, object]:
 
     y = scores[params.columns.target].to_numpy(dtype=np.int64)
     champion = version_by_alias(registry, name, CHAMPION)
-    previous = champion.version if champion is not None else None
+    previous = str(champion.version) if champion is not None else None
     if champion is None:
         against = None
     elif champion.run_id == training["run_id"]:
@@ -211,14 +210,14 @@ def run(params: Params) -> dict[str, object]:
         "gate": "passed" if decision["promote"] else "refused",
         "gate_reasons": " ".join(decision["reasons"])[:MAX_TAG_LENGTH],
     }
-    version = register_version(registry, name, training, tags)
-    promoted = decision["promote"] and previous != version.version
-    if promoted:
-        make_champion(registry, name, version.version, how="gate")
-    champion_now = version.version if decision["promote"] else previous
+    with tracking.store_errors():
+        version = register_version(registry, name, training, tags)
+        if decision["promote"] and previous != version:
+            make_champion(registry, name, version, how="gate")
+    champion_now = version if decision["promote"] else previous
     report = {
         "model_name": name,
-        "version": version.version,
+        "version": version,
         "run_id": training["run_id"],
         "algorithm": training["algorithm"],
         "metric": gate.metric,
@@ -232,7 +231,7 @@ def run(params: Params) -> dict[str, object]:
     io.write_json(PROMOTION_JSON, report)
     verdict = "promoted to champion" if decision["promote"] else "refused: stays challenger"
     return {
-        "model": f"{name} version {version.version} ({training['algorithm']})",
+        "model": f"{name} version {version} ({training['algorithm']})",
         "gate": verdict,
         **{f"reason {i}": reason for i, reason in enumerate(decision["reasons"], start=1)},
         "champion": f"version {champion_now}" if champion_now else "none yet",
@@ -253,9 +252,10 @@ def promote(params: Params, version: str) -> dict[str, object]:
     except MlflowException:
         raise RegistryError(f"'{name}' has no version {version}.") from None
     champion = version_by_alias(registry, name, CHAMPION)
-    if champion is not None and champion.version == version:
+    if champion is not None and str(champion.version) == version:
         return {"model": name, "champion": f"version {version} (already)"}
-    make_champion(registry, name, version, how="promote command")
+    with tracking.store_errors():
+        make_champion(registry, name, version, how="promote command")
     before = f"version {history[-1]}" if history else "none"
     return {"model": name, "champion": f"version {version}", "before": before}
 
@@ -271,7 +271,8 @@ def rollback(params: Params) -> dict[str, object]:
             f"'{name}' has had {len(history)} champion(s), so there is none to roll back to."
         )
     current, restored = history[-1], history[-2]
-    registry.set_registered_model_alias(name, CHAMPION, restored)
-    registry.set_registered_model_tag(name, HISTORY_TAG, format_history(history[:-1]))
-    registry.set_model_version_tag(name, current, "rolled_back", "true")
+    with tracking.store_errors():
+        registry.set_registered_model_alias(name, CHAMPION, restored)
+        registry.set_registered_model_tag(name, HISTORY_TAG, format_history(history[:-1]))
+        registry.set_model_version_tag(name, current, "rolled_back", "true")
     return {"model": name, "champion": f"version {restored}", "rolled back": f"version {current}"}

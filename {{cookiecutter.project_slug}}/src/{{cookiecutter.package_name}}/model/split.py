@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import io
-from {{ cookiecutter.package_name }}.data.clean import parse_dates
 from {{ cookiecutter.package_name }}.config import (
     DEVELOPMENT_DATA,
     INTERIM_DATA,
@@ -24,6 +23,7 @@ from {{ cookiecutter.package_name }}.config import (
     TEST_DATA,
     Params,
 )
+from {{ cookiecutter.package_name }}.data.clean import parse_dates
 from {{ cookiecutter.package_name }}.model.validation import (
     adversarial_validation,
     check_group_overlap,

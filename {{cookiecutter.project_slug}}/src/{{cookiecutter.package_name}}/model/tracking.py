@@ -23,6 +23,8 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,19 +61,27 @@ def tracking_uri() -> str:
 def connect(experiment: str) -> str:
     """Point MLflow at the tracking store and the experiment; return the store's URI."""
     import mlflow
-    from mlflow.exceptions import MlflowException
 
     uri = tracking_uri()
     if uri.startswith(("http://", "https://")):
         check_server(uri)
     mlflow.set_tracking_uri(uri)
-    try:
+    with store_errors():
         mlflow.set_experiment(experiment)
+    return uri
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Turn a failed request to the tracking store into a TrackingError (one sentence)."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        yield
     except MlflowException as error:
         raise TrackingError(
-            f"The MLflow tracking store {uri} refused the request: {first_line(error)}"
+            f"The MLflow tracking store {tracking_uri()} refused the request: {first_line(error)}"
         ) from None
-    return uri
 
 
 def check_server(uri: str) -> None:

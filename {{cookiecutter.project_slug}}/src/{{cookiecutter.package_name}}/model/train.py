@@ -119,9 +119,9 @@ def cross_validate(
         fit_seconds = time.perf_counter() - started
         valid_scores = churn_scores(model, X.iloc[valid])
         row = {f"valid_{k}": v for k, v in threshold_free_metrics(y[valid], valid_scores).items()}
-        row["train_roc_auc"] = threshold_free_metrics(
-            y[train], churn_scores(model, X.iloc[train])
-        )["roc_auc"]
+        row["train_roc_auc"] = threshold_free_metrics(y[train], churn_scores(model, X.iloc[train]))[
+            "roc_auc"
+        ]
         row["fit_seconds"] = fit_seconds
         rows.append(row)
         all_y.append(y[valid])
@@ -290,7 +290,10 @@ def run(params: Params) -> dict[str, object]:
     baselines = {"dummy": build_dummy(params).fit(X, y), "reference": build_reference(params)}
     baselines["reference"].fit(X, y)
 
-    model_summary, reference_summary = fold_summary(model_cv.folds), fold_summary(reference_cv.folds)
+    model_summary, reference_summary = (
+        fold_summary(model_cv.folds),
+        fold_summary(reference_cv.folds),
+    )
     report = {
         "algorithm": name,
         "hyperparameters": hyperparameters,
@@ -316,7 +319,9 @@ def run(params: Params) -> dict[str, object]:
         "tuning": tried,
     }
     learning_figure = figures.learning_curve_figure(sizes, learn_train, learn_valid, "ROC AUC")
-    curve_figure = figures.validation_curve_figure(param, values, curve_train, curve_valid, "ROC AUC")
+    curve_figure = figures.validation_curve_figure(
+        param, values, curve_train, curve_valid, "ROC AUC"
+    )
 
     # Files last, each written atomically: a failure above leaves the previous model in place.
     hashes = {"model": tracking.save_model(model, MODEL_FILE)}
@@ -325,7 +330,9 @@ def run(params: Params) -> dict[str, object]:
     io.save_figure(TRAINING_FIGURES / "learning_curve.png", learning_figure)
     io.save_figure(TRAINING_FIGURES / "validation_curve.png", curve_figure)
     io.write_json(TRAINING_REPORT, report)
-    run_id, model_uri, logged_sha256 = log_run(params, hyperparameters, report, development, X, model)
+    run_id, model_uri, logged_sha256 = log_run(
+        params, hyperparameters, report, development, X, model
+    )
     io.write_json(
         TRAINING_JSON,
         {

@@ -1,0 +1,200 @@
+"""The registry: challenger and champion aliases, the promotion gate, promote and rollback.
+
+Tests run in file order on one workspace (see conftest.py) and build on each other, as the
+versions of a real registry do: version 1 is the default model, version 2 a deliberately weak one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from mlflow import MlflowClient
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import (
+    PROMOTION_JSON,
+    TEST_DATA,
+    TRAINING_JSON,
+    Params,
+    parse_params,
+)
+from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, train
+from {{ cookiecutter.package_name }}.model.features import model_input
+
+from .conftest import free_port, make_workspace, read_json, small_params
+
+NAME = "customer-model"
+# Enough test rows (a fifth) for the default model to beat the reference with a clear interval.
+N_ROWS = 6000
+
+
+def register_params() -> dict:
+    """The small params with more rows and this module's registered model name."""
+    raw = small_params(N_ROWS)
+    raw["registry"]["model_name"] = NAME
+    return raw
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This module's workspace: 6,000 rows, trained and evaluated, nothing registered yet."""
+    yield from make_workspace(tmp_path_factory, register_params())
+
+
+@pytest.fixture
+def params(workspace: Path) -> Params:
+    """The workspace's params."""
+    return parse_params(register_params())
+
+
+def weak_params() -> Params:
+    """A one-split decision tree: it cannot clearly beat the reference logistic regression."""
+    raw = register_params()
+    raw["model"]["name"] = "decision_tree"
+    raw["model"]["hyperparameters"]["decision_tree"] = {"max_depth": 1}
+    return parse_params(raw)
+
+
+def registry_state() -> tuple[dict[str, str], list[str], str | None]:
+    """Aliases, version numbers and champion history of the registered model."""
+    model = MlflowClient().get_registered_model(NAME)
+    versions = MlflowClient().search_model_versions(f"name = '{NAME}'")
+    # MLflow gives version numbers as int here and str there: compare them as text.
+    return (
+        {alias: str(version) for alias, version in model.aliases.items()},
+        sorted(str(version.version) for version in versions),
+        model.tags.get(register.HISTORY_TAG),
+    )
+
+
+def test_the_first_version_beats_the_baseline_and_becomes_champion(
+    workspace: Path, params: Params
+) -> None:
+    summary = register.run(params)
+
+    report = read_json(PROMOTION_JSON)
+    assert report["promoted"] is True
+    assert (report["version"], report["champion_before"], report["champion_after"]) == (
+        "1",
+        None,
+        "1",
+    )
+    assert report["comparisons"]["baseline"]["lower"] > 0
+    assert summary["gate"] == "promoted to champion"
+    assert registry_state() == ({"champion": "1", "challenger": "1"}, ["1"], "1")
+    version = MlflowClient().get_model_version(NAME, "1")
+    assert version.tags["gate"] == "passed"
+    assert version.tags["sha256"] == read_json(TRAINING_JSON)["logged_sha256"]
+    assert version.tags["algorithm"] == "gradient_boosting"
+
+
+def test_the_champion_loads_from_the_registry_and_scores(workspace: Path, params: Params) -> None:
+    sha256 = MlflowClient().get_model_version(NAME, "1").tags["sha256"]
+
+    model = tracking.load_logged_model(f"models:/{NAME}@champion", sha256)
+
+    scores = model.predict_proba(model_input(pd.read_parquet(TEST_DATA).head(3), params))[:, 1]
+    assert scores.shape == (3,)
+    assert ((scores > 0) & (scores < 1)).all()
+
+
+def test_a_weak_model_is_refused_and_the_champion_stays(workspace: Path) -> None:
+    weak = weak_params()
+    train.run(weak)
+    evaluate.run(weak)
+
+    summary = register.run(weak)
+
+    report = read_json(PROMOTION_JSON)
+    assert report["promoted"] is False
+    assert report["reasons"][0].startswith("The challenger does not clearly beat the baseline")
+    assert report["champion_after"] == "1"
+    assert summary["gate"] == "refused: stays challenger"
+    assert registry_state() == ({"champion": "1", "challenger": "2"}, ["1", "2"], "1")
+    assert MlflowClient().get_model_version(NAME, "2").tags["gate"] == "refused"
+
+
+def test_registering_the_same_run_again_reuses_its_version(workspace: Path) -> None:
+    register.run(weak_params())
+
+    assert registry_state()[1] == ["1", "2"]
+
+
+def test_a_champion_whose_file_changed_is_refused_and_nothing_is_written(
+    workspace: Path,
+) -> None:
+    client = MlflowClient()
+    sha256 = client.get_model_version(NAME, "1").tags["sha256"]
+    before, report = registry_state(), PROMOTION_JSON.read_bytes()
+    client.set_model_version_tag(NAME, "1", "sha256", "0" * 64)
+    try:
+        with pytest.raises(tracking.ModelError, match="was changed since"):
+            register.run(weak_params())
+    finally:
+        client.set_model_version_tag(NAME, "1", "sha256", sha256)
+
+    assert registry_state() == before
+    assert PROMOTION_JSON.read_bytes() == report
+
+
+def test_promote_moves_the_champion_by_hand_and_rollback_restores_it(
+    workspace: Path, params: Params
+) -> None:
+    register.promote(params, "2")
+    assert registry_state() == ({"champion": "2", "challenger": "2"}, ["1", "2"], "1,2")
+    assert MlflowClient().get_model_version(NAME, "2").tags["promoted_by"] == "promote command"
+
+    register.rollback(params)
+
+    assert registry_state() == ({"champion": "1", "challenger": "2"}, ["1", "2"], "1")
+    assert MlflowClient().get_model_version(NAME, "2").tags["rolled_back"] == "true"
+
+
+def test_rollback_without_an_earlier_champion_is_one_sentence(
+    workspace: Path, params: Params
+) -> None:
+    with pytest.raises(register.RegistryError, match="none to roll back to"):
+        register.rollback(params)
+
+
+def test_promoting_a_version_that_does_not_exist_is_one_sentence(
+    workspace: Path, params: Params
+) -> None:
+    with pytest.raises(register.RegistryError, match="has no version 99"):
+        register.promote(params, "99")
+
+    assert registry_state()[0]["champion"] == "1"
+
+
+def test_an_unregistered_model_name_is_one_sentence(workspace: Path) -> None:
+    raw = small_params()
+    raw["registry"]["model_name"] = "never-registered"
+
+    with pytest.raises(register.RegistryError, match="No model is registered as"):
+        register.rollback(parse_params(raw))
+
+
+def test_an_unreachable_tracking_server_leaves_the_report_alone(
+    workspace: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = PROMOTION_JSON.read_bytes()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
+
+    with pytest.raises(tracking.TrackingError, match="cannot be reached"):
+        register.run(params)
+
+    assert PROMOTION_JSON.read_bytes() == report
+
+
+def test_the_cli_rollback_error_is_one_line_without_traceback(workspace: Path) -> None:
+    result = CliRunner().invoke(app, ["model", "rollback"])
+
+    assert result.exit_code == 1
+    assert "'customer-model' has had 1 champion(s), so there is none to roll back to" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
