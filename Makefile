@@ -37,6 +37,10 @@ demo: .venv ## Bake the default project into build/demo/ and run its whole workf
 	@echo "  quality reports:  $(DEMO)/reports/data_quality_raw.md, $(DEMO)/reports/data_quality.md"
 	@echo "  cleaning report:  $(DEMO)/reports/cleaning.json"
 	@echo "  exploration:      $(DEMO)/reports/eda.md, $(DEMO)/reports/figures/eda/"
+	@echo "  model card:       $(DEMO)/reports/model_card.md"
+	@echo "  test metrics:     $(DEMO)/reports/metrics.json, $(DEMO)/reports/figures/evaluation/"
+	@echo "  promotion gate:   $(DEMO)/reports/promotion.json"
+	@echo "  tracking store:   $(DEMO)/mlflow.db"
 	@echo "Next: cd $(DEMO) && make help"
 
 test: .venv ## Run the template's test suite (bakes projects, installs one and runs its workflow)

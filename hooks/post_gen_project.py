@@ -14,6 +14,9 @@ REMOVALS: dict[str, list[str]] = {
 }
 
 
+COMMIT_MESSAGE = "Project created from the cookiecutter-mlops-practice template"
+
+
 def paths_to_remove(answers: dict) -> list[str]:
     """List the files and folders the answers disable."""
     paths = []
@@ -32,13 +35,24 @@ def remove_paths(project_dir: Path, paths: list[str]) -> None:
             target.unlink()
 
 
-def init_git(project_dir: Path) -> bool:
-    """Start a git repository (DVC needs one); return False when git is not installed."""
+def init_git(project_dir: Path, author: str, email: str) -> bool:
+    """Start a git repository with a first commit; return False when git is not installed.
+
+    DVC needs a repository, and `dvc exp run` a commit to start experiments from. The commit is
+    signed with the answers' name and e-mail, so it works where git has no identity set.
+    """
     if (project_dir / ".git").exists():
         return True
     if shutil.which("git") is None:
         return False
-    subprocess.run(["git", "init", "--quiet", str(project_dir)], check=True)
+    git = ["git", "-C", str(project_dir)]
+    identity = ["-c", f"user.name={author}", "-c", f"user.email={email}"]
+    subprocess.run([*git, "init", "--quiet"], check=True)
+    subprocess.run([*git, "add", "--all"], check=True)
+    subprocess.run(
+        [*git, *identity, "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", COMMIT_MESSAGE],
+        check=True,
+    )
     return True
 
 
@@ -48,7 +62,7 @@ def next_steps(answers: dict, has_git: bool) -> str:
         f"Your project is ready in ./{answers['project_slug']}. Next:",
         f"  cd {answers['project_slug']}",
         "  make install     # create .venv with uv",
-        "  make pipeline    # acquire, validate, clean and explore the data (dvc repro)",
+        "  make pipeline    # every stage, from raw data to a registered model (dvc repro)",
         "  make help        # every other command",
     ]
     if not has_git:
@@ -62,7 +76,8 @@ def next_steps(answers: dict, has_git: bool) -> str:
 def main(answers: dict, project_dir: Path) -> int:
     """Apply the answers to the baked project."""
     remove_paths(project_dir, paths_to_remove(answers))
-    print(next_steps(answers, init_git(project_dir)))
+    has_git = init_git(project_dir, answers["author_name"], answers["author_email"])
+    print(next_steps(answers, has_git))
     return 0
 
 

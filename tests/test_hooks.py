@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,15 +91,25 @@ def test_removing_a_folder_and_a_missing_path(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_git_is_initialised(tmp_path: Path) -> None:
-    assert post.init_git(tmp_path) is (shutil.which("git") is not None)
-    assert (tmp_path / ".git").is_dir()
+def test_git_is_initialised_with_a_first_commit(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("hello\n")
+
+    assert post.init_git(tmp_path, "Zoë O'Brien", "zoe@example.com") is True
+
+    log = subprocess.run(
+        ["git", "-C", str(tmp_path), "log", "--format=%an <%ae>|%s", "--name-only"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert log.splitlines()[0] == f"Zoë O'Brien <zoe@example.com>|{post.COMMIT_MESSAGE}"
+    assert "README.md" in log
 
 
 def test_git_missing_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(post.shutil, "which", lambda name: None)
 
-    assert post.init_git(tmp_path) is False
+    assert post.init_git(tmp_path, "a", "a@b.c") is False
     assert "git was not found" in post.next_steps(GOOD, has_git=False)
     assert "git was not found" not in post.next_steps(GOOD, has_git=True)
 

@@ -7,9 +7,15 @@ seconds with uv; the workflow runs once). Tests run in file order and build on e
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import signal
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,14 +25,31 @@ from .conftest import TEMPLATE
 pytestmark = pytest.mark.slow
 
 # Every Makefile target of the generated project must be exercised here.
-TESTED_TARGETS = {"help", "install", "test", "lint", "format", "pipeline", "bench"}
+TESTED_TARGETS = {
+    "help",
+    "install",
+    "test",
+    "lint",
+    "format",
+    "pipeline",
+    "compare",
+    "mlflow-ui",
+    "bench",
+}
 
 
 @pytest.fixture(scope="module")
 def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The environment of every command: uv on the PATH, one shared virtualenv, no telemetry."""
+    """The environment of every command: uv on the PATH, one shared virtualenv, no telemetry.
+
+    An empty global git config stands for a fresh machine where git has no user identity: the
+    bake's first commit and `dvc exp run` must work there too.
+    """
+    empty_config = tmp_path_factory.mktemp("git") / "config"
+    empty_config.touch()
     return {
         **os.environ,
+        "GIT_CONFIG_GLOBAL": str(empty_config),
         "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
         "UV_PROJECT_ENVIRONMENT": str(tmp_path_factory.mktemp("shared") / "venv"),
         "UV_PYTHON_DOWNLOADS": "never",
@@ -86,12 +109,20 @@ def test_make_demo_runs_the_workflow_and_says_where_everything_is(
     listed = re.findall(r"^  [a-z ]+:\s+(\S.*)$", output, flags=re.MULTILINE)
 
     assert "Running stage 'explore'" in output
+    assert "Running stage 'register'" in output
     assert f"The demo project is in {project}:" in output
     paths = [path.strip() for line in listed for path in line.split(",")]
-    assert len(paths) == 7
+    assert len(paths) == 12
     for path in paths:
         assert Path(path).exists(), path
     assert (project / "dvc.lock").exists()
+    promotion = json.loads((project / "reports/promotion.json").read_text())
+    # The first version has no champion to beat; on the default data it clears the baseline.
+    assert (promotion["version"], promotion["promoted"], promotion["champion_after"]) == (
+        "1",
+        True,
+        "1",
+    )
 
 
 def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:
@@ -103,6 +134,16 @@ def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:
     assert re.search(r"\d+ passed", output), "the README's `make test` ran no test"
     assert "Data stages: seconds and peak memory" in output
     assert "peak memory at 200,000 rows" in output
+    assert "leaderboard (validation folds" in output
+    assert re.search(r"model\.name\s+gradient_boosting\s+random_forest", output)  # params diff
+    assert "Model fits: seconds per algorithm" in output
+    assert "train stage overhead" in output
+    assert (project / "reports/leaderboard.json").exists()
+    assert (project / "reports/model_card.md").stat().st_size > 1000
+    metrics = json.loads((project / "reports/metrics.json").read_text())
+    assert metrics["model"]["roc_auc"]["estimate"] > metrics["reference"]["roc_auc"]
+    # The README promotes version 1, then rolls back to whichever version held the alias before.
+    assert json.loads((project / "reports/promotion.json").read_text())["version"] == "3"
     assert (project / "uv.lock").exists()
     assert (project / "data/raw/customers.csv").exists()
     assert (project / "data/processed/customers.parquet").exists()
@@ -186,3 +227,67 @@ def test_make_format_leaves_the_generated_code_unchanged(
     run("make format", project, env)
 
     assert {path: digest(path) for path in sources} == before
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get_json(url: str) -> dict:
+    """GET a URL on the loopback and decode its JSON body."""
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_mlflow_ui_serves_the_registry_and_the_cli_uses_it(
+    project: Path, env: dict[str, str]
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # make mlflow-ui runs in the foreground until Ctrl-C: here it runs in its own process group.
+    server = subprocess.Popen(
+        ["make", "mlflow-ui", f"MLFLOW_PORT={port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                get_json(f"{base}/api/2.0/mlflow/experiments/search?max_results=1")
+                break
+            except (urllib.error.URLError, OSError):
+                assert server.poll() is None, "make mlflow-ui exited"
+                assert time.monotonic() < deadline, "mlflow server did not answer in 90 s"
+                time.sleep(1)
+        model = get_json(f"{base}/api/2.0/mlflow/registered-models/get?name=customer-churn")
+        aliases = {a["alias"]: a["version"] for a in model["registered_model"]["aliases"]}
+        assert set(aliases) == {"champion", "challenger"}
+
+        # The CLI against the real server: move the champion, then read it back over HTTP.
+        run(f"MLFLOW_TRACKING_URI={base} uv run customer-churn model promote 2", project, env)
+
+        model = get_json(f"{base}/api/2.0/mlflow/registered-models/get?name=customer-churn")
+        aliases = {a["alias"]: a["version"] for a in model["registered_model"]["aliases"]}
+        assert aliases["champion"] == "2"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    run("uv run customer-churn model rollback", project, env)
+
+
+def test_an_unreachable_tracking_server_is_one_sentence(project: Path, env: dict[str, str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+
+    output = run(
+        f"MLFLOW_TRACKING_URI={url} uv run customer-churn model register", project, env, ok=False
+    )
+
+    assert f"Error: The MLflow tracking server {url} cannot be reached" in output
+    assert "Traceback" not in output

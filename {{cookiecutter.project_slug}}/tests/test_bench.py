@@ -1,4 +1,4 @@
-"""The benchmark measures each size in its own process and judges growth against the target."""
+"""The benchmarks measure in fresh processes and judge growth and overhead against the targets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from {{ cookiecutter.package_name }}.bench import growth_verdict, run_data_bench
+from {{ cookiecutter.package_name }}.bench import (
+    Stopwatch,
+    growth_verdict,
+    overhead_verdict,
+    run_data_bench,
+    run_model_bench,
+)
 from {{ cookiecutter.package_name }}.config import Params
 
 
@@ -39,4 +45,77 @@ def test_a_small_bench_measures_every_stage(project_dir: Path, params: Params) -
     output = console.export_text()
     assert "Data stages: seconds and peak memory" in output
     assert "peak memory at 600 rows" in output
+    assert list(project_dir.iterdir()) == [project_dir / "params.yaml"]
+
+
+def test_overhead_within_a_third_of_fit_time_is_ok() -> None:
+    parts = {
+        "fit": 40.0,
+        "predict": 5.0,
+        "imports": 4.0,
+        "mlflow": 1.0,
+        "figures": 1.0,
+        "other": 2.0,
+    }
+
+    verdict = overhead_verdict(parts)
+
+    assert verdict.startswith(
+        "train stage overhead (imports, MLflow, figures, the rest): 8.0 s = 20%"
+    )
+    assert verdict.endswith("ok")
+
+
+def test_overhead_above_the_target_is_flagged() -> None:
+    parts = {
+        "fit": 10.0,
+        "predict": 1.0,
+        "imports": 4.0,
+        "mlflow": 1.0,
+        "figures": 0.5,
+        "other": 0.5,
+    }
+
+    assert overhead_verdict(parts).endswith(
+        "60% of the 10.0 s of fitting (target <= 30%) OVER TARGET"
+    )
+
+
+def test_the_stopwatch_does_not_count_a_nested_call_twice() -> None:
+    watch = Stopwatch()
+    inner = watch.wrap("fit", lambda: sum(range(1000)))
+    outer = watch.wrap("fit", lambda: inner() + inner())
+
+    assert outer() == 2 * sum(range(1000))
+    assert list(watch.seconds) == ["fit"]
+    assert 0 < watch.seconds["fit"] < 1
+
+
+def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
+    project_dir: Path, params: Params
+) -> None:
+    console = Console(record=True, width=120)
+    small = params.model_copy(update={"data": params.data.model_copy(update={"n_rows": 1500})})
+
+    fits, parts = run_model_bench(small, [1000], console)
+
+    assert len(fits) == 1
+    assert set(fits[0]) == {
+        "logistic_regression",
+        "sgd",
+        "decision_tree",
+        "random_forest",
+        "gradient_boosting",
+        "bagging",
+        "svm",
+        "naive_bayes",
+        "knn",
+        "mlp",
+    }
+    assert all(seconds > 0 for seconds in fits[0].values())
+    assert parts["fit"] > parts["mlflow"] > 0
+    assert parts["figures"] > 0 and parts["imports"] > 0
+    output = console.export_text()
+    assert "Model fits: seconds per algorithm" in output
+    assert "Train stage at 1,500 rows (gradient_boosting)" in output
     assert list(project_dir.iterdir()) == [project_dir / "params.yaml"]

@@ -1,18 +1,26 @@
 """Benchmarks: time and peak memory of the stages at several sizes, printed beside their targets.
 
-Each size runs in a fresh Python process so one size's peak memory cannot hide another's,
-and all sizes run in the same session so they share the machine's current load: compare the
-ratios between sizes, not the absolute seconds, on a shared machine.
+Each measurement runs in a fresh Python process (`python -m this_module KIND`) so one size's
+peak memory or warm caches cannot hide another's, and all run in the same session so they share
+the machine's current load: compare the ratios, not the absolute seconds, on a shared machine.
+
+- data: acquire, validate and clean at each size (near-linear growth, peak memory);
+- model: one fit of every algorithm at each size, then the train stage on the default data
+  split into model work (fit, predict) and overhead (imports, MLflow logging, figures, the
+  rest), against the target: overhead at most 30% of the fit time.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -29,6 +37,9 @@ from {{ cookiecutter.package_name }}.errors import ProjectError
 MAX_PER_ROW_GROWTH = 6.0 / 5.0
 MAX_PEAK_MB = 4096  # peak memory at 1M rows
 STAGES = ("acquire", "validate", "clean")
+# The train stage's time outside model fitting, as a share of its fitting time.
+MAX_OVERHEAD_SHARE = 0.30
+OVERHEAD_PARTS = ("imports", "mlflow", "figures", "other")
 
 
 def measure_data_stages() -> dict[str, float]:
@@ -51,8 +62,106 @@ def measure_data_stages() -> dict[str, float]:
     return figures
 
 
-def measure_in_subprocess(params: Params, n_rows: int) -> dict[str, float]:
-    """Measure the data stages on n_rows rows in a fresh process and a temporary directory."""
+def prepare_split(params: Params) -> None:
+    """Make the development rows the model stages read: acquire, clean, split."""
+    from {{ cookiecutter.package_name }}.data import acquire, clean
+    from {{ cookiecutter.package_name }}.model import split
+
+    acquire.run(params)
+    clean.run(params)
+    split.run(params)
+
+
+def measure_model_fits() -> dict[str, float]:
+    """Seconds of one fit of each algorithm's pipeline on the development rows."""
+    import pandas as pd
+
+    from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, load_params
+    from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
+    from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
+
+    params = load_params()
+    prepare_split(params)
+    development = pd.read_parquet(DEVELOPMENT_DATA)
+    X, y = model_input(development, params), development[params.columns.target]
+    seconds = {}
+    for name in ALGORITHMS:
+        hyperparameters = params.model.hyperparameters.get(name, {})
+        pipeline = build_pipeline(params, build_estimator(name, hyperparameters, params.seed))
+        start = time.perf_counter()
+        pipeline.fit(X, y)
+        seconds[name] = time.perf_counter() - start
+    return seconds
+
+
+class Stopwatch:
+    """Seconds spent in wrapped functions, by part; a call inside a timed call is not recounted."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.running = False
+
+    def wrap(self, part: str, function: Callable) -> Callable:
+        """The function, timed under `part`."""
+
+        @functools.wraps(function)
+        def timed(*args: object, **kwargs: object) -> object:
+            if self.running:
+                return function(*args, **kwargs)
+            self.running = True
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[part] = self.seconds.get(part, 0.0) + time.perf_counter() - start
+                self.running = False
+
+        return timed
+
+
+def measure_train_stage() -> dict[str, float]:
+    """Time the train stage, split into fit, predict, MLflow logging, figures and the rest.
+
+    The tracking store is created before the clock starts: its first creation (seconds of
+    schema migrations) happens once per project, not once per training.
+    """
+    start = time.perf_counter()
+    import mlflow  # noqa: F401  (timed: the stage imports it)
+    from sklearn.pipeline import Pipeline
+
+    from {{ cookiecutter.package_name }} import io
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.model import figures, tracking, train
+
+    imports = time.perf_counter() - start
+    params = load_params()
+    prepare_split(params)
+    tracking.connect(params.registry.model_name)
+    watch = Stopwatch()
+    # Timing wrappers, for this measuring process only: the stage's code is unchanged.
+    Pipeline.fit = watch.wrap("fit", Pipeline.fit)
+    Pipeline.predict_proba = watch.wrap("predict", Pipeline.predict_proba)
+    train.log_run = watch.wrap("mlflow", train.log_run)
+    io.save_figure = watch.wrap("figures", io.save_figure)
+    for name in ("learning_curve_figure", "validation_curve_figure"):
+        setattr(figures, name, watch.wrap("figures", getattr(figures, name)))
+    start = time.perf_counter()
+    train.run(params)
+    total = time.perf_counter() - start
+    parts = {part: watch.seconds.get(part, 0.0) for part in ("fit", "predict", "mlflow", "figures")}
+    parts["other"] = total - sum(parts.values())
+    return {"imports": imports, **parts}
+
+
+MEASURES: dict[str, Callable[[], dict[str, float]]] = {
+    "data": measure_data_stages,
+    "fits": measure_model_fits,
+    "train": measure_train_stage,
+}
+
+
+def measure_in_subprocess(params: Params, n_rows: int, kind: str = "data") -> dict[str, float]:
+    """Run one of MEASURES on n_rows rows in a fresh process and a temporary directory."""
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         # Always the synthetic generator: its size is the variable being measured.
         data = params.data.model_copy(
@@ -61,8 +170,10 @@ def measure_in_subprocess(params: Params, n_rows: int) -> dict[str, float]:
         raw = params.model_copy(update={"data": data}).model_dump(mode="json")
         (Path(workdir) / "params.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
         result = subprocess.run(
-            [sys.executable, "-m", __name__],
+            [sys.executable, "-m", __name__, kind],
             cwd=workdir,
+            # Runs go to a throw-away store, never to the project's or a server's.
+            env={**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{workdir}/mlflow.db"},
             capture_output=True,
             text=True,
             check=False,
@@ -123,6 +234,60 @@ def run_data_bench(params: Params, sizes: list[int], console: Console) -> list[d
     return results
 
 
+def overhead_verdict(parts: dict[str, float]) -> str:
+    """Say how the train stage's overhead (not fit, not predict) compares with its fit time."""
+    overhead = sum(parts[part] for part in OVERHEAD_PARTS)
+    share = overhead / parts["fit"]
+    status = "ok" if share <= MAX_OVERHEAD_SHARE else "OVER TARGET"
+    return (
+        f"train stage overhead (imports, MLflow, figures, the rest): {overhead:.1f} s = "
+        f"{share:.0%} of the {parts['fit']:.1f} s of fitting (target <= "
+        f"{MAX_OVERHEAD_SHARE:.0%}) {status}"
+    )
+
+
+def run_model_bench(
+    params: Params, sizes: list[int], console: Console
+) -> tuple[list[dict[str, float]], dict[str, float]]:
+    """Time every algorithm's fit at each size, then the train stage on the params' data size."""
+    sizes = sorted(set(sizes))
+    if not sizes or min(sizes) < 1000:
+        raise ProjectError("Give model benchmark sizes of at least 1000 rows, e.g. 20000 200000.")
+    fits = []
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("benchmarking the model fits", total=len(sizes) + 1)
+        for n_rows in sizes:
+            progress.update(task, description=f"fits at {n_rows:,} rows")
+            fits.append(measure_in_subprocess(params, n_rows, "fits"))
+            progress.advance(task)
+        progress.update(task, description=f"train stage at {params.data.n_rows:,} rows")
+        parts = measure_in_subprocess(params, params.data.n_rows, "train")
+        progress.advance(task)
+
+    table = Table(title="Model fits: seconds per algorithm (one fit)", title_justify="left")
+    table.add_column("algorithm")
+    for n_rows in sizes:
+        table.add_column(f"{n_rows:,} rows", justify="right")
+    if len(sizes) > 1:
+        table.add_column(f"time x (rows x{sizes[-1] / sizes[0]:.0f})", justify="right")
+    for name in sorted(fits[-1], key=fits[-1].get):
+        cells = [f"{row[name]:.2f}" for row in fits]
+        if len(sizes) > 1:
+            cells.append(f"x{fits[-1][name] / fits[0][name]:.1f}")
+        table.add_row(name, *cells)
+    console.print(table)
+    stage = Table(
+        title=f"Train stage at {params.data.n_rows:,} rows ({params.model.name}): seconds",
+        title_justify="left",
+    )
+    for part in ("fit", "predict", *OVERHEAD_PARTS):
+        stage.add_column(part, justify="right")
+    stage.add_row(*(f"{parts[part]:.2f}" for part in ("fit", "predict", *OVERHEAD_PARTS)))
+    console.print(stage)
+    console.print(overhead_verdict(parts))
+    return fits, parts
+
+
 if __name__ == "__main__":
     # Child process of measure_in_subprocess: print one JSON line for the parent.
-    print(json.dumps(measure_data_stages()))
+    print(json.dumps(MEASURES[sys.argv[1]]()))

@@ -199,6 +199,17 @@ def bench_data(
     bench.run_data_bench(load_params(), rows, console)
 
 
+@bench_app.command("model")
+def bench_model(
+    rows: Annotated[list[int], typer.Argument(help="Data set sizes for the fits, in rows.")],
+) -> None:
+    """Time one fit of every algorithm at each size, and the train stage's overhead."""
+    from {{ cookiecutter.package_name }} import bench
+    from {{ cookiecutter.package_name }}.config import load_params
+
+    bench.run_model_bench(load_params(), rows, console)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
