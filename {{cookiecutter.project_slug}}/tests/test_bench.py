@@ -14,6 +14,7 @@ from {{ cookiecutter.package_name }}.bench import (
     run_model_bench,
 )
 from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS
 
 
 def test_linear_growth_is_within_target() -> None:
@@ -100,18 +101,7 @@ def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     fits, parts = run_model_bench(small, [1000], console)
 
     assert len(fits) == 1
-    assert set(fits[0]) == {
-        "logistic_regression",
-        "sgd",
-        "decision_tree",
-        "random_forest",
-        "gradient_boosting",
-        "bagging",
-        "svm",
-        "naive_bayes",
-        "knn",
-        "mlp",
-    }
+    assert set(fits[0]) == set(ALGORITHMS)
     assert all(seconds > 0 for seconds in fits[0].values())
     assert parts["fit"] > parts["mlflow"] > 0
     assert parts["figures"] > 0 and parts["imports"] > 0

@@ -77,6 +77,13 @@ def read_parquet(path: Path, produced_by: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def read_json(path: Path, produced_by: str) -> Any:
+    """Read a stage's JSON output, saying which command makes it when it is missing."""
+    if not path.exists():
+        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def read_raw_csv(
     path: Path, columns: ColumnsParams, produced_by: str | None = None
 ) -> pd.DataFrame:

@@ -10,7 +10,6 @@ reports/figures/leaderboard.png; pick a winner and set it as model.name in param
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -20,22 +19,23 @@ from {{ cookiecutter.package_name }}.config import (
     DEVELOPMENT_DATA,
     FIGURES,
     LEADERBOARD_JSON,
-    Algorithm,
     Params,
 )
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model import figures, tracking
-from {{ cookiecutter.package_name }}.model.algorithms import build_estimator, check_hyperparameters
+from {{ cookiecutter.package_name }}.model.algorithms import (
+    ALGORITHMS,
+    build_estimator,
+    check_hyperparameters,
+)
 from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
 from {{ cookiecutter.package_name }}.model.train import (
     SPLIT_COMMAND,
-    check_splits,
+    checked_folds,
     cross_validate,
     fold_summary,
 )
-from {{ cookiecutter.package_name }}.model.validation import check_leakage, cv_splits
 
-ALGORITHMS: tuple[str, ...] = get_args(Algorithm)
 LEADERBOARD_FIGURE = FIGURES / "leaderboard.png"
 COLUMNS = ("roc_auc", "pr_auc", "log_loss", "brier")
 
@@ -90,25 +90,7 @@ def run(
     development = io.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
     development = subsample(development, max_rows, columns.target, params.seed)
     development = development.reset_index(drop=True)
-    model_columns = params.model_columns
-    check_leakage(
-        development,
-        columns.target,
-        [*model_columns.numeric, *model_columns.categorical],
-        validation.leakage_threshold,
-        text_columns=model_columns.text,
-    )
-    splits = cv_splits(
-        development,
-        columns.target,
-        validation.strategy,
-        validation.n_splits,
-        params.seed,
-        id_column=columns.id,
-        time_column=columns.time,
-        holdout_size=validation.holdout_size,
-    )
-    check_splits(splits, development, params)
+    splits, _ = checked_folds(development, params)
     X = model_input(development, params)
     y = development[columns.target].to_numpy(dtype=np.int64)
 

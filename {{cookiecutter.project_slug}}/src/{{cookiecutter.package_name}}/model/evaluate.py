@@ -61,15 +61,6 @@ DIGITS = 6
 MODELS = ("model", "reference", "dummy")
 
 
-def read_json(path: Any, produced_by: str) -> dict[str, Any]:
-    """Read a stage's JSON output, saying which command makes it when it is missing."""
-    import json
-
-    if not path.exists():
-        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def load_models(training: Mapping[str, Any]) -> dict[str, Pipeline]:
     """The trained model and the baselines, each checked against the hash training recorded."""
     files = {"model": MODEL_FILE, **BASELINE_FILES}
@@ -250,9 +241,9 @@ A missed churner costs {costs.cost_missed_churner:g}, a retention offer
 
 def run(params: Params) -> dict[str, object]:
     """Evaluate the trained model on data/split/test.parquet and log the results to its run."""
-    training = read_json(TRAINING_JSON, TRAIN_COMMAND)
-    training_report = read_json(TRAINING_REPORT, TRAIN_COMMAND)
-    split_report = read_json(SPLIT_JSON, SPLIT_COMMAND)
+    training = io.read_json(TRAINING_JSON, TRAIN_COMMAND)
+    training_report = io.read_json(TRAINING_REPORT, TRAIN_COMMAND)
+    split_report = io.read_json(SPLIT_JSON, SPLIT_COMMAND)
     tracking.connect(params.registry.model_name)
     models = load_models(training)
     test = io.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)

@@ -18,8 +18,6 @@ written, so a failed stage leaves the registry as it was.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,13 +52,6 @@ DIGITS = 6
 
 class RegistryError(ProjectError):
     """The registry does not hold what a command needs (a model, a version, a history)."""
-
-
-def read_json(path: Path, produced_by: str) -> dict[str, Any]:
-    """Read a stage's JSON output, saying which command makes it when it is missing."""
-    if not path.exists():
-        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 # --- the champion history: plain functions of a tag value ------------------------------------
@@ -173,8 +164,8 @@ def rounded(value: Any) -> Any:
 
 def run(params: Params) -> dict[str, object]:
     """Register the trained model as challenger; promote it to champion if it passes the gate."""
-    training = read_json(TRAINING_JSON, TRAIN_COMMAND)
-    metrics = read_json(METRICS_JSON, EVALUATE_COMMAND)
+    training = io.read_json(TRAINING_JSON, TRAIN_COMMAND)
+    metrics = io.read_json(METRICS_JSON, EVALUATE_COMMAND)
     scores = io.read_parquet(TEST_SCORES, produced_by=EVALUATE_COMMAND)
     name, gate = params.registry.model_name, params.registry
     tracking.connect(name)

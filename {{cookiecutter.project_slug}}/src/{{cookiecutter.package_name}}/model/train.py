@@ -107,6 +107,34 @@ def check_splits(splits: Sequence[Split], development: pd.DataFrame, params: Par
             )
 
 
+def checked_folds(development: pd.DataFrame, params: Params) -> tuple[list[Split], pd.Series]:
+    """Stop on a leaky feature, then make the validation folds of params.yaml and check them.
+
+    Returns:
+        The (training, validation) folds, and each feature's single-feature ROC AUC.
+    """
+    columns, model_columns, validation = params.columns, params.model_columns, params.validation
+    leakage = check_leakage(
+        development,
+        columns.target,
+        [*model_columns.numeric, *model_columns.categorical],
+        validation.leakage_threshold,
+        text_columns=model_columns.text,
+    )
+    splits = cv_splits(
+        development,
+        columns.target,
+        validation.strategy,
+        validation.n_splits,
+        params.seed,
+        id_column=columns.id,
+        time_column=columns.time,
+        holdout_size=validation.holdout_size,
+    )
+    check_splits(splits, development, params)
+    return splits, leakage
+
+
 def cross_validate(
     pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, splits: Sequence[Split]
 ) -> FoldScores:
@@ -243,29 +271,12 @@ def run(params: Params) -> dict[str, object]:
     # Connect first: an unreachable tracking server should stop the stage before minutes of work.
     tracking.connect(params.registry.model_name)
     development = io.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
-    columns, model_columns, name = params.columns, params.model_columns, params.model.name
+    columns, name = params.columns, params.model.name
     if development[columns.target].nunique() < 2:
         raise DataError(f"{DEVELOPMENT_DATA} holds only one class of {columns.target}.")
 
-    leakage = check_leakage(
-        development,
-        columns.target,
-        [*model_columns.numeric, *model_columns.categorical],
-        params.validation.leakage_threshold,
-        text_columns=model_columns.text,
-    )
+    splits, leakage = checked_folds(development, params)
     validation = params.validation
-    splits = cv_splits(
-        development,
-        columns.target,
-        validation.strategy,
-        validation.n_splits,
-        params.seed,
-        id_column=columns.id,
-        time_column=columns.time,
-        holdout_size=validation.holdout_size,
-    )
-    check_splits(splits, development, params)
     X = model_input(development, params)
     y = development[columns.target].to_numpy(dtype=np.int64)
 
