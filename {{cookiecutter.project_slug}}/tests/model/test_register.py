@@ -6,6 +6,7 @@ versions of a real registry do: version 1 is the default model, version 2 a deli
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import (
+    METRICS_JSON,
     PROMOTION_JSON,
     TEST_DATA,
     TRAINING_JSON,
     Params,
     parse_params,
 )
+from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, train
 from {{ cookiecutter.package_name }}.model.features import model_input
 
@@ -136,6 +139,22 @@ def test_a_champion_whose_file_changed_is_refused_and_nothing_is_written(
             register.run(weak_params())
     finally:
         client.set_model_version_tag(NAME, "1", "sha256", sha256)
+
+    assert registry_state() == before
+    assert PROMOTION_JSON.read_bytes() == report
+
+
+def test_scores_of_an_older_training_are_refused_and_nothing_is_written(workspace: Path) -> None:
+    metrics = METRICS_JSON.read_text(encoding="utf-8")
+    before, report = registry_state(), PROMOTION_JSON.read_bytes()
+    stale = json.loads(metrics)
+    stale["model"]["roc_auc"]["estimate"] += 0.01  # as if left by an earlier evaluate
+    METRICS_JSON.write_text(json.dumps(stale), encoding="utf-8")
+    try:
+        with pytest.raises(DataError, match="it was trained again since"):
+            register.run(weak_params())
+    finally:
+        METRICS_JSON.write_text(metrics, encoding="utf-8")
 
     assert registry_state() == before
     assert PROMOTION_JSON.read_bytes() == report

@@ -122,6 +122,22 @@ def champion_scores(champion: ModelVersion, name: str, params: Params, n_rows: i
     return scores
 
 
+def check_evaluated(
+    registry: MlflowClient, training: dict[str, Any], metrics: dict[str, Any], metric: str
+) -> None:
+    """Raise a DataError unless the test scores on disk are those of the model trained last.
+
+    evaluate logs its test metrics to the training run, so a run without them (or with other
+    values) means `train` ran again after `evaluate`.
+    """
+    logged = registry.get_run(training["run_id"]).data.metrics.get(f"test_{metric}")
+    if logged is None or abs(logged - metrics["model"][metric]["estimate"]) > 1e-9:
+        raise DataError(
+            f"{METRICS_JSON} and {TEST_SCORES} are not those of the model in {TRAINING_JSON} "
+            f"(it was trained again since); run `{EVALUATE_COMMAND}` first."
+        )
+
+
 # --- writing the registry --------------------------------------------------------------------
 
 
@@ -170,6 +186,8 @@ def run(params: Params) -> dict[str, object]:
     name, gate = params.registry.model_name, params.registry
     tracking.connect(name)
     registry = client()
+    with tracking.store_errors():
+        check_evaluated(registry, training, metrics, gate.metric)
 
     y = scores[params.columns.target].to_numpy(dtype=np.int64)
     champion = version_by_alias(registry, name, CHAMPION)
