@@ -224,6 +224,30 @@ class RegistryParams(StrictModel):
     min_improvement: float = Field(ge=0.0, le=0.5)
 
 
+class ExperimentParams(StrictModel):
+    """How the service splits traffic between the champion and the challenger."""
+
+    # off: champion only; ab: split by challenger_share; shadow: the challenger scores every
+    # request but only the champion answers; canary: a small challenger_share.
+    mode: Literal["off", "ab", "shadow", "canary"]
+    challenger_share: float = Field(ge=0.0, le=1.0)
+    # Hashed with each unit id: changing it reshuffles who sees which variant.
+    salt: str = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _canary_is_small(self) -> ExperimentParams:
+        if self.mode == "canary" and self.challenger_share > 0.2:
+            raise ValueError("a canary sends at most 0.2 of the traffic to the challenger")
+        return self
+
+
+class ServingParams(StrictModel):
+    """The prediction service: request limits and the A/B experiment."""
+
+    max_batch: int = Field(ge=1, le=10_000)
+    experiment: ExperimentParams
+
+
 class Params(StrictModel):
     """Everything params.yaml holds."""
 
@@ -236,6 +260,7 @@ class Params(StrictModel):
     model: ModelParams
     evaluation: EvaluationParams
     registry: RegistryParams
+    serving: ServingParams
 
     @model_validator(mode="after")
     def _dirt_columns_exist(self) -> Params:
@@ -272,6 +297,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="{{ cookiecutter.package_name | upper }}_", extra="ignore")
 
     params_path: Path = Path("params.yaml")
+    # Where the service logs predictions and outcomes (any SQLAlchemy URL).
+    prediction_log_url: str = "sqlite:///logs/predictions.db"
+    # The X-API-Key of the admin routes; empty: the service starts without them.
+    admin_api_key: str = ""
 
 
 @cache

@@ -1,0 +1,1 @@
+"""The prediction service: model loading, the API, and the prediction log."""

@@ -1,0 +1,36 @@
+"""Scoring: raw customer records in, churn scores and decisions out. Knows nothing of HTTP."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.model.features import input_columns
+from {{ cookiecutter.package_name }}.serving.models import ServedModel
+
+
+def as_raw_text(value: Any) -> Any:
+    """A value as the raw data holds it: text, or missing (the pipeline parses text itself)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return np.nan
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def records_frame(records: Sequence[dict[str, Any]], params: Params) -> pd.DataFrame:
+    """The records as the model's input frame: its columns, in order, as text."""
+    names = input_columns(params)
+    rows = [{name: as_raw_text(record.get(name)) for name in names} for record in records]
+    return pd.DataFrame(rows, columns=names, dtype="object")
+
+
+def score(model: ServedModel, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Churn probabilities and decisions (score >= the model's threshold) for every row."""
+    scores = model.pipeline.predict_proba(frame)[:, 1]
+    return scores, scores >= model.threshold

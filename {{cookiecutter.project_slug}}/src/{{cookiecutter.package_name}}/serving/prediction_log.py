@@ -1,0 +1,173 @@
+"""Prediction log: every prediction the service makes, and the outcomes fed back later.
+
+A/B analysis and monitoring both read this log, so it must hold exactly what clients were told:
+the service writes each prediction here BEFORE it sends the response, and a prediction that
+could not be logged is answered with an error instead. The log is a SQL database behind a
+SQLAlchemy URL: by default a SQLite file in WAL mode (one writer at a time, readers never
+blocked, safe for the several worker processes of one machine), or PostgreSQL with a URL such
+as postgresql+psycopg://user:password@host/db.
+
+Two tables: `predictions` (one row per scored record, including the challenger's shadow scores,
+which were not served) and `feedback` (the true outcome of a prediction, known weeks later: did
+the customer churn?). A second outcome for the same prediction replaces the first (a corrected
+label).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from {{ cookiecutter.package_name }}.errors import ProjectError
+
+# Seconds a writer waits for another one's lock before giving up (SQLite only).
+SQLITE_BUSY_SECONDS = 10
+
+metadata = MetaData()
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("prediction_id", String(36), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("unit_id", String(200), nullable=False, index=True),
+    Column("variant", String(50), nullable=False),
+    Column("model_version", String(20), nullable=False),
+    # False for a shadow prediction: scored and logged, but another answer was sent.
+    Column("served", Boolean, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("decision", Boolean, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+)
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("prediction_id", String(36), ForeignKey("predictions.prediction_id"), primary_key=True),
+    Column("outcome", Integer, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class PredictionLogError(ProjectError):
+    """The prediction log's URL is invalid or its database cannot be written."""
+
+
+def now() -> datetime:
+    """The current time in UTC (every timestamp of the log is in UTC)."""
+    return datetime.now(UTC)
+
+
+def use_wal(dbapi_connection: Any, connection_record: Any) -> None:
+    """Put a new SQLite connection in WAL mode, durable at every commit, patient with locks."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit is on disk before it returns, so an acknowledged prediction survives a
+    # power cut (NORMAL, WAL's usual setting, may lose the last commits).
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+    cursor.close()
+
+
+def create_log_engine(url: str) -> Engine:
+    """An engine on the log's database, its tables created if they do not exist yet."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise PredictionLogError(
+            f"'{url}' is not a database URL (e.g. sqlite:///logs/predictions.db)."
+        ) from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", use_wal)
+        metadata.create_all(engine)
+    except (SQLAlchemyError, ImportError) as error:
+        reason = str(error).splitlines()[0]
+        raise PredictionLogError(f"The prediction log {url} cannot be opened: {reason}") from None
+    return engine
+
+
+class PredictionLog:
+    """Append predictions, attach outcomes, read everything back as a DataFrame."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_log_engine(url)
+
+    def record(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write prediction rows in one transaction: all of them are logged, or none."""
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(insert(predictions), list(rows))
+
+    def add_feedback(self, prediction_id: str, outcome: int) -> bool:
+        """Attach the true outcome (0 or 1) to a prediction; False if the id is unknown."""
+        with self.engine.begin() as connection:
+            known = connection.execute(
+                select(predictions.c.prediction_id).where(
+                    predictions.c.prediction_id == prediction_id
+                )
+            ).first()
+            if known is None:
+                return False
+            connection.execute(feedback.delete().where(feedback.c.prediction_id == prediction_id))
+            connection.execute(
+                insert(feedback),
+                {"prediction_id": prediction_id, "outcome": int(outcome), "received_at": now()},
+            )
+        return True
+
+    def count(self, served_only: bool = False) -> int:
+        """How many predictions the log holds (only the served ones if asked)."""
+        query = select(func.count()).select_from(predictions)
+        if served_only:
+            query = query.where(predictions.c.served.is_(True))
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def read(self, since: datetime | None = None, last: int | None = None) -> pd.DataFrame:
+        """Predictions with their outcome (missing while none was fed back), oldest first.
+
+        Args:
+            since: Only predictions made at or after this time.
+            last: Only the most recent `last` predictions.
+        """
+        query = select(*predictions.c, feedback.c.outcome, feedback.c.received_at).outerjoin(
+            feedback, feedback.c.prediction_id == predictions.c.prediction_id
+        )
+        if since is not None:
+            query = query.where(predictions.c.created_at >= since)
+        query = query.order_by(predictions.c.created_at.desc(), predictions.c.prediction_id)
+        if last is not None:
+            query = query.limit(last)
+        with self.engine.connect() as connection:
+            frame = pd.DataFrame(connection.execute(query).mappings().all())
+        if frame.empty:
+            return pd.DataFrame(columns=[*predictions.c.keys(), "outcome", "received_at"])
+        return frame.iloc[::-1].reset_index(drop=True)

@@ -1,0 +1,138 @@
+"""Schemas of the API: a customer record derived from the data contract, and the answers.
+
+The record's fields are built from `columns:` in params.yaml (the columns the model takes, plus
+the id), so the API, the training data and the model never disagree on what a customer is. Each
+field is required but may be null (a missing value, which the model imputes as in training);
+numbers must be finite and inside the contract's range; an unknown field is refused, so a column
+the model must not see (model.drop_columns) cannot slip in. Categories are free text: a spelling
+the cleaner knows is normalised, and an unseen value still gets a prediction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from {{ cookiecutter.package_name }}.config import ExperimentParams, NumericColumn, Params
+
+MAX_CATEGORY_LENGTH = 100
+MAX_TEXT_LENGTH = 5000
+
+
+class Strict(BaseModel):
+    """Base of every request body: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def numeric_field(name: str, spec: NumericColumn) -> tuple[Any, Any]:
+    """A nullable, finite number inside the contract's range."""
+    low = spec.min if spec.min is not None else "-inf"
+    high = spec.max if spec.max is not None else "+inf"
+    example = example_number(spec)
+    return (
+        float | None,
+        Field(
+            ge=spec.min,
+            le=spec.max,
+            allow_inf_nan=False,
+            description=f"{name}: a number from {low} to {high}, or null if unknown.",
+            examples=[example],
+        ),
+    )
+
+
+def example_number(spec: NumericColumn) -> float:
+    """A plausible value for the docs: a tenth of the way into the range."""
+    low = spec.min if spec.min is not None else 0.0
+    high = spec.max if spec.max is not None else low + 100.0
+    return round(low + (high - low) / 10, 2)
+
+
+def record_model(params: Params) -> type[BaseModel]:
+    """The pydantic model of one customer record, as the model takes it."""
+    columns = params.model_columns
+    fields: dict[str, Any] = {}
+    if columns.id is not None:
+        fields[columns.id] = (
+            str | None,
+            Field(
+                default=None,
+                max_length=200,
+                description="The customer's id: the unit of A/B assignment (one customer, "
+                "one variant). Without it, the X-Request-ID header or a new id is used.",
+                examples=["C0000042"],
+            ),
+        )
+    if columns.time is not None:
+        fields[columns.time] = (
+            dt.date | None,
+            Field(description=f"{columns.time}: an ISO date.", examples=["2024-03-15"]),
+        )
+    for name, spec in columns.numeric.items():
+        fields[name] = numeric_field(name, spec)
+    for name, spec in columns.categorical.items():
+        fields[name] = (
+            str | None,
+            Field(
+                max_length=MAX_CATEGORY_LENGTH,
+                description=f"{name}: one of {', '.join(spec.allowed)} (other spellings are "
+                "normalised; an unseen value still gets a prediction).",
+                examples=[spec.allowed[0]],
+            ),
+        )
+    for name in columns.text:
+        fields[name] = (
+            str | None,
+            Field(
+                max_length=MAX_TEXT_LENGTH,
+                description=f"{name}: free text, or null.",
+                examples=["I cannot log in since the last update"],
+            ),
+        )
+    return create_model("CustomerRecord", __base__=Strict, **fields)
+
+
+class Prediction(BaseModel):
+    """The answer for one record."""
+
+    prediction_id: str = Field(description="Send it back with the outcome to POST /feedback.")
+    score: float = Field(ge=0.0, le=1.0, description="The probability that the customer churns.")
+    decision: bool = Field(description="True: offer a retention deal (score >= threshold).")
+    threshold: float = Field(description="The business threshold of the model that answered.")
+    model_name: str
+    model_version: str
+    variant: str = Field(description="champion or challenger: the model that answered.")
+
+
+class BatchAnswer(BaseModel):
+    """The answers for a batch, in the order of the records."""
+
+    predictions: list[Prediction]
+
+
+class Feedback(Strict):
+    """The true outcome of an earlier prediction, known later."""
+
+    prediction_id: str = Field(max_length=36)
+    outcome: int = Field(ge=0, le=1, description="1: the customer churned; 0: they stayed.")
+
+
+class ServedModelInfo(BaseModel):
+    """One model the service holds."""
+
+    variant: str
+    model_name: str
+    model_version: str
+    run_id: str
+    algorithm: str
+    threshold: float
+
+
+class ModelInfo(BaseModel):
+    """What GET /model answers: the served models and the experiment."""
+
+    models: list[ServedModelInfo]
+    experiment: ExperimentParams
