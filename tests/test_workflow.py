@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -34,6 +35,7 @@ TESTED_TARGETS = {
     "pipeline",
     "compare",
     "mlflow-ui",
+    "serve",
     "bench",
 }
 
@@ -291,3 +293,98 @@ def test_an_unreachable_tracking_server_is_one_sentence(project: Path, env: dict
 
     assert f"Error: The MLflow tracking server {url} cannot be reached" in output
     assert "Traceback" not in output
+
+
+# A raw customer record of the default data contract, as a client of the service sends it.
+RECORD = {
+    "customer_id": "C9000001",
+    "signup_date": "2024-03-15",
+    "tenure_months": 3,
+    "plan": "basic",
+    "contract": "month_to_month",
+    "monthly_charges": 79.9,
+    "total_charges": 239.7,
+    "payment_method": "electronic_check",
+    "country": "France",
+    "age": 29,
+    "support_tickets": 4,
+    "days_since_last_login": 40,
+    "support_message": "Your prices went up again",
+}
+
+
+def post_json(url: str, body: object, headers: dict[str, str] | None = None) -> dict:
+    """POST JSON on the loopback and decode the JSON answer."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def readme_text_block(project: Path, first_line: str) -> list[str]:
+    """The lines of the README's ```text block that starts with `first_line`."""
+    text = (project / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n(.*?)```", text, flags=re.DOTALL)
+    return next(block for block in blocks if block.startswith(first_line)).splitlines()
+
+
+def test_make_serve_answers_logs_feedback_and_reloads(project: Path, env: dict[str, str]) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    serve, *commands = (
+        line.replace("8000", str(port)) for line in readme_text_block(project, "make serve")
+    )
+    log = project / "logs/predictions.db"
+    served_before = sqlite_count(log, "served = 1") if log.exists() else 0
+    server = subprocess.Popen(
+        ["bash", "-c", f"{serve} PORT={port} WORKERS=2"],
+        cwd=project,
+        env={**env, "CUSTOMER_CHURN_ADMIN_API_KEY": "e2e-key"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                ready = get_json(f"{base}/ready")
+                break
+            except (urllib.error.URLError, OSError):
+                assert server.poll() is None, "make serve exited"
+                assert time.monotonic() < deadline, "the service was not ready in 90 s"
+                time.sleep(1)
+        assert ready["status"] == "ready"
+        for command in commands:  # the README's own calls, on this test's port
+            assert '"status":"ready"' in run(command, project, env)
+
+        answers = [
+            post_json(f"{base}/predict", {**RECORD, "customer_id": f"C9{i:06d}"}) for i in range(20)
+        ]
+        feedback = post_json(
+            f"{base}/feedback", {"prediction_id": answers[0]["prediction_id"], "outcome": 1}
+        )
+        reloaded = post_json(f"{base}/admin/reload", {}, headers={"X-API-Key": "e2e-key"})
+        with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+            metrics = response.read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    assert all(0 <= a["score"] <= 1 and a["variant"] == "champion" for a in answers)
+    assert feedback == {"prediction_id": answers[0]["prediction_id"], "outcome": 1}
+    assert set(reloaded["models"]) >= {"champion"}
+    assert "predictions_total" in metrics
+    # Every answer the clients got is in the log (written before the answer was sent).
+    assert sqlite_count(log, "served = 1") == served_before + 20
+    assert sqlite_count(log, "prediction_id IN (SELECT prediction_id FROM feedback)") >= 1
+
+
+def sqlite_count(path: Path, where: str) -> int:
+    """Rows of the prediction log's predictions table that match `where`."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute(f"SELECT count(*) FROM predictions WHERE {where}").fetchone()[0]

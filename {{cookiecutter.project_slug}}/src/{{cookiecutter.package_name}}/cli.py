@@ -188,6 +188,29 @@ def rollback() -> None:
     run_stage("rollback", lambda: stage.rollback(load_params()))
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the champion (and the challenger) over HTTP: http://127.0.0.1:PORT/docs."""
+    import uvicorn
+
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+    # Checked here, before uvicorn starts: a bad params.yaml or log URL is then one sentence.
+    load_params()
+    PredictionLog(get_settings().prediction_log_url)
+    uvicorn.run(
+        "{{ cookiecutter.package_name }}.serving.app:create_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+    )
+
+
 @bench_app.command("data")
 def bench_data(
     rows: Annotated[list[int], typer.Argument(help="Data set sizes to measure, in rows.")],

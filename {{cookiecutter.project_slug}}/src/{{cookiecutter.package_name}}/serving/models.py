@@ -72,10 +72,14 @@ class ModelStore:
 
     def load(self) -> dict[str, ServedModel]:
         """Load champion (required) and challenger (if any) without touching the current set."""
-        models = {CHAMPION: load_alias(self.name, CHAMPION)}
-        # No challenger is normal: every request then goes to the champion.
+        champion = load_alias(self.name, CHAMPION)
+        models = {CHAMPION: champion}
+        # No challenger, or the champion itself (a promoted challenger keeps the alias), is
+        # normal: every request then goes to the champion.
         with suppress(ProjectError):
-            models[CHALLENGER] = load_alias(self.name, CHALLENGER)
+            challenger = load_alias(self.name, CHALLENGER)
+            if challenger.version != champion.version:
+                models[CHALLENGER] = challenger
         return models
 
     def reload(self) -> None:
