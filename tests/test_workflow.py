@@ -36,6 +36,7 @@ TESTED_TARGETS = {
     "compare",
     "mlflow-ui",
     "serve",
+    "ab-report",
     "bench",
 }
 
@@ -139,6 +140,11 @@ def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:
     assert "leaderboard (validation folds" in output
     assert re.search(r"model\.name\s+gradient_boosting\s+random_forest", output)  # params diff
     assert "Model fits: seconds per algorithm" in output
+    # The A/B practice: the simulated effect is found, then the imbalanced split is caught.
+    assert "the challenger's churn rate is significantly lower" in output
+    assert "Sample ratio check: p = " in output and "(MISMATCH)" in output
+    assert (project / "reports/ab_report.json").exists()
+    assert (project / "logs/ab-practice.db").exists()
     assert "train stage overhead" in output
     assert (project / "reports/leaderboard.json").exists()
     assert (project / "reports/model_card.md").stat().st_size > 1000

@@ -42,8 +42,12 @@ model_app = typer.Typer(
     no_args_is_help=True,
 )
 bench_app = typer.Typer(help="Benchmarks: time and memory of the stages.", no_args_is_help=True)
+ab_app = typer.Typer(
+    help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
+app.add_typer(ab_app, name="ab")
 app.add_typer(bench_app, name="bench")
 
 
@@ -209,6 +213,70 @@ def serve(
         port=port,
         workers=workers,
     )
+
+
+@ab_app.command("simulate")
+def ab_simulate(
+    n: Annotated[int, typer.Option(help="Synthetic customers to send.")] = 4000,
+    effect: Annotated[
+        float,
+        typer.Option(help="True change of the challenger's churn rate (-0.03: 3 points less)."),
+    ] = -0.03,
+    share: Annotated[
+        float | None, typer.Option(help="Real challenger share (default: params.yaml's).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the customers and outcomes.")] = 0,
+) -> None:
+    """Send synthetic customers through the service in ab mode and feed back their outcomes."""
+    from {{ cookiecutter.package_name }}.ab import simulate
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+
+    run_stage(
+        "ab simulate", lambda: simulate.run(load_params(), get_settings(), n, effect, share, seed)
+    )
+
+
+@ab_app.command("report")
+def ab_report(
+    share: Annotated[
+        float | None,
+        typer.Option(help="The challenger share that was planned (default: params.yaml's)."),
+    ] = None,
+) -> None:
+    """Analyse the experiment: split health (SRM), sample size, churn rate per variant."""
+    from {{ cookiecutter.package_name }}.ab import report as analysis
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+
+    with console.status("ab report..."):
+        report = analysis.run(load_params(), get_settings(), share)
+    planned = report["planned_shares"].get("challenger", 0.0)
+    table = Table(title=f"A/B report (planned challenger share {planned:g})", title_justify="left")
+    for header in ("variant", "requests", "units", "with outcome", "churn rate"):
+        table.add_column(header, justify="left" if header == "variant" else "right")
+    comparison = report["comparison"] or {}
+    rates = {
+        "champion": comparison.get("rate_control"),
+        "challenger": comparison.get("rate_variant"),
+    }
+    for variant, units in sorted(report["units"].items()):
+        rate = rates.get(variant)
+        table.add_row(
+            variant,
+            str(report["requests"].get(variant, 0)),
+            str(units),
+            str(report["units_with_outcome"].get(variant, 0)),
+            "-" if rate is None else f"{rate:.3f}",
+        )
+    console.print(table)
+    srm = report["srm"]
+    console.print(
+        f"Sample ratio check: p = {srm['p_value']:.3g} ({'MISMATCH' if srm['mismatch'] else 'ok'})"
+    )
+    if report["required_units_per_variant"]:
+        console.print(f"Planned units per variant: {report['required_units_per_variant']:,}")
+    console.print(f"Awaiting an outcome: {report['awaiting_outcome']} units")
+    console.print(report["verdict"], soft_wrap=True)
+    console.print("Written to reports/ab_report.json and reports/figures/ab/churn_by_variant.png.")
 
 
 @bench_app.command("data")

@@ -233,6 +233,11 @@ class ExperimentParams(StrictModel):
     challenger_share: float = Field(ge=0.0, le=1.0)
     # Hashed with each unit id: changing it reshuffles who sees which variant.
     salt: str = Field(min_length=1, max_length=100)
+    # The design of the analysis (ab report): the smallest change in churn rate worth
+    # detecting, the false-positive rate accepted and the chance of detecting a real change.
+    minimum_detectable_effect: float = Field(gt=0.0, lt=0.5)
+    alpha: float = Field(gt=0.0, lt=0.5)
+    power: float = Field(gt=0.5, lt=1.0)
 
     @model_validator(mode="after")
     def _canary_is_small(self) -> ExperimentParams:

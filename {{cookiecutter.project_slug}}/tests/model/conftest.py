@@ -35,7 +35,8 @@ def small_params(n_rows: int = N_ROWS) -> dict:
 def make_workspace(tmp_path_factory: pytest.TempPathFactory, raw: dict) -> Iterator[Path]:
     """A project directory where acquire, clean, split, train and evaluate have run on `raw`."""
     root = tmp_path_factory.mktemp("project")
-    (root / "params.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    # sort_keys=False: the file keeps params.yaml's order, as a user's edited copy would.
+    (root / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")

@@ -1,8 +1,7 @@
 """The prediction service against a real registry: statuses, bodies, the log, A/B, admin.
 
-One workspace (see tests/model/conftest.py) is trained once for the module and registers two
-versions: 1, the default model, made champion; 2, a one-split tree, left challenger. Each test
-builds its own app with its own prediction log around the same loaded models.
+The registry (champion 1, challenger 2) comes from conftest.py; each test builds its own app with
+its own prediction log around the same loaded models.
 """
 
 from __future__ import annotations
@@ -18,47 +17,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
-from {{ cookiecutter.package_name }}.model import evaluate, register, train
+from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.models import ModelStore
-from {{ cookiecutter.package_name }}.serving.predict import records_frame
+from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.serving.schemas import example_number
 
-from ..model.conftest import make_workspace, small_params
+from ..model.conftest import small_params
 
 KEY = "test-admin-key"
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A trained workspace whose registry holds a champion (1) and a challenger (2)."""
-    for root in make_workspace(tmp_path_factory, small_params()):
-        params = parse_params(small_params())
-        register.run(params)
-        register.promote(params, "1")  # whatever the gate said on this small test set
-        weak = small_params()
-        weak["model"]["name"] = "decision_tree"
-        weak["model"]["hyperparameters"]["decision_tree"] = {"max_depth": 1}
-        weak = parse_params(weak)
-        train.run(weak)
-        evaluate.run(weak)
-        register.run(weak)
-        yield root
-
-
-@pytest.fixture(scope="module")
-def params(workspace: Path) -> Params:
-    """The workspace's params."""
-    return parse_params(small_params())
-
-
-@pytest.fixture(scope="module")
-def store(params: Params) -> ModelStore:
-    """The registry's champion and challenger, loaded once."""
-    models = ModelStore(params.registry.model_name)
-    models.reload()
-    return models
 
 
 def client_for(
@@ -110,7 +78,9 @@ def test_without_a_champion_the_service_starts_but_is_not_ready(
     raw["registry"]["model_name"] = "never-registered"
     unregistered = parse_params(raw)
 
-    with client_for(unregistered, ModelStore("never-registered"), tmp_path) as client:
+    with client_for(
+        unregistered, ModelStore("never-registered", input_columns(params)), tmp_path
+    ) as client:
         ready = client.get("/ready")
         predicted = client.post("/predict", json=record(params))
 
@@ -149,6 +119,17 @@ def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
     assert served["prediction_id"] == answer["prediction_id"]
     assert served["unit_id"] == "C0000042"
     assert served["inputs"] == body
+
+
+def test_scores_do_not_depend_on_the_order_of_the_columns(
+    store: ModelStore, params: Params
+) -> None:
+    frame = records_frame([record(params), record(params, age=70.0)], params)
+    champion = store.models["champion"]
+
+    reordered = score(champion, frame[frame.columns[::-1]])
+
+    assert reordered[0].tolist() == pytest.approx(score(champion, frame)[0].tolist())
 
 
 def test_an_unseen_category_still_gets_a_prediction(client: TestClient, params: Params) -> None:
@@ -256,10 +237,15 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
 
 
 def test_ab_mode_splits_units_stickily_by_the_challenger_share(
-    client: TestClient, params: Params
+    client: TestClient, params: Params, tmp_path: Path
 ) -> None:
     headers = {"X-API-Key": KEY}
-    experiment = {"mode": "ab", "challenger_share": 0.5, "salt": "test"}
+    experiment = {
+        **params.serving.experiment.model_dump(),
+        "mode": "ab",
+        "challenger_share": 0.5,
+        "salt": "test",
+    }
     assert client.put("/admin/experiment", json=experiment, headers=headers).status_code == 200
     customers = [f"C{i:07d}" for i in range(200)]
     bodies = [record(params, customer=customer) for customer in customers]
@@ -269,12 +255,18 @@ def test_ab_mode_splits_units_stickily_by_the_challenger_share(
 
     variants = [answer["variant"] for answer in first]
     assert variants == [answer["variant"] for answer in again]  # sticky
+    logged = log_of(tmp_path)
+    assert len(logged) == 400 and logged["served"].all()  # no shadow rows in ab mode
     assert 70 <= variants.count("challenger") <= 130
     assert {a["model_version"] for a in first if a["variant"] == "challenger"} == {"2"}
 
 
-def test_a_canary_above_a_fifth_is_refused(client: TestClient) -> None:
-    experiment = {"mode": "canary", "challenger_share": 0.5, "salt": "x"}
+def test_a_canary_above_a_fifth_is_refused(client: TestClient, params: Params) -> None:
+    experiment = {
+        **params.serving.experiment.model_dump(),
+        "mode": "canary",
+        "challenger_share": 0.5,
+    }
 
     response = client.put("/admin/experiment", json=experiment, headers={"X-API-Key": KEY})
 

@@ -43,6 +43,7 @@ from {{ cookiecutter.package_name }}.config import (
     get_settings,
     load_params,
 )
+from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.models import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
@@ -154,6 +155,17 @@ def ready_models(service: Service) -> dict[str, ServedModel]:
     return models
 
 
+def shadow_variant(mode: str, models: dict[str, ServedModel]) -> str | None:
+    """The variant that scores every request without answering: the challenger in shadow mode.
+
+    None when it is the champion's own version: scoring twice with one model teaches nothing.
+    """
+    challenger = models.get(CHALLENGER)
+    if mode != "shadow" or challenger is None or challenger.version == models[CHAMPION].version:
+        return None
+    return CHALLENGER
+
+
 def predict_records(
     service: Service,
     records: list[dict[str, Any]],
@@ -163,20 +175,22 @@ def predict_records(
     """Score each record with its variant's model, log everything, return the served answers."""
     started = time.perf_counter()
     models = ready_models(service)  # one snapshot for the whole request
-    variants = [assigner(unit_id) for unit_id in unit_ids]
+    served_by = [assigner(unit_id) for unit_id in unit_ids]
+    shadow = shadow_variant(service.experiment.mode, models)
     frame = records_frame(records, service.params)
-    scored: dict[str, tuple[Any, Any]] = {}
-    needed = set(variants)
-    if service.experiment.mode == "shadow" and CHALLENGER in models:
-        needed.add(CHALLENGER)
-    for variant in needed:
-        scored[variant] = score(models[variant], frame)
+    # Each model scores only its rows: those it serves, and all of them for the shadow.
+    results: dict[tuple[str, int], tuple[float, bool]] = {}
+    for variant in {*served_by, *([shadow] if shadow else [])}:
+        rows_of = [i for i, v in enumerate(served_by) if v == variant or variant == shadow]
+        scores, decisions = score(models[variant], frame.iloc[rows_of])
+        for i, value, decision in zip(rows_of, scores, decisions, strict=True):
+            results[(variant, i)] = (float(value), bool(decision))
     latency_ms = (time.perf_counter() - started) * 1000
     created = now()
     rows, answers = [], []
-    for i, (record, unit_id, served) in enumerate(zip(records, unit_ids, variants, strict=True)):
-        for variant in sorted(needed):
-            model, (scores, decisions) = models[variant], scored[variant]
+    for i, (record, unit_id, served) in enumerate(zip(records, unit_ids, served_by, strict=True)):
+        for variant in [served, *([shadow] if shadow and shadow != served else [])]:
+            model, (value, decision) = models[variant], results[(variant, i)]
             row = {
                 "prediction_id": str(uuid.uuid4()),
                 "created_at": created,
@@ -185,8 +199,8 @@ def predict_records(
                 "model_version": model.version,
                 "served": variant == served,
                 "inputs": record,
-                "score": float(scores[i]),
-                "decision": bool(decisions[i]),
+                "score": value,
+                "decision": decision,
                 "latency_ms": latency_ms,
             }
             rows.append(row)
@@ -194,8 +208,8 @@ def predict_records(
                 answers.append(
                     Prediction(
                         prediction_id=row["prediction_id"],
-                        score=row["score"],
-                        decision=row["decision"],
+                        score=value,
+                        decision=decision,
                         threshold=model.threshold,
                         model_name=model.name,
                         model_version=model.version,
@@ -360,7 +374,7 @@ def create_app(
     params = params or load_params(settings.params_path)
     service = Service(
         params=params,
-        store=store or ModelStore(params.registry.model_name),
+        store=store or ModelStore(params.registry.model_name, input_columns(params)),
         log=PredictionLog(settings.prediction_log_url),
         experiment=params.serving.experiment,
         admin_api_key=settings.admin_api_key,

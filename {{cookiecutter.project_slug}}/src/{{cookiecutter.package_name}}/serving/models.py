@@ -32,10 +32,15 @@ class ServedModel:
     algorithm: str
     threshold: float
     pipeline: Any
+    columns: list[str]
 
 
-def load_alias(name: str, alias: str) -> ServedModel:
-    """Load the version holding `alias`, checked; a ProjectError says why it cannot be."""
+def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
+    """Load the version holding `alias`, checked; a ProjectError says why it cannot be.
+
+    `columns` are the input columns the service receives (the data contract): the model must
+    need no other.
+    """
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
@@ -51,6 +56,13 @@ def load_alias(name: str, alias: str) -> ServedModel:
             "register models with `make pipeline`."
         )
     pipeline = tracking.load_logged_model(f"models:/{name}@{alias}", sha256)
+    needed = [str(column) for column in pipeline.feature_names_in_]
+    missing = sorted(set(needed) - set(columns))
+    if missing:
+        raise ProjectError(
+            f"Version {version.version} of '{name}' needs the columns {missing}, which the data "
+            "contract in params.yaml no longer declares."
+        )
     return ServedModel(
         variant=alias,
         name=name,
@@ -59,27 +71,26 @@ def load_alias(name: str, alias: str) -> ServedModel:
         algorithm=version.tags.get("algorithm", "unknown"),
         threshold=float(threshold),
         pipeline=pipeline,
+        columns=needed,
     )
 
 
 class ModelStore:
     """The current models by variant, and why there are none when loading failed."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, columns: list[str]) -> None:
         self.name = name
+        self.columns = columns
         self.models: dict[str, ServedModel] = {}
         self.problem: str | None = "The models have not been loaded yet."
 
     def load(self) -> dict[str, ServedModel]:
         """Load champion (required) and challenger (if any) without touching the current set."""
-        champion = load_alias(self.name, CHAMPION)
-        models = {CHAMPION: champion}
-        # No challenger, or the champion itself (a promoted challenger keeps the alias), is
-        # normal: every request then goes to the champion.
+        models = {CHAMPION: load_alias(self.name, CHAMPION, self.columns)}
+        # No challenger is normal: every request then goes to the champion. A challenger that
+        # is the champion's own version (a promoted one keeps the alias) makes an A/A test.
         with suppress(ProjectError):
-            challenger = load_alias(self.name, CHALLENGER)
-            if challenger.version != champion.version:
-                models[CHALLENGER] = challenger
+            models[CHALLENGER] = load_alias(self.name, CHALLENGER, self.columns)
         return models
 
     def reload(self) -> None:

@@ -32,5 +32,6 @@ def records_frame(records: Sequence[dict[str, Any]], params: Params) -> pd.DataF
 
 def score(model: ServedModel, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Churn probabilities and decisions (score >= the model's threshold) for every row."""
-    scores = model.pipeline.predict_proba(frame)[:, 1]
+    # The columns in the order the model was fitted with, whatever the order in params.yaml.
+    scores = model.pipeline.predict_proba(frame[model.columns])[:, 1]
     return scores, scores >= model.threshold

@@ -143,6 +143,22 @@ class PredictionLog:
             )
         return True
 
+    def add_outcomes(self, outcomes: dict[str, int]) -> None:
+        """Attach many outcomes in one transaction (a nightly batch of labels, a simulation)."""
+        if not outcomes:
+            return
+        ids = list(outcomes)
+        received = now()
+        with self.engine.begin() as connection:
+            connection.execute(feedback.delete().where(feedback.c.prediction_id.in_(ids)))
+            connection.execute(
+                insert(feedback),
+                [
+                    {"prediction_id": key, "outcome": int(value), "received_at": received}
+                    for key, value in outcomes.items()
+                ],
+            )
+
     def count(self, served_only: bool = False) -> int:
         """How many predictions the log holds (only the served ones if asked)."""
         query = select(func.count()).select_from(predictions)

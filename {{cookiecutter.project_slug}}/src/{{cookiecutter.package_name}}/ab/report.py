@@ -1,0 +1,181 @@
+"""The A/B report: from the prediction log and the outcomes fed back, is the challenger better?
+
+In the order an analyst should ask (the statistics are in ab/stats.py):
+
+1. Is the split healthy? Units per variant against the experiment's shares (sample ratio
+   mismatch). A mismatch means the groups are not comparable: stop there.
+2. Is there enough data? Units with a known outcome per variant, against the sample size the
+   design needs (serving.experiment: minimum_detectable_effect, alpha, power). Before that
+   size, a small p-value is not a result (peeking).
+3. What is the difference? Churn rate per variant, the difference with a two-proportion
+   z-test and a bootstrap interval.
+
+A unit is a customer: each counts once, with the outcome of their latest served prediction.
+Writes reports/ab_report.json and reports/figures/ab/churn_by_variant.png.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.ab.stats import (
+    compare_variants,
+    peeking_warning,
+    required_sample_size,
+    srm_check,
+)
+from {{ cookiecutter.package_name }}.config import FIGURES, REPORTS, Params, Settings
+from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+AB_REPORT = REPORTS / "ab_report.json"
+AB_FIGURE = FIGURES / "ab" / "churn_by_variant.png"
+DIGITS = 6
+
+
+def served_units(log: pd.DataFrame) -> pd.DataFrame:
+    """One row per (variant, unit): its latest served prediction and that prediction's outcome."""
+    served = log[log["served"].astype(bool)]
+    return served.groupby(["variant", "unit_id"], sort=True).tail(1)
+
+
+def design_weights(params: Params, share: float | None = None) -> dict[str, float]:
+    """The shares of units the experiment asked for, by variant (`share`: the planned one)."""
+    experiment = params.serving.experiment
+    if share is not None and not 0 <= share <= 1:
+        raise ParamsError(f"--share must be between 0 and 1, not {share}.")
+    if share is not None or experiment.mode in ("ab", "canary"):
+        share = experiment.challenger_share if share is None else share
+        return {CHAMPION: 1.0 - share, CHALLENGER: share}
+    # off or shadow: the challenger answers nobody, so any unit it served is a mismatch.
+    return {CHAMPION: 1.0, CHALLENGER: 0.0}
+
+
+def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> dict[str, Any]:
+    """Every figure of the report, from the log as PredictionLog.read() gives it.
+
+    Args:
+        log: the prediction log with outcomes.
+        params: the experiment's design (serving.experiment).
+        share: the challenger share that was planned, if not params.yaml's.
+    """
+    units = served_units(log)
+    if units.empty:
+        raise DataError(
+            "The prediction log holds no served prediction yet; send traffic to the service "
+            "(make serve) or simulate some (ab simulate)."
+        )
+    experiment = params.serving.experiment
+    counts = units["variant"].value_counts().to_dict()
+    labelled = units[units["outcome"].notna()]
+    outcomes = {
+        variant: group["outcome"].astype(int).to_numpy()
+        for variant, group in labelled.groupby("variant", sort=True)
+    }
+    report: dict[str, Any] = {
+        "mode": experiment.mode,
+        "planned_shares": design_weights(params, share),
+        "requests": log[log["served"].astype(bool)]["variant"].value_counts().to_dict(),
+        "units": counts,
+        "units_with_outcome": {variant: int(o.size) for variant, o in outcomes.items()},
+        "awaiting_outcome": int(units["outcome"].isna().sum()),
+        "srm": srm_check(counts, design_weights(params, share)),
+        "comparison": None,
+        "required_units_per_variant": None,
+        "peeking_warning": None,
+    }
+    if CHAMPION in outcomes and outcomes[CHAMPION].size:
+        baseline = float(np.clip(outcomes[CHAMPION].mean(), 0.01, 0.99))
+        effect = experiment.minimum_detectable_effect
+        # Detecting a fall in churn is the point of a better model; a rise is as large.
+        signed = -effect if baseline - effect > 0 else effect
+        required = required_sample_size(baseline, signed, experiment.alpha, experiment.power)
+        report["required_units_per_variant"] = required
+        if CHALLENGER in outcomes and outcomes[CHALLENGER].size:
+            sizes = {variant: int(o.size) for variant, o in outcomes.items()}
+            report["peeking_warning"] = peeking_warning(sizes, required)
+            report["comparison"] = compare_variants(
+                outcomes, CHAMPION, alpha=experiment.alpha, seed=params.seed
+            )[CHALLENGER]
+    report["verdict"] = verdict(report)
+    return rounded(report)
+
+
+def verdict(report: dict[str, Any]) -> str:
+    """What the report says, in one or two plain sentences, most important first."""
+    if report["srm"]["mismatch"]:
+        return (
+            f"Sample ratio mismatch (p = {report['srm']['p_value']:.2g}): the units did not arrive "
+            "in the planned shares, so the groups are not comparable; find what loses units "
+            "before reading any result."
+        )
+    comparison = report["comparison"]
+    if comparison is None:
+        return "No challenger unit has an outcome yet: nothing to compare."
+    difference = comparison["difference"]
+    text = (
+        f"Churn rate {comparison['rate_control']:.3f} (champion) vs "
+        f"{comparison['rate_variant']:.3f} (challenger): difference {difference:+.3f}, "
+        f"interval {comparison['ci_low']:+.3f} to {comparison['ci_high']:+.3f}, "
+        f"p = {comparison['p_value']:.3g}: "
+    )
+    if comparison["significant"]:
+        better = "lower" if difference < 0 else "higher"
+        text += f"the challenger's churn rate is significantly {better}."
+    else:
+        text += "no significant difference."
+    if report["peeking_warning"]:
+        text += " " + report["peeking_warning"]
+    return text
+
+
+def rounded(value: Any) -> Any:
+    """Floats rounded and numpy scalars made plain, recursively, for a stable JSON report."""
+    if isinstance(value, dict):
+        return {str(key): rounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, DIGITS)
+    return value
+
+
+def churn_figure(report: dict[str, Any]) -> Figure:
+    """Churn rate per variant, with the challenger's difference interval in the title."""
+    figure = Figure(figsize=(5.0, 4.0))
+    ax = figure.subplots()
+    comparison = report["comparison"]
+    if comparison is None:
+        ax.text(0.5, 0.5, "No outcome to compare yet", ha="center", va="center")
+        ax.set_axis_off()
+        return figure
+    rates = [comparison["rate_control"], comparison["rate_variant"]]
+    ax.bar([CHAMPION, CHALLENGER], rates, color=["tab:blue", "tab:orange"])
+    for x, rate in enumerate(rates):
+        ax.text(x, rate, f"{rate:.3f}", ha="center", va="bottom")
+    ax.set(
+        ylabel="churn rate (units with an outcome)",
+        title=f"Difference {comparison['difference']:+.3f} "
+        f"[{comparison['ci_low']:+.3f}, {comparison['ci_high']:+.3f}]",
+    )
+    return figure
+
+
+def run(params: Params, settings: Settings, share: float | None = None) -> dict[str, Any]:
+    """Analyse the prediction log; write the JSON report and the figure; return the report."""
+    log = PredictionLog(settings.prediction_log_url).read()
+    try:
+        report = analyse(log, params, share)
+    except ValueError as error:  # the statistics refuse data they cannot test
+        raise DataError(f"The A/B data cannot be analysed: {error}") from None
+    io.save_figure(AB_FIGURE, churn_figure(report))
+    io.write_json(AB_REPORT, report)
+    return report

@@ -1,0 +1,144 @@
+"""Simulate an A/B test: synthetic customers sent through the real service, outcomes fed back.
+
+Reading A/B results is a skill best practised where the truth is known. This module draws new
+customers from the project's data generator (clean records, as a client would send them), sends
+them through the prediction service in `ab` mode (the app itself, in process: validation,
+sticky assignment, both models, the prediction log), then feeds back an outcome for each
+served prediction: the customer's generated churn label, shifted by a chosen `effect` for the
+customers the challenger answered (-0.03: the challenger's retention offers cut churn by three
+points; 0: an A/A-like test where any "significant" result is a false positive).
+
+`share` is the challenger's real share of the traffic. Give a share other than the one in
+params.yaml and `ab report`, which checks the split against params.yaml, sees a sample ratio
+mismatch, as it would if one arm lost requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.data.acquire import generate
+from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.model.register import CHALLENGER
+
+# Dirt the generator injects, all turned off: a client sends clean, typed records.
+DIRT_RATES = (
+    "missing_rate",
+    "duplicate_rate",
+    "repeated_id_rate",
+    "category_noise_rate",
+    "numeric_text_rate",
+    "impossible_rate",
+    "outlier_rate",
+)
+
+
+def simulated_customers(params: Params, n: int, seed: int) -> tuple[list[dict], np.ndarray]:
+    """n new customers as API records, and whether each will churn (the generator's label)."""
+    dirt = params.data.dirt.model_copy(update=dict.fromkeys(DIRT_RATES, 0.0))
+    frame, _ = generate(n, dirt, params.columns, seed)
+    records = [api_record(row, params) for row in frame.to_dict("records")]
+    id_column = params.columns.id
+    if id_column is not None:
+        # The generator numbers customers from 1: the seed keeps two simulations' units apart.
+        for record in records:
+            record[id_column] = f"sim{seed}-{record[id_column]}"
+    return records, frame[params.columns.target].astype(int).to_numpy()
+
+
+def api_record(row: dict[str, Any], params: Params) -> dict[str, Any]:
+    """A generated row (all text) as the API takes it: numbers as numbers, missing as null."""
+    columns = params.model_columns
+    record: dict[str, Any] = {}
+    for name in [columns.id, columns.time, *columns.categorical, *columns.text]:
+        if name is not None:
+            record[name] = None if pd.isna(row[name]) else str(row[name])
+    for name in columns.numeric:
+        record[name] = None if pd.isna(row[name]) else float(row[name])
+    return record
+
+
+def apply_effect(
+    churned: np.ndarray, treated: np.ndarray, effect: float, rng: np.random.Generator
+) -> np.ndarray:
+    """The outcomes with the treated units' churn rate moved by `effect` (in expectation).
+
+    A negative effect retains each treated churner with probability -effect / churn rate; a
+    positive one makes each treated stayer churn with probability effect / (1 - churn rate).
+    """
+    outcomes = churned.copy()
+    if effect == 0 or not treated.any():
+        return outcomes
+    rate = churned[treated].mean()
+    if effect < 0:
+        candidates, probability, new_value = treated & (churned == 1), -effect / rate, 0
+    else:
+        candidates, probability, new_value = treated & (churned == 0), effect / (1 - rate), 1
+    if probability > 1:
+        raise ParamsError(
+            f"An effect of {effect:+.3f} is impossible on a churn rate of {rate:.3f}; "
+            "choose a smaller one."
+        )
+    flip = candidates & (rng.random(churned.size) < probability)
+    outcomes[flip] = new_value
+    return outcomes
+
+
+def run(
+    params: Params,
+    settings: Settings,
+    n: int,
+    effect: float,
+    share: float | None = None,
+    seed: int = 0,
+) -> dict[str, object]:
+    """Send n synthetic customers through the service in ab mode and feed back their outcomes."""
+    from fastapi.testclient import TestClient
+
+    from {{ cookiecutter.package_name }}.serving.app import create_app
+
+    if n < 10:
+        raise ParamsError(f"--n must be at least 10 customers, not {n}.")
+    if not -0.5 < effect < 0.5:
+        raise ParamsError(f"--effect must be between -0.5 and 0.5, not {effect}.")
+    experiment = params.serving.experiment
+    real_share = experiment.challenger_share if share is None else share
+    if not 0 < real_share < 1:
+        raise ParamsError(f"The challenger's share must be between 0 and 1, not {real_share}.")
+    experiment = experiment.model_copy(update={"mode": "ab", "challenger_share": real_share})
+    serving = params.serving.model_copy(update={"experiment": experiment})
+    app = create_app(params.model_copy(update={"serving": serving}), settings)
+    records, churned = simulated_customers(params, n, seed)
+    answers = []
+    with TestClient(app, raise_server_exceptions=False) as client:
+        ready = client.get("/ready")
+        if ready.status_code != 200:
+            raise ParamsError(f"The service is not ready: {ready.json()['detail']}")
+        if CHALLENGER not in ready.json()["models"]:
+            raise ParamsError(
+                "The registry has no challenger, so there is nothing to test against the "
+                "champion; register another model first (make pipeline after a change)."
+            )
+        size = params.serving.max_batch
+        for start in range(0, n, size):
+            response = client.post("/predict/batch", json=records[start : start + size])
+            response.raise_for_status()
+            answers += response.json()["predictions"]
+        treated = np.array([answer["variant"] == CHALLENGER for answer in answers])
+        outcomes = apply_effect(churned, treated, effect, np.random.default_rng(seed))
+        app.state.service.log.add_outcomes(
+            {answer["prediction_id"]: int(y) for answer, y in zip(answers, outcomes, strict=True)}
+        )
+    return {
+        "customers": n,
+        "challenger share": f"{treated.mean():.3f} (asked: {real_share})",
+        "true effect on churn": f"{effect:+.3f}",
+        "churn rate champion / challenger": (
+            f"{outcomes[~treated].mean():.3f} / {outcomes[treated].mean():.3f}"
+        ),
+        "prediction log": settings.prediction_log_url,
+    }

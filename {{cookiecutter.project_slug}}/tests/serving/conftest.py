@@ -1,0 +1,50 @@
+"""Shared by the serving tests: a trained registry with a champion (1) and a challenger (2).
+
+Built once for the package (training and registering take seconds): version 1, the default
+model, made champion; version 2, a one-split tree, left challenger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import Params, parse_params
+from {{ cookiecutter.package_name }}.model import evaluate, register, train
+from {{ cookiecutter.package_name }}.model.features import input_columns
+from {{ cookiecutter.package_name }}.serving.models import ModelStore
+
+from ..model.conftest import make_workspace, small_params
+
+
+@pytest.fixture(scope="package")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A trained workspace whose registry holds a champion (1) and a challenger (2)."""
+    for root in make_workspace(tmp_path_factory, small_params()):
+        params = parse_params(small_params())
+        register.run(params)
+        register.promote(params, "1")  # whatever the gate said on this small test set
+        weak = small_params()
+        weak["model"]["name"] = "decision_tree"
+        weak["model"]["hyperparameters"]["decision_tree"] = {"max_depth": 1}
+        weak = parse_params(weak)
+        train.run(weak)
+        evaluate.run(weak)
+        register.run(weak)
+        yield root
+
+
+@pytest.fixture(scope="package")
+def params(workspace: Path) -> Params:
+    """The workspace's params."""
+    return parse_params(small_params())
+
+
+@pytest.fixture(scope="package")
+def store(params: Params) -> ModelStore:
+    """The registry's champion and challenger, loaded once."""
+    models = ModelStore(params.registry.model_name, input_columns(params))
+    models.reload()
+    return models
