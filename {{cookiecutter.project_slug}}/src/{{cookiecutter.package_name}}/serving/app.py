@@ -30,10 +30,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import APIKeyHeader
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import BaseModel
 
 from {{ cookiecutter.package_name }}.ab.assignment import assign
 from {{ cookiecutter.package_name }}.config import (
@@ -105,6 +106,23 @@ class Service:
     experiment: ExperimentParams
     admin_api_key: str
     metrics: Metrics = field(default_factory=Metrics)
+
+
+# Error answers each route may give, declared so that /docs (and schema-based tests) know them.
+class ErrorAnswer(BaseModel):
+    """An error: one sentence saying what went wrong."""
+
+    detail: str
+
+
+NOT_READY = {503: {"model": ErrorAnswer, "description": "No model loaded, or the log failed."}}
+# A body that is not UTF-8 text cannot even be parsed as JSON: FastAPI answers 400.
+BAD_BODY = {400: {"model": ErrorAnswer, "description": "The body is not UTF-8 JSON."}}
+NOT_FOUND = {404: {"model": ErrorAnswer, "description": "No prediction has this id."}}
+ADMIN_ERRORS = {
+    401: {"model": ErrorAnswer, "description": "The X-API-Key header is missing."},
+    403: {"model": ErrorAnswer, "description": "The X-API-Key is not valid."},
+}
 
 
 # --- dependencies --------------------------------------------------------------------------
@@ -245,7 +263,7 @@ def predict_router(params: Params) -> APIRouter:
         customer = getattr(record, id_column) if id_column else None
         return customer or request_id or str(uuid.uuid4())
 
-    @router.post("", response_model=Prediction)
+    @router.post("", response_model=Prediction, responses={**NOT_READY, **BAD_BODY})
     def predict_one(
         record: Record,
         service: ServiceDep,
@@ -256,7 +274,7 @@ def predict_router(params: Params) -> APIRouter:
         units = [unit_of(record, x_request_id)]
         return predict_records(service, [as_jsonable(record)], units, assigner)[0]
 
-    @router.post("/batch", response_model=BatchAnswer)
+    @router.post("/batch", response_model=BatchAnswer, responses={**NOT_READY, **BAD_BODY})
     def predict_batch(
         records: Annotated[list[Record], Body(min_length=1, max_length=max_batch)],
         service: ServiceDep,
@@ -282,7 +300,7 @@ def alive() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@health.get("/ready")
+@health.get("/ready", responses=NOT_READY)
 def ready(service: ServiceDep) -> dict[str, Any]:
     """200 when the champion is loaded; 503 with the reason otherwise."""
     models = ready_models(service)
@@ -292,7 +310,7 @@ def ready(service: ServiceDep) -> dict[str, Any]:
 feedback_router = APIRouter(tags=["feedback"])
 
 
-@feedback_router.post("/feedback")
+@feedback_router.post("/feedback", responses={**NOT_FOUND, **BAD_BODY})
 def add_feedback(body: Feedback, service: ServiceDep) -> dict[str, Any]:
     """Record whether the customer of a prediction churned (0 or 1)."""
     if not service.log.add_feedback(body.prediction_id, body.outcome):
@@ -303,7 +321,7 @@ def add_feedback(body: Feedback, service: ServiceDep) -> dict[str, Any]:
 model_router = APIRouter(tags=["model"])
 
 
-@model_router.get("/model", response_model=ModelInfo)
+@model_router.get("/model", response_model=ModelInfo, responses=NOT_READY)
 def model_info(service: ServiceDep) -> ModelInfo:
     """The served models (variant, version, threshold) and the A/B experiment."""
     models = [
@@ -323,16 +341,24 @@ def model_info(service: ServiceDep) -> ModelInfo:
 metrics_router = APIRouter(tags=["metrics"])
 
 
-@metrics_router.get("/metrics")
+@metrics_router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {}}}},
+)
 def metrics(service: ServiceDep) -> Response:
     """Prometheus metrics in the text exposition format."""
-    return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return PlainTextResponse(
+        generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )
 
 
-admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+admin = APIRouter(
+    prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)], responses=ADMIN_ERRORS
+)
 
 
-@admin.post("/reload")
+@admin.post("/reload", responses=NOT_READY)
 def reload_models(service: ServiceDep) -> dict[str, Any]:
     """Load the registry's current champion and challenger; keep the old ones on failure."""
     try:
@@ -342,7 +368,7 @@ def reload_models(service: ServiceDep) -> dict[str, Any]:
     return {"status": "reloaded", "models": {v: m.version for v, m in service.store.models.items()}}
 
 
-@admin.put("/experiment", response_model=ExperimentParams)
+@admin.put("/experiment", response_model=ExperimentParams, responses=BAD_BODY)
 def set_experiment(settings: ExperimentParams, service: ServiceDep) -> ExperimentParams:
     """Change the A/B experiment (mode, challenger share, salt) while the service runs."""
     service.experiment = settings
