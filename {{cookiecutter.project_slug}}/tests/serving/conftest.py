@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.model import evaluate, register, train
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.schemas import example_number
 
 from ..model.conftest import make_workspace, small_params
 
@@ -48,3 +50,13 @@ def store(params: Params) -> ModelStore:
     models = ModelStore(params.registry.model_name, input_columns(params))
     models.reload()
     return models
+
+
+def record(params: Params, customer: str = "C0000042", **changes: Any) -> dict[str, Any]:
+    """A valid raw record of the data contract, as a client sends it."""
+    columns = params.model_columns
+    body: dict[str, Any] = {columns.id: customer, columns.time: "2024-03-15"}
+    body.update({name: example_number(spec) for name, spec in columns.numeric.items()})
+    body.update({name: spec.allowed[0] for name, spec in columns.categorical.items()})
+    body.update({name: "The app keeps crashing" for name in columns.text})
+    return {**body, **changes}

@@ -10,7 +10,6 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -22,9 +21,9 @@ from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.models import ModelStore
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
-from {{ cookiecutter.package_name }}.serving.schemas import example_number
 
 from ..model.conftest import small_params
+from .conftest import record
 
 KEY = "test-admin-key"
 
@@ -49,16 +48,6 @@ def client(params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestCl
 def log_of(tmp_path: Path) -> pd.DataFrame:
     """What the app in tmp_path logged."""
     return PredictionLog(f"sqlite:///{tmp_path / 'predictions.db'}").read()
-
-
-def record(params: Params, customer: str = "C0000042", **changes: Any) -> dict[str, Any]:
-    """A valid raw record of the data contract, as a client sends it."""
-    columns = params.model_columns
-    body: dict[str, Any] = {columns.id: customer, columns.time: "2024-03-15"}
-    body.update({name: example_number(spec) for name, spec in columns.numeric.items()})
-    body.update({name: spec.allowed[0] for name, spec in columns.categorical.items()})
-    body.update({name: "The app keeps crashing" for name in columns.text})
-    return {**body, **changes}
 
 
 # --- health

@@ -1,0 +1,88 @@
+"""A bounded load test of a real uvicorn server on 127.0.0.1: no error, nothing left unlogged."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.serving.load import send_load
+
+from .conftest import record
+
+REQUESTS, CONCURRENCY = 5000, 32
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """uvicorn with two workers on the workspace's registry; its URL and its prediction log."""
+    port, log = free_port(), tmp_path / "load.db"
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": f"sqlite:///{workspace / 'mlflow.db'}",
+        "{{ cookiecutter.package_name | upper }}_PARAMS_PATH": str(workspace / "params.yaml"),
+        "{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL": f"sqlite:///{log}",
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory",
+        "{{ cookiecutter.package_name }}.serving.app:create_app",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=workspace, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/ready", timeout=5):
+                    break
+            except (urllib.error.URLError, OSError):
+                assert process.poll() is None, "uvicorn exited"
+                assert time.monotonic() < deadline, "the service was not ready in 120 s"
+                time.sleep(0.5)
+        yield base, log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_load_is_only_sent_to_this_machine() -> None:
+    with pytest.raises(ParamsError, match="only sent to this machine"):
+        send_load("http://192.0.2.1:8000/predict", lambda i: {}, requests=1)
+
+
+def test_every_request_under_load_is_answered_and_logged(
+    server: tuple[str, Path], params: Params
+) -> None:
+    base, log = server
+
+    result = send_load(
+        f"{base}/predict",
+        lambda i: record(params, customer=f"L{i:06d}"),
+        requests=REQUESTS,
+        concurrency=CONCURRENCY,
+        max_seconds=300,
+    )
+
+    assert result.statuses == {200: REQUESTS}
+    with sqlite3.connect(log) as connection:
+        served = connection.execute("SELECT count(*) FROM predictions WHERE served").fetchone()[0]
+    assert served == result.ok  # every answer a client got is in the log
