@@ -37,6 +37,7 @@ from {{ cookiecutter.package_name }}.config import (
 )
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model import compare, evaluate, split, tracking, train
+from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.validation import LeakageError
 
 from .conftest import free_port, read_json, small_params, with_changes
@@ -109,6 +110,30 @@ def test_the_leakage_trap_stops_training_and_keeps_the_model(
         train.run(with_changes(model={"drop_columns": []}))
 
     assert MODEL_FILE.read_bytes() == before
+
+
+def test_grid_tuning_tries_every_candidate_on_the_folds_and_keeps_the_best(
+    workspace: Path,
+) -> None:
+    raw = small_params()
+    raw["model"]["name"] = "logistic_regression"
+    raw["model"]["tuning"] = {
+        "method": "grid",
+        "n_iter": 10,
+        "search_space": {"logistic_regression": {"C": [0.0001, 1.0]}},
+    }
+    params = parse_params(raw)
+    development = pd.read_parquet(DEVELOPMENT_DATA)
+    splits, _ = train.checked_folds(development, params)
+    X, y = model_input(development, params), development["churn"].to_numpy()
+
+    chosen, tried = train.tune(params, X, y, splits)
+
+    assert [row["C"] for row in tried] == [0.0001, 1.0]
+    best = max(tried, key=lambda row: row["roc_auc"])
+    assert chosen == {"C": best["C"], "max_iter": 1000}
+    # Heavy regularisation flattens the model: the search must not keep it.
+    assert best["C"] == 1.0
 
 
 def test_group_kfold_without_an_id_column_is_one_sentence(workspace: Path) -> None:
