@@ -142,6 +142,9 @@ def test_null_values_are_missing_values_the_model_imputes(
     ("change", "where"),
     [
         ({"age": "forty"}, ["body", "age"]),
+        ({"age": "40"}, ["body", "age"]),
+        ({"tenure_months": False}, ["body", "tenure_months"]),
+        ({"signup_date": 1710460800}, ["body", "signup_date"]),
         ({"age": 250}, ["body", "age"]),
         ({"tenure_months": -3}, ["body", "tenure_months"]),
         ({"refund_amount": 10.0}, ["body", "refund_amount"]),

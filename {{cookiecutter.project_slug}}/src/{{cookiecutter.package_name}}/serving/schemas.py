@@ -11,9 +11,9 @@ the cleaner knows is normalised, and an unseen value still gets a prediction.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from {{ cookiecutter.package_name }}.config import ExperimentParams, NumericColumn, Params
 
@@ -38,10 +38,19 @@ def numeric_field(name: str, spec: NumericColumn) -> tuple[Any, Any]:
             ge=spec.min,
             le=spec.max,
             allow_inf_nan=False,
+            # Strict: a JSON number only, never true/false or "12" turned into a number.
+            strict=True,
             description=f"{name}: a number from {low} to {high}, or null if unknown.",
             examples=[example],
         ),
     )
+
+
+def iso_date_text(value: Any) -> Any:
+    """Refuse a date given as anything but text: pydantic would read a number as Unix time."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("must be an ISO date written as text, like 2024-03-15")
+    return value
 
 
 def example_number(spec: NumericColumn) -> float:
@@ -68,7 +77,7 @@ def record_model(params: Params) -> type[BaseModel]:
         )
     if columns.time is not None:
         fields[columns.time] = (
-            dt.date | None,
+            Annotated[dt.date | None, BeforeValidator(iso_date_text)],
             Field(description=f"{columns.time}: an ISO date.", examples=["2024-03-15"]),
         )
     for name, spec in columns.numeric.items():
