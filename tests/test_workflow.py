@@ -250,6 +250,18 @@ def get_json(url: str) -> dict:
         return json.loads(response.read())
 
 
+def wait_for_json(url: str, server: subprocess.Popen, seconds: float = 90) -> dict:
+    """GET the URL until the server started in the background answers it; fail if it dies."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return get_json(url)
+        except (urllib.error.URLError, OSError):
+            assert server.poll() is None, f"the server exited before answering {url}"
+            assert time.monotonic() < deadline, f"{url} did not answer in {seconds} s"
+            time.sleep(1)
+
+
 def test_mlflow_ui_serves_the_registry_and_the_cli_uses_it(
     project: Path, env: dict[str, str]
 ) -> None:
@@ -265,15 +277,7 @@ def test_mlflow_ui_serves_the_registry_and_the_cli_uses_it(
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                get_json(f"{base}/api/2.0/mlflow/experiments/search?max_results=1")
-                break
-            except (urllib.error.URLError, OSError):
-                assert server.poll() is None, "make mlflow-ui exited"
-                assert time.monotonic() < deadline, "mlflow server did not answer in 90 s"
-                time.sleep(1)
+        wait_for_json(f"{base}/api/2.0/mlflow/experiments/search?max_results=1", server)
         model = get_json(f"{base}/api/2.0/mlflow/registered-models/get?name=customer-churn")
         aliases = {a["alias"]: a["version"] for a in model["registered_model"]["aliases"]}
         assert set(aliases) == {"champion", "challenger"}
@@ -355,15 +359,7 @@ def test_make_serve_answers_logs_feedback_and_reloads(project: Path, env: dict[s
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                ready = get_json(f"{base}/ready")
-                break
-            except (urllib.error.URLError, OSError):
-                assert server.poll() is None, "make serve exited"
-                assert time.monotonic() < deadline, "the service was not ready in 90 s"
-                time.sleep(1)
+        ready = wait_for_json(f"{base}/ready", server)
         assert ready["status"] == "ready"
         for command in commands:  # the README's own calls, on this test's port
             assert '"status":"ready"' in run(command, project, env)

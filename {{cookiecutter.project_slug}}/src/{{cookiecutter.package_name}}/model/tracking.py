@@ -91,8 +91,7 @@ def store_errors() -> Iterator[None]:
 def check_server(uri: str) -> None:
     """Raise a TrackingError unless the MLflow server at `uri` answers its health check."""
     try:
-        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=SERVER_TIMEOUT):
-            pass
+        urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=SERVER_TIMEOUT).close()
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise TrackingError(
