@@ -8,6 +8,12 @@ the machine's current load: compare the ratios, not the absolute seconds, on a s
 - model: one fit of every algorithm at each size, then the train stage on the default data
   split into model work (fit, predict) and overhead (imports, MLflow logging, figures, the
   rest), against the target: overhead at most 30% of the fit time.
+
+What counts as overhead: the stage's time outside fitting and predicting, including the
+import of MLflow, matplotlib, skops and this project. The import of the model libraries
+themselves (numpy, pandas, SciPy, scikit-learn: 2-3 s here) is shown in its own column and
+not counted, because any script that fits this pipeline pays it; the verdict also prints the
+share with it counted, so both readings are in front of you.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ STAGES = ("acquire", "validate", "clean")
 # The train stage's time outside model fitting, as a share of its fitting time.
 MAX_OVERHEAD_SHARE = 0.30
 OVERHEAD_PARTS = ("imports", "mlflow", "figures", "other")
+STAGE_PARTS = ("libraries", "fit", "predict", *OVERHEAD_PARTS)
 
 
 def measure_data_stages() -> dict[str, float]:
@@ -125,9 +132,17 @@ def measure_train_stage() -> dict[str, float]:
     The tracking store is created before the clock starts: its first creation (seconds of
     schema migrations) happens once per project, not once per training.
     """
+    # Timed apart: the model libraries any fit of this pipeline needs (the modules that build
+    # it import numpy, pandas, SciPy and the scikit-learn estimators), then the stage's tooling.
+    start = time.perf_counter()
+    from sklearn.pipeline import Pipeline
+
+    from {{ cookiecutter.package_name }}.model import algorithms, features  # noqa: F401
+
+    libraries = time.perf_counter() - start
     start = time.perf_counter()
     import mlflow  # noqa: F401  (timed: the stage imports it)
-    from sklearn.pipeline import Pipeline
+    import skops.io  # noqa: F401  (timed: the stage saves its models with it)
 
     from {{ cookiecutter.package_name }} import io
     from {{ cookiecutter.package_name }}.config import load_params
@@ -150,7 +165,7 @@ def measure_train_stage() -> dict[str, float]:
     total = time.perf_counter() - start
     parts = {part: watch.seconds.get(part, 0.0) for part in ("fit", "predict", "mlflow", "figures")}
     parts["other"] = total - sum(parts.values())
-    return {"imports": imports, **parts}
+    return {"libraries": libraries, "imports": imports, **parts}
 
 
 MEASURES: dict[str, Callable[[], dict[str, float]]] = {
@@ -238,11 +253,13 @@ def overhead_verdict(parts: dict[str, float]) -> str:
     """Say how the train stage's overhead (not fit, not predict) compares with its fit time."""
     overhead = sum(parts[part] for part in OVERHEAD_PARTS)
     share = overhead / parts["fit"]
+    with_libraries = (overhead + parts["libraries"]) / parts["fit"]
     status = "ok" if share <= MAX_OVERHEAD_SHARE else "OVER TARGET"
     return (
         f"train stage overhead (imports, MLflow, figures, the rest): {overhead:.1f} s = "
         f"{share:.0%} of the {parts['fit']:.1f} s of fitting (target <= "
-        f"{MAX_OVERHEAD_SHARE:.0%}) {status}"
+        f"{MAX_OVERHEAD_SHARE:.0%}) {status}; {with_libraries:.0%} when the import of the "
+        "model libraries, which any fit needs, is counted too"
     )
 
 
@@ -280,9 +297,9 @@ def run_model_bench(
         title=f"Train stage at {params.data.n_rows:,} rows ({params.model.name}): seconds",
         title_justify="left",
     )
-    for part in ("fit", "predict", *OVERHEAD_PARTS):
+    for part in STAGE_PARTS:
         stage.add_column(part, justify="right")
-    stage.add_row(*(f"{parts[part]:.2f}" for part in ("fit", "predict", *OVERHEAD_PARTS)))
+    stage.add_row(*(f"{parts[part]:.2f}" for part in STAGE_PARTS))
     console.print(stage)
     console.print(overhead_verdict(parts))
     return fits, parts

@@ -153,30 +153,29 @@ def load_model(path: Path, sha256: str, produced_by: str = "model train") -> Pip
     return skops.io.load(path, trusted=trusted_types(path))
 
 
-def log_model(model: Pipeline, example: pd.DataFrame) -> tuple[str, str]:
+def log_model(model: Pipeline, example: pd.DataFrame, saved: Path) -> tuple[str, str]:
     """Log the model to the active run (skops, signature, input example); return URI and hash.
 
-    The served model answers `predict_proba` (the churn probability), not `predict`, hence
-    pyfunc_predict_fn. The hash is that of the skops file as MLflow stored it, read back, so a
-    later load from the registry can check it.
+    `saved` is the skops file of the same model written by `save_model`: the types it needs
+    trusted are read from it rather than from a second dump. The served model answers
+    `predict_proba` (the churn probability), not `predict`, hence pyfunc_predict_fn. The hash
+    is that of the skops file as MLflow stored it, read back, so a later load from the
+    registry can check it.
     """
     import mlflow
     from mlflow.models import infer_signature
 
     signature = infer_signature(example, model.predict_proba(example))
-    with tempfile.TemporaryDirectory(prefix="model-") as workdir:
-        local = Path(workdir) / SKOPS_FILE
-        save_model(model, local)
-        info = mlflow.sklearn.log_model(
-            model,
-            name=MODEL_ARTIFACT,
-            serialization_format="skops",
-            skops_trusted_types=trusted_types(local),
-            signature=signature,
-            input_example=example,
-            pyfunc_predict_fn="predict_proba",
-            pip_requirements=[f"{name}=={version(name)}" for name in MODEL_REQUIREMENTS],
-        )
+    info = mlflow.sklearn.log_model(
+        model,
+        name=MODEL_ARTIFACT,
+        serialization_format="skops",
+        skops_trusted_types=trusted_types(saved),
+        signature=signature,
+        input_example=example,
+        pyfunc_predict_fn="predict_proba",
+        pip_requirements=[f"{name}=={version(name)}" for name in MODEL_REQUIREMENTS],
+    )
     return info.model_uri, logged_sha256(info.model_uri)
 
 

@@ -394,5 +394,5 @@ def log_run(
         mlflow.log_input(dataset, context="training")
         mlflow.log_artifacts(str(TRAINING_FIGURES), artifact_path="figures/training")
         mlflow.log_artifact(str(TRAINING_REPORT))
-        model_uri, sha256 = tracking.log_model(model, X.head(5))
+        model_uri, sha256 = tracking.log_model(model, X.head(5), MODEL_FILE)
     return run.info.run_id, model_uri, sha256
