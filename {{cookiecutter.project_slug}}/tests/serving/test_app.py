@@ -110,15 +110,24 @@ def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
     assert served["inputs"] == body
 
 
-def test_scores_do_not_depend_on_the_order_of_the_columns(
-    store: ModelStore, params: Params
-) -> None:
-    frame = records_frame([record(params), record(params, age=70.0)], params)
+def test_scores_do_not_depend_on_the_order_of_the_fields(store: ModelStore, params: Params) -> None:
+    records = [record(params), record(params, age=70.0)]
+    reordered = [dict(reversed(record.items())) for record in records]
     champion = store.models["champion"]
 
-    reordered = score(champion, frame[frame.columns[::-1]])
+    scores = score(champion, reordered, params)[0]
 
-    assert reordered[0].tolist() == pytest.approx(score(champion, frame)[0].tolist())
+    assert scores.tolist() == pytest.approx(score(champion, records, params)[0].tolist())
+
+
+def test_one_record_scores_as_it_does_in_a_batch(store: ModelStore, params: Params) -> None:
+    records = [record(params), record(params, age=70.0, plan="never seen")]
+    champion = store.models["champion"]
+
+    singles = [score(champion, [one], params)[0][0] for one in records]  # the replay
+
+    assert champion.scorer is not None
+    assert singles == pytest.approx(score(champion, records, params)[0].tolist(), rel=1e-9)
 
 
 def test_an_unseen_category_still_gets_a_prediction(client: TestClient, params: Params) -> None:

@@ -35,6 +35,7 @@ from fastapi.security import APIKeyHeader
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
+from threadpoolctl import threadpool_limits
 
 from {{ cookiecutter.package_name }}.ab.assignment import assign
 from {{ cookiecutter.package_name }}.config import (
@@ -47,7 +48,7 @@ from {{ cookiecutter.package_name }}.config import (
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.models import ModelStore, ServedModel
-from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
+from {{ cookiecutter.package_name }}.serving.predict import score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 from {{ cookiecutter.package_name }}.serving.schemas import (
     BatchAnswer,
@@ -195,12 +196,11 @@ def predict_records(
     models = ready_models(service)  # one snapshot for the whole request
     served_by = [assigner(unit_id) for unit_id in unit_ids]
     shadow = shadow_variant(service.experiment.mode, models)
-    frame = records_frame(records, service.params)
     # Each model scores only its rows: those it serves, and all of them for the shadow.
     results: dict[tuple[str, int], tuple[float, bool]] = {}
     for variant in {*served_by, *([shadow] if shadow else [])}:
         rows_of = [i for i, v in enumerate(served_by) if v == variant or variant == shadow]
-        scores, decisions = score(models[variant], frame.iloc[rows_of])
+        scores, decisions = score(models[variant], [records[i] for i in rows_of], service.params)
         for i, value, decision in zip(rows_of, scores, decisions, strict=True):
             results[(variant, i)] = (float(value), bool(decision))
     latency_ms = (time.perf_counter() - started) * 1000
@@ -408,10 +408,18 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        """Load the models at start-up (a failure is reported by /ready, not fatal)."""
+        """Load the models at start-up (a failure is reported by /ready, not fatal).
+
+        While the service runs, numeric libraries use one thread per process: a request scores
+        a few rows, too few to share among threads, and on a busy machine a team of OpenMP
+        threads waiting for each other turns a 1 ms prediction into tens of milliseconds.
+        Parallelism comes from the uvicorn workers instead.
+        """
+        limits = threadpool_limits(limits=1)
         if not service.store.models:
             service.store.try_reload()
         yield
+        limits.restore_original_limits()
 
     app = FastAPI(
         title="Customer Churn prediction service",

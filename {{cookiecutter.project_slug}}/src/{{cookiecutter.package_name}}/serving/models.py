@@ -12,6 +12,7 @@ started with and no request sees half a reload.
 
 from __future__ import annotations
 
+import logging
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,9 @@ from typing import Any
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.serving.record_scorer import NotReplayable, RecordScorer, compile_pipeline
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class ServedModel:
     threshold: float
     pipeline: Any
     columns: list[str]
+    # The pipeline replayed on one record without pandas; None if it holds a step that
+    # record_scorer.py does not know (single records then go through the pipeline).
+    scorer: RecordScorer | None
 
 
 def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
@@ -63,6 +70,13 @@ def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
             f"Version {version.version} of '{name}' needs the columns {missing}, which the data "
             "contract in params.yaml no longer declares."
         )
+    try:
+        scorer = compile_pipeline(pipeline)
+    except NotReplayable as error:
+        logger.warning(
+            "version %s scores single records through the pipeline: %s", version.version, error
+        )
+        scorer = None
     return ServedModel(
         variant=alias,
         name=name,
@@ -72,6 +86,7 @@ def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
         threshold=float(threshold),
         pipeline=pipeline,
         columns=needed,
+        scorer=scorer,
     )
 
 
