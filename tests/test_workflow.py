@@ -38,6 +38,7 @@ TESTED_TARGETS = {
     "serve",
     "ab-report",
     "bench",
+    "bench-serve",
 }
 
 
@@ -146,6 +147,8 @@ def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:
     assert (project / "reports/ab_report.json").exists()
     assert (project / "logs/ab-practice.db").exists()
     assert "train stage overhead" in output
+    assert "median latency vs mlflow models serve: x" in output
+    assert "requests did not get a 200" not in output
     assert (project / "reports/leaderboard.json").exists()
     assert (project / "reports/model_card.md").stat().st_size > 1000
     metrics = json.loads((project / "reports/metrics.json").read_text())

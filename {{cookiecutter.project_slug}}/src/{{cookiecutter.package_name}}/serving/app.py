@@ -35,7 +35,6 @@ from fastapi.security import APIKeyHeader
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
-from threadpoolctl import threadpool_limits
 
 from {{ cookiecutter.package_name }}.ab.assignment import assign
 from {{ cookiecutter.package_name }}.config import (
@@ -408,18 +407,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        """Load the models at start-up (a failure is reported by /ready, not fatal).
-
-        While the service runs, numeric libraries use one thread per process: a request scores
-        a few rows, too few to share among threads, and on a busy machine a team of OpenMP
-        threads waiting for each other turns a 1 ms prediction into tens of milliseconds.
-        Parallelism comes from the uvicorn workers instead.
-        """
-        limits = threadpool_limits(limits=1)
+        """Load the models at start-up (a failure is reported by /ready, not fatal)."""
         if not service.store.models:
             service.store.try_reload()
         yield
-        limits.restore_original_limits()
 
     app = FastAPI(
         title="Customer Churn prediction service",
