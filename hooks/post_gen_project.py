@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-# What each disabled option removes, relative to the project root. Later flags add rows here.
+# What each disabled option removes, relative to the project root ({package}: package_name).
 REMOVALS: dict[str, list[str]] = {
     "license": ["LICENSE"],
+    "api": [
+        "src/{package}/serving",
+        "tests/serving",
+        "Dockerfile",
+        ".dockerignore",
+    ],
+    "ab": ["src/{package}/ab", "tests/ab", "tests/serving/test_ab_experiment.py"],
 }
+# The answer that turns each feature on. In the Python files, the lines a feature needs sit
+# between "# [feature]" and "# [/feature]" comment lines (Jinja would break the template's own
+# ruff and tests on them); the other files use Jinja conditions.
+FEATURES = {"api": "include_api", "ab": "include_ab_testing"}
+MARKER = re.compile(r"^\s*# \[(/?)([a-z]+)\]\s*$")
 
 
 COMMIT_MESSAGE = "Project created from the cookiecutter-mlops-practice template"
+
+
+def disabled_features(answers: dict) -> set[str]:
+    """The features the answers turn off."""
+    return {feature for feature, key in FEATURES.items() if answers.get(key, "yes") == "no"}
 
 
 def paths_to_remove(answers: dict) -> list[str]:
@@ -22,7 +40,35 @@ def paths_to_remove(answers: dict) -> list[str]:
     paths = []
     if answers.get("license") == "none":
         paths += REMOVALS["license"]
+    for feature in sorted(disabled_features(answers)):
+        paths += [path.format(package=answers["package_name"]) for path in REMOVALS[feature]]
     return paths
+
+
+def apply_markers(text: str, disabled: set[str]) -> str:
+    """Drop the marked regions of disabled features, and every marker line."""
+    kept, skipping = [], []
+    for line in text.splitlines(keepends=True):
+        marker = MARKER.match(line)
+        if marker and marker.group(2) in FEATURES:
+            closing, feature = marker.groups()
+            if closing and feature in skipping:
+                skipping.remove(feature)
+            elif not closing and feature in disabled:
+                skipping.append(feature)
+            continue
+        if not skipping:
+            kept.append(line)
+    # A removed block can leave three blank lines in a row where the formatter wants two.
+    return re.sub(r"\n{4,}", "\n\n\n", "".join(kept))
+
+
+def apply_features(project_dir: Path, disabled: set[str]) -> None:
+    """Rewrite every Python file of the project with its markers applied."""
+    for path in sorted(project_dir.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "# [" in text:
+            path.write_text(apply_markers(text, disabled), encoding="utf-8")
 
 
 def remove_paths(project_dir: Path, paths: list[str]) -> None:
@@ -76,6 +122,7 @@ def next_steps(answers: dict, has_git: bool) -> str:
 def main(answers: dict, project_dir: Path) -> int:
     """Apply the answers to the baked project."""
     remove_paths(project_dir, paths_to_remove(answers))
+    apply_features(project_dir, disabled_features(answers))
     has_git = init_git(project_dir, answers["author_name"], answers["author_email"])
     print(next_steps(answers, has_git))
     return 0

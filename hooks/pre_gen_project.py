@@ -13,6 +13,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CHOICES = {
     "python_version": ["3.10", "3.11", "3.12", "3.13"],
     "license": ["MIT", "BSD-3-Clause", "Apache-2.0", "none"],
+    "include_api": ["yes", "no"],
+    "include_ab_testing": ["yes", "no"],
 }
 # A package with one of these names would shadow a module the project imports.
 TAKEN_NAMES = {
@@ -64,6 +66,11 @@ def check_answers(answers: dict) -> list[str]:
     for key, allowed in CHOICES.items():
         if answers.get(key) not in allowed:
             problems.append(f"{key} '{answers.get(key)}' is not one of {', '.join(allowed)}.")
+    if answers.get("include_ab_testing") == "yes" and answers.get("include_api") == "no":
+        problems.append(
+            "include_ab_testing 'yes' needs include_api 'yes': A/B tests split the traffic of "
+            "the prediction service; answer no to one of them."
+        )
     return [problem for problem in problems if problem]
 
 

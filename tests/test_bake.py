@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 import yaml
 from cookiecutter.exceptions import FailedHookException
 
-from .conftest import PROJECT_TEMPLATE
+from .conftest import PROJECT_TEMPLATE, load_hook
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,6 +25,8 @@ COMBINATIONS = [
     pytest.param({"license": "Apache-2.0", "python_version": "3.13"}, id="apache-py313"),
     pytest.param({"license": "BSD-3-Clause", "python_version": "3.10"}, id="bsd-py310"),
     pytest.param({"project_name": "Fraud Radar"}, id="other-name"),
+    pytest.param({"include_ab_testing": "no"}, id="no-ab-testing"),
+    pytest.param({"include_api": "no", "include_ab_testing": "no"}, id="no-api"),
     pytest.param(
         {
             "project_name": 'Churn "Q" \\ Model',
@@ -34,17 +37,20 @@ COMBINATIONS = [
     ),
 ]
 LEFTOVERS = ("{{", "{%", "cookiecutter")
+post = load_hook("post_gen_project")
 
 
-def expected_files(slug: str, package: str, licence: str) -> set[str]:
+def expected_files(context: dict) -> set[str]:
     """Every file of the template, with its name rendered, minus what the answers remove."""
+    package = context["package_name"]
+    removed = post.paths_to_remove(context)
     files = set()
     for path in PROJECT_TEMPLATE.rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
             relative = path.relative_to(PROJECT_TEMPLATE).as_posix()
-            files.add(relative.replace("{{cookiecutter.package_name}}", package))
-    if licence == "none":
-        files.discard("LICENSE")
+            relative = relative.replace("{{cookiecutter.package_name}}", package)
+            if not any(relative == gone or relative.startswith(f"{gone}/") for gone in removed):
+                files.add(relative)
     return files
 
 
@@ -67,7 +73,7 @@ def test_bake(cookies, answers: dict) -> None:
     context = result.context
     slug, package = context["project_slug"], context["package_name"]
     assert project.name == slug
-    assert baked_files(project) == expected_files(slug, package, context["license"])
+    assert baked_files(project) == expected_files(context)
     assert (project / ".git").is_dir()
 
     for path in project.rglob("*"):
@@ -75,6 +81,7 @@ def test_bake(cookies, answers: dict) -> None:
             text = path.read_text(encoding="utf-8")
             for leftover in LEFTOVERS:
                 assert leftover not in text, f"{leftover!r} left in {path.relative_to(project)}"
+            assert not re.search(r"^\s*# \[/?(api|ab)\]", text, flags=re.MULTILINE), path
             if path.suffix == ".py":
                 ast.parse(text, filename=str(path))
 
@@ -88,7 +95,15 @@ def test_bake(cookies, answers: dict) -> None:
     assert yaml.safe_load((project / "dvc.yaml").read_text())["stages"]["acquire"]["cmd"] == (
         f"{slug} data acquire"
     )
-    assert context["project_name"] in (project / "README.md").read_text(encoding="utf-8")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    assert context["project_name"] in readme
+    api, ab = context["include_api"] == "yes", context["include_ab_testing"] == "yes"
+    assert ("make serve" in readme, "\nserve:" in makefile, "fastapi" in str(pyproject)) == (
+        api,
+    ) * 3
+    assert ("ab simulate" in readme, "\nab-report:" in makefile) == (ab, ab)
+    assert ("serving" in yaml.safe_load((project / "params.yaml").read_text())) == api
 
     for command in (["check"], ["format", "--check"]):
         lint = subprocess.run(
@@ -126,6 +141,7 @@ def test_licence_text_matches_the_choice(cookies, licence: str, first_line: str)
         pytest.param({"package_name": "churn-model"}, id="package-with-dash"),
         pytest.param({"author_email": "not-an-email"}, id="bad-email"),
         pytest.param({"project_name": "{% raw %}"}, id="name-renders-empty"),
+        pytest.param({"include_api": "no"}, id="ab-testing-without-api"),
     ],
 )
 def test_invalid_answers_are_refused_by_the_hook(cookies, answers: dict) -> None:

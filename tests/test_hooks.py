@@ -19,6 +19,8 @@ GOOD = {
     "author_email": "you@example.com",
     "python_version": "3.11",
     "license": "MIT",
+    "include_api": "yes",
+    "include_ab_testing": "yes",
 }
 
 
@@ -120,3 +122,70 @@ def test_next_steps_name_the_folder_and_commands() -> None:
     assert "cd customer-churn" in message
     assert "make install" in message
     assert "make pipeline" in message
+
+
+def test_ab_testing_without_the_api_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert pre.main({**GOOD, "include_api": "no"}) == 1
+
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "ERROR: include_ab_testing 'yes' needs include_api 'yes': A/B tests split the traffic "
+        "of the prediction service; answer no to one of them."
+    ]
+    assert pre.check_answers({**GOOD, "include_api": "no", "include_ab_testing": "no"}) == []
+
+
+MARKED = """import os
+# [api]
+import uvicorn
+# [/api]
+
+
+def data() -> None:
+    pass
+
+
+# [ab]
+def ab() -> None:
+    pass
+# [/ab]
+
+
+class Settings:
+    path = "params.yaml"
+    # [api]
+    log = "predictions.db"
+    # [/api]
+"""
+
+
+def test_markers_are_dropped_around_the_kept_features() -> None:
+    text = post.apply_markers(MARKED, disabled=set())
+
+    assert "# [" not in text
+    assert "import uvicorn" in text and "def ab()" in text and 'log = "predictions.db"' in text
+
+
+def test_a_disabled_feature_loses_its_marked_lines() -> None:
+    text = post.apply_markers(MARKED, disabled={"api", "ab"})
+
+    assert text == (
+        "import os\n\n\ndef data() -> None:\n    pass\n\n\n"
+        'class Settings:\n    path = "params.yaml"\n'
+    )
+
+
+def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
+    answers = {**GOOD, "include_api": "no", "include_ab_testing": "no"}
+
+    paths = post.paths_to_remove(answers)
+
+    assert paths == [
+        "src/customer_churn/ab",
+        "tests/ab",
+        "tests/serving/test_ab_experiment.py",
+        "src/customer_churn/serving",
+        "tests/serving",
+        "Dockerfile",
+        ".dockerignore",
+    ]
+    assert post.disabled_features({**GOOD, "include_ab_testing": "no"}) == {"ab"}

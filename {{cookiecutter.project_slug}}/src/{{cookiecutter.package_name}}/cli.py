@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -43,12 +42,16 @@ model_app = typer.Typer(
     no_args_is_help=True,
 )
 bench_app = typer.Typer(help="Benchmarks: time and memory of the stages.", no_args_is_help=True)
+# [ab]
 ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
 )
+# [/ab]
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
+# [ab]
 app.add_typer(ab_app, name="ab")
+# [/ab]
 app.add_typer(bench_app, name="bench")
 
 
@@ -193,12 +196,15 @@ def rollback() -> None:
     run_stage("rollback", lambda: stage.rollback(load_params()))
 
 
+# [api]
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the champion (and the challenger) over HTTP: http://127.0.0.1:PORT/docs."""
+    import os
+
     # One OpenMP thread per process, unless you set another number: a request scores one or a
     # few rows, too few to share among threads, and threads waiting for each other add tens
     # of milliseconds at the 99th percentile. More throughput comes from more --workers. Set
@@ -219,8 +225,10 @@ def serve(
         port=port,
         workers=workers,
     )
+# [/api]
 
 
+# [ab]
 @ab_app.command("simulate")
 def ab_simulate(
     n: Annotated[int, typer.Option(help="Synthetic customers to send.")] = 4000,
@@ -283,6 +291,7 @@ def ab_report(
     console.print(f"Awaiting an outcome: {report['awaiting_outcome']} units")
     console.print(report["verdict"], soft_wrap=True)
     console.print("Written to reports/ab_report.json and reports/figures/ab/churn_by_variant.png.")
+# [/ab]
 
 
 @bench_app.command("data")
@@ -307,6 +316,7 @@ def bench_model(
     bench.run_model_bench(load_params(), rows, console)
 
 
+# [api]
 @bench_app.command("serve")
 def bench_serve(
     sequential: Annotated[
@@ -321,6 +331,7 @@ def bench_serve(
     from {{ cookiecutter.package_name }}.serving import benchmark
 
     benchmark.run(load_params(), sequential, concurrent, console)
+# [/api]
 
 
 def main() -> None:

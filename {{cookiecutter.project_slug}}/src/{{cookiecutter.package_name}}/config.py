@@ -224,6 +224,7 @@ class RegistryParams(StrictModel):
     min_improvement: float = Field(ge=0.0, le=0.5)
 
 
+# [api]
 class ExperimentParams(StrictModel):
     """How the service splits traffic between the champion and the challenger."""
 
@@ -251,6 +252,7 @@ class ServingParams(StrictModel):
 
     max_batch: int = Field(ge=1, le=10_000)
     experiment: ExperimentParams
+# [/api]
 
 
 class Params(StrictModel):
@@ -265,7 +267,9 @@ class Params(StrictModel):
     model: ModelParams
     evaluation: EvaluationParams
     registry: RegistryParams
+    # [api]
     serving: ServingParams
+    # [/api]
 
     @model_validator(mode="after")
     def _dirt_columns_exist(self) -> Params:
@@ -302,10 +306,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="{{ cookiecutter.package_name | upper }}_", extra="ignore")
 
     params_path: Path = Path("params.yaml")
+    # [api]
     # Where the service logs predictions and outcomes (any SQLAlchemy URL).
     prediction_log_url: str = "sqlite:///logs/predictions.db"
     # The X-API-Key of the admin routes; empty: the service starts without them.
     admin_api_key: str = ""
+    # [/api]
 
 
 @cache

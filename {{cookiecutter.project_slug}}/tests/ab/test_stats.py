@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from {{ cookiecutter.package_name }}.ab.assignment import assign
 from {{ cookiecutter.package_name }}.ab.stats import (
     bootstrap_difference,
     compare_variants,
@@ -19,6 +18,7 @@ from {{ cookiecutter.package_name }}.ab.stats import (
     srm_check,
     two_proportion_ztest,
 )
+from {{ cookiecutter.package_name }}.serving.assignment import assign
 
 FIFTY_FIFTY = {"control": 0.5, "treatment": 0.5}
 

@@ -15,51 +15,12 @@ mismatch, as it would if one arm lost requests.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params, Settings
-from {{ cookiecutter.package_name }}.data.acquire import generate
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.register import CHALLENGER
-
-# Dirt the generator injects, all turned off: a client sends clean, typed records.
-DIRT_RATES = (
-    "missing_rate",
-    "duplicate_rate",
-    "repeated_id_rate",
-    "category_noise_rate",
-    "numeric_text_rate",
-    "impossible_rate",
-    "outlier_rate",
-)
-
-
-def simulated_customers(params: Params, n: int, seed: int) -> tuple[list[dict], np.ndarray]:
-    """n new customers as API records, and whether each will churn (the generator's label)."""
-    dirt = params.data.dirt.model_copy(update=dict.fromkeys(DIRT_RATES, 0.0))
-    frame, _ = generate(n, dirt, params.columns, seed)
-    records = [api_record(row, params) for row in frame.to_dict("records")]
-    id_column = params.columns.id
-    if id_column is not None:
-        # The generator numbers customers from 1: the seed keeps two simulations' units apart.
-        for record in records:
-            record[id_column] = f"sim{seed}-{record[id_column]}"
-    return records, frame[params.columns.target].astype(int).to_numpy()
-
-
-def api_record(row: dict[str, Any], params: Params) -> dict[str, Any]:
-    """A generated row (all text) as the API takes it: numbers as numbers, missing as null."""
-    columns = params.model_columns
-    record: dict[str, Any] = {}
-    for name in [columns.id, columns.time, *columns.categorical, *columns.text]:
-        if name is not None:
-            record[name] = None if pd.isna(row[name]) else str(row[name])
-    for name in columns.numeric:
-        record[name] = None if pd.isna(row[name]) else float(row[name])
-    return record
+from {{ cookiecutter.package_name }}.serving.load import simulated_customers
 
 
 def apply_effect(

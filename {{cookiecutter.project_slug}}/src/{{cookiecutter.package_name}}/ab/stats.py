@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from scipy.stats import chisquare, norm
 
-from {{ cookiecutter.package_name }}.ab.assignment import check_weights
+from {{ cookiecutter.package_name }}.serving.assignment import check_weights
 
 
 def _check_open_unit(value: float, name: str) -> None:

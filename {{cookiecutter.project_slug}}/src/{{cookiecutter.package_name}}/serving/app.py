@@ -36,7 +36,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 
-from {{ cookiecutter.package_name }}.ab.assignment import assign
 from {{ cookiecutter.package_name }}.config import (
     ExperimentParams,
     Params,
@@ -46,6 +45,7 @@ from {{ cookiecutter.package_name }}.config import (
 )
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.serving.assignment import assign
 from {{ cookiecutter.package_name }}.serving.models import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.predict import score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now

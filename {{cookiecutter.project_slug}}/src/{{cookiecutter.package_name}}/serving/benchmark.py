@@ -34,12 +34,11 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from {{ cookiecutter.package_name }}.ab.simulate import simulated_customers
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHAMPION
-from {{ cookiecutter.package_name }}.serving.load import LoadResult, send_load
+from {{ cookiecutter.package_name }}.serving.load import LoadResult, send_load, simulated_customers
 from {{ cookiecutter.package_name }}.serving.models import load_alias
 from {{ cookiecutter.package_name }}.serving.predict import as_raw_text, records_frame
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog

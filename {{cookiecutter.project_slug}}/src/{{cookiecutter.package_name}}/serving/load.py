@@ -1,6 +1,8 @@
 """A bounded load generator for the service: so many requests, so many at once, then it stops.
 
-Used by the load test and the serving benchmark. It only ever sends to the loopback interface
+Used by the load test, the serving benchmark and the A/B simulation, which also take their
+synthetic customers from here (`simulated_customers`: the data generator's rows, clean, as a
+client sends them). It only ever sends to the loopback interface
 (127.0.0.1, localhost, ::1): pointing a load generator at somebody else's server is an attack,
 not a test. It stops after `requests` requests or `max_seconds`, whichever comes first.
 """
@@ -16,10 +18,48 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
+import pandas as pd
 
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.data.acquire import generate
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Dirt the generator injects, all turned off: a client sends clean, typed records.
+DIRT_RATES = (
+    "missing_rate",
+    "duplicate_rate",
+    "repeated_id_rate",
+    "category_noise_rate",
+    "numeric_text_rate",
+    "impossible_rate",
+    "outlier_rate",
+)
+
+
+def simulated_customers(params: Params, n: int, seed: int) -> tuple[list[dict], np.ndarray]:
+    """n new customers as API records, and whether each will churn (the generator's label)."""
+    dirt = params.data.dirt.model_copy(update=dict.fromkeys(DIRT_RATES, 0.0))
+    frame, _ = generate(n, dirt, params.columns, seed)
+    records = [api_record(row, params) for row in frame.to_dict("records")]
+    id_column = params.columns.id
+    if id_column is not None:
+        # The generator numbers customers from 1: the seed keeps two simulations' units apart.
+        for record in records:
+            record[id_column] = f"sim{seed}-{record[id_column]}"
+    return records, frame[params.columns.target].astype(int).to_numpy()
+
+
+def api_record(row: dict[str, Any], params: Params) -> dict[str, Any]:
+    """A generated row (all text) as the API takes it: numbers as numbers, missing as null."""
+    columns = params.model_columns
+    record: dict[str, Any] = {}
+    for name in [columns.id, columns.time, *columns.categorical, *columns.text]:
+        if name is not None:
+            record[name] = None if pd.isna(row[name]) else str(row[name])
+    for name in columns.numeric:
+        record[name] = None if pd.isna(row[name]) else float(row[name])
+    return record
 
 
 @dataclass

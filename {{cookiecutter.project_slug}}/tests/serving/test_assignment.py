@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from {{ cookiecutter.package_name }}.ab.assignment import assign, check_weights, unit_hash
+from {{ cookiecutter.package_name }}.serving.assignment import assign, check_weights, unit_hash
 
 UNITS = [f"customer-{i}" for i in range(20_000)]
 

@@ -1,0 +1,100 @@
+"""The projects without the API or without the A/B toolkit install, pass lint and their tests.
+
+The default project is exercised in full by test_workflow.py; here the point is that what the
+flags remove leaves nothing behind that still needs it (an import, a test, a Makefile target).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import TEMPLATE
+
+pytestmark = pytest.mark.slow
+
+
+def bake(answers: dict[str, str], root: Path, env: dict[str, str]) -> Path:
+    """Bake the template with the answers (defaults otherwise) below root."""
+    extra = [f"{key}={value}" for key, value in answers.items()]
+    run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "--output-dir",
+            str(root),
+            str(TEMPLATE),
+            *extra,
+        ],
+        root,
+        env,
+    )
+    return root / "customer-churn"
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run a command; return its output, failing the test with its tail if it fails."""
+    done = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200, check=False
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, f"`{' '.join(command)}` failed:\n{output[-4000:]}"
+    return output
+
+
+@pytest.fixture
+def env(uv: str, tmp_path: Path) -> dict[str, str]:
+    """uv on the PATH, a virtualenv of this test's own (the variants' dependencies differ)."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
+        "UV_PROJECT_ENVIRONMENT": str(tmp_path / "venv"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "NO_COLOR": "1",
+    }
+
+
+def make_targets(project: Path, env: dict[str, str]) -> set[str]:
+    """The targets `make help` lists."""
+    output = run(["make", "help"], project, env)
+    return set(re.findall(r"^\s+([a-z-]+)\s", output, flags=re.MULTILINE))
+
+
+def test_without_the_api_the_project_is_complete_and_its_tests_pass(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    project = bake({"include_api": "no", "include_ab_testing": "no"}, tmp_path, env)
+
+    run(["make", "install", "lint"], project, env)
+    tests = run(["make", "test"], project, env)
+    help_text = run(["uv", "run", "customer-churn", "--help"], project, env)
+
+    assert re.search(r"\d+ passed", tests) and " failed" not in tests
+    assert make_targets(project, env) == {
+        *("help", "install", "test", "lint", "format", "pipeline", "compare", "mlflow-ui"),
+        "bench",
+    }
+    assert "serve" not in help_text and " ab " not in help_text
+    pyproject = (project / "pyproject.toml").read_text()
+    assert "fastapi" not in pyproject and "uvicorn" not in pyproject
+
+
+def test_without_ab_testing_the_service_still_serves(env: dict[str, str], tmp_path: Path) -> None:
+    project = bake({"include_ab_testing": "no"}, tmp_path, env)
+
+    run(["make", "install", "lint"], project, env)
+    collected = run(["uv", "run", "pytest", "--collect-only", "-q"], project, env)
+    serving = run(["uv", "run", "pytest", "tests/serving/test_app.py", "-q"], project, env)
+
+    assert re.search(r"\d+ tests collected", collected)
+    assert re.search(r"\d+ passed", serving) and " failed" not in serving
+    assert make_targets(project, env) >= {"serve", "bench-serve"}
+    assert "ab-report" not in make_targets(project, env)
