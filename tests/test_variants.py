@@ -64,7 +64,7 @@ def env(uv: str, tmp_path: Path) -> dict[str, str]:
 
 def make_targets(project: Path, env: dict[str, str]) -> set[str]:
     """The targets `make help` lists."""
-    output = run(["make", "help"], project, env)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", run(["make", "help"], project, env))  # no colours
     return set(re.findall(r"^\s+([a-z-]+)\s", output, flags=re.MULTILINE))
 
 

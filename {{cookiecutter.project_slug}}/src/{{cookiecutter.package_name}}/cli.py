@@ -199,11 +199,16 @@ def rollback() -> None:
 # [api]
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on: 0.0.0.0 only inside a container.")
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the champion (and the challenger) over HTTP: http://127.0.0.1:PORT/docs."""
     import os
+    import shutil
+    import tempfile
 
     # One OpenMP thread per process, unless you set another number: a request scores one or a
     # few rows, too few to share among threads, and threads waiting for each other add tens
@@ -218,13 +223,23 @@ def serve(
     # Checked here, before uvicorn starts: a bad params.yaml or log URL is then one sentence.
     load_params()
     PredictionLog(get_settings().prediction_log_url)
-    uvicorn.run(
-        "{{ cookiecutter.package_name }}.serving.app:create_app",
-        factory=True,
-        host="127.0.0.1",
-        port=port,
-        workers=workers,
-    )
+    # Each worker process counts its own requests. Prometheus' multiprocess mode has them
+    # write their counts to files in one folder, and /metrics adds them up; the folder must
+    # start empty, so each run gets a new one (unless you chose one).
+    own_folder = workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+    if own_folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+    try:
+        uvicorn.run(
+            "{{ cookiecutter.package_name }}.serving.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+        )
+    finally:
+        if own_folder:
+            shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
 # [/api]
 
 

@@ -46,12 +46,15 @@ def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL": f"sqlite:///{log}",
         "{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY": KEY,
     }
+    # As `make serve WORKERS=2` starts it: the CLI, which also sets up Prometheus' multiprocess
+    # folder so that /metrics counts both workers' requests.
     command = [
-        sys.executable, "-m", "uvicorn", "--factory",
-        "{{ cookiecutter.package_name }}.serving.app:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
+        sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port), "--workers", "2"
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=workspace, env=env, start_new_session=True)
+    output = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        command, cwd=workspace, env=env, stdout=output, stderr=output, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -67,6 +70,7 @@ def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        output.close()
 
 
 def test_load_is_only_sent_to_this_machine() -> None:
@@ -109,3 +113,16 @@ def test_every_request_under_load_is_answered_and_logged_even_during_reloads(
     with sqlite3.connect(log) as connection:
         served = connection.execute("SELECT count(*) FROM predictions WHERE served").fetchone()[0]
     assert served == result.ok  # every answer a client got is in the log
+    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+        metrics = response.read().decode()
+    # Whichever worker answers /metrics, it reports the requests of both.
+    assert counter_total(metrics, "predictions_total", 'served="true"') == REQUESTS
+
+
+def counter_total(metrics: str, name: str, label: str) -> float:
+    """The sum of a Prometheus counter's samples that carry the label."""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith(f"{name}{{") and label in line
+    )

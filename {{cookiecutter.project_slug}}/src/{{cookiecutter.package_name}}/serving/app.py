@@ -19,6 +19,7 @@ as a real type in the route signatures, not as a string.
 
 import logging
 import math
+import os
 import secrets
 import time
 import uuid
@@ -34,6 +35,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import APIKeyHeader
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 from pydantic import BaseModel
 
 from {{ cookiecutter.package_name }}.config import (
@@ -346,10 +348,13 @@ metrics_router = APIRouter(tags=["metrics"])
     responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {}}}},
 )
 def metrics(service: ServiceDep) -> Response:
-    """Prometheus metrics in the text exposition format."""
-    return PlainTextResponse(
-        generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST
-    )
+    """Prometheus metrics in the text exposition format, summed over the worker processes."""
+    registry = service.metrics.registry
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several workers (see `serve`): each one's counts are in the folder, not in memory.
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
 admin = APIRouter(
