@@ -124,5 +124,5 @@ def counter_total(metrics: str, name: str, label: str) -> float:
     return sum(
         float(line.rsplit(" ", 1)[1])
         for line in metrics.splitlines()
-        if line.startswith(f"{name}{{") and label in line
+        if line.startswith(name + "{") and label in line
     )
