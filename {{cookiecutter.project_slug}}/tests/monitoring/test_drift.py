@@ -1,0 +1,437 @@
+"""The drift statistics agree with scipy and hand computations, and flag drift only where it is."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from scipy.spatial import distance
+
+from {{ cookiecutter.package_name }}.monitoring.drift import (
+    MIN_STD,
+    PSI_EPSILON,
+    ColumnDrift,
+    DriftThresholds,
+    category_counts,
+    chi_square_test,
+    column_drift,
+    dataset_drift,
+    jensen_shannon,
+    ks_test,
+    prediction_drift,
+    proportion_z_test,
+    psi,
+    psi_band,
+    psi_categorical,
+    term_counts,
+    text_drift,
+    text_statistics,
+    wasserstein_normed,
+)
+
+PLANS = np.array(["basic", "standard", "premium"], dtype=object)
+WORDS = np.array(
+    ["cannot", "log", "in", "price", "too", "high", "thanks", "great", "app", "slow", "help"],
+    dtype=object,
+)
+
+
+def normal(n: int, seed: int, mean: float = 0.0, name: str = "tenure") -> pd.Series:
+    """n draws from a normal distribution with standard deviation 1."""
+    return pd.Series(np.random.default_rng(seed).normal(mean, 1.0, n), name=name)
+
+
+def plans(n: int, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)) -> pd.Series:
+    """n plan names drawn with the given shares."""
+    return pd.Series(np.random.default_rng(seed).choice(PLANS, n, p=shares), name="plan")
+
+
+def flags(n: int, seed: int, rate: float = 0.3) -> pd.Series:
+    """n booleans, True with probability rate."""
+    return pd.Series(np.random.default_rng(seed).random(n) < rate, name="complained")
+
+
+def messages(n: int, seed: int, max_words: int = 8, first_word: str = "") -> pd.Series:
+    """n support messages of 1 to max_words random words, the first one replaced if given."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, max_words + 1, n)
+    words = np.split(rng.choice(WORDS, lengths.sum()), np.cumsum(lengths)[:-1])
+    if first_word:
+        for message in words:
+            message[0] = first_word
+    return pd.Series([" ".join(w) for w in words], name="support_message")
+
+
+def result(drifted: bool) -> ColumnDrift:
+    """A column result that only says whether the column drifted."""
+    return ColumnDrift("x", "numeric", "ks", 0.0, 0.5, 0.05, drifted, 0.0, "none")
+
+
+# PSI
+
+
+def test_psi_of_identical_samples_is_zero() -> None:
+    sample = normal(5000, seed=1)
+
+    assert psi(sample, sample) == 0.0
+    assert psi_categorical(plans(500, seed=1), plans(500, seed=1)) == 0.0
+
+
+def test_psi_of_the_same_distribution_at_large_n_is_below_0_1() -> None:
+    assert psi(normal(50_000, seed=1), normal(50_000, seed=2)) < 0.01
+    assert psi_categorical(plans(50_000, seed=1), plans(50_000, seed=2)) < 0.01
+
+
+def test_psi_of_a_normal_shifted_by_one_standard_deviation_is_major() -> None:
+    value = psi(normal(20_000, seed=1), normal(20_000, seed=2, mean=1.0))
+
+    assert value > 0.25
+    assert psi_band(value) == "major"
+
+
+def test_psi_uses_reference_quantile_bins_with_open_ends_and_epsilon_for_empty_bins() -> None:
+    # Given a reference 0..99 in 4 bins (edges 24.75, 49.5, 74.25), so 25% in each bin
+    reference = np.arange(100.0)
+
+    # When the current sample fills only the two lower bins, or only the two outer ones
+    lower_half = psi(reference, np.arange(50.0), bins=4)
+    outside_range = psi(reference, np.array([-1e6, 1e6]), bins=4)
+
+    # Then shares (0.5, 0.5, 0, 0) against 0.25 each, the empty bins counted as PSI_EPSILON
+    expected = 2 * 0.25 * math.log(2) + 2 * (PSI_EPSILON - 0.25) * math.log(PSI_EPSILON / 0.25)
+    assert lower_half == pytest.approx(expected)
+    assert outside_range == pytest.approx(expected)
+
+
+def test_categorical_psi_matches_the_hand_computation() -> None:
+    # Shares (0.5, 0.5) become (0.25, 0.75): 0.25 ln 2 + 0.25 ln 1.5 = 0.25 ln 3
+    assert psi_categorical(["a", "b"] * 2, ["a", "b", "b", "b"]) == pytest.approx(
+        0.25 * math.log(3)
+    )
+    # A category new in the current data had share 0: PSI_EPSILON stands in for it
+    expected = -0.5 * math.log(0.5) + (0.5 - PSI_EPSILON) * math.log(0.5 / PSI_EPSILON)
+    assert psi_categorical(["a"] * 4, ["a", "a", "b", "b"]) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [(0.0, "none"), (0.099, "none"), (0.1, "moderate"), (0.249, "moderate"), (0.25, "major")],
+)
+def test_psi_bands_are_0_1_and_0_25(value: float, band: str) -> None:
+    assert psi_band(value) == band
+
+
+# The tests and distances against scipy and hand computations
+
+
+def test_ks_test_equals_scipy_ks_2samp() -> None:
+    reference, current = normal(800, seed=1), normal(3000, seed=2, mean=0.1)
+
+    expected = stats.ks_2samp(reference, current)
+
+    assert ks_test(reference, current) == (
+        pytest.approx(expected.statistic),
+        pytest.approx(expected.pvalue),
+    )
+
+
+def test_chi_square_equals_chi2_contingency_on_the_table_of_counts() -> None:
+    reference, current = plans(600, seed=1), plans(900, seed=2, shares=(0.4, 0.35, 0.25))
+    table = [
+        [(reference == plan).sum() for plan in PLANS],
+        [(current == plan).sum() for plan in PLANS],
+    ]
+
+    expected = stats.chi2_contingency(table, correction=False)
+
+    assert chi_square_test(reference, current) == (
+        pytest.approx(expected.statistic),
+        pytest.approx(expected.pvalue),
+    )
+
+
+def test_chi_square_stays_finite_for_a_category_new_in_the_current_data() -> None:
+    statistic, p_value = chi_square_test(["a", "b"] * 50, ["a", "b", "c"] * 20)
+
+    assert math.isfinite(statistic)
+    assert p_value < 0.05
+
+
+def test_proportion_z_test_matches_the_hand_computation() -> None:
+    # Given 30 of 100 reference rows and 80 of 200 current rows saying "yes" (seen first)
+    reference = ["yes"] * 30 + ["no"] * 70
+    current = ["yes"] * 80 + ["no"] * 120
+
+    z, p_value = proportion_z_test(reference, current)
+
+    # Then z = (0.4 - 0.3) / sqrt(P (1 - P) (1/100 + 1/200)) with the pooled P = 110 / 300
+    pooled = 110 / 300
+    expected_z = 0.1 / math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 200))
+    assert z == pytest.approx(expected_z)
+    assert p_value == pytest.approx(math.erfc(expected_z / math.sqrt(2)))
+    # and z squared is the uncorrected chi-square statistic of the same 2 x 2 table
+    assert z**2 == pytest.approx(chi_square_test(reference, current).statistic)
+
+
+def test_proportion_z_test_of_one_shared_category_finds_nothing() -> None:
+    assert proportion_z_test(["a"] * 10, ["a"] * 20) == (0.0, 1.0)
+
+
+def test_proportion_z_test_refuses_more_than_two_categories() -> None:
+    with pytest.raises(ValueError, match="use chi_square_test"):
+        proportion_z_test(["a", "b"], ["c"])
+
+
+def test_wasserstein_normed_is_scipy_distance_over_the_reference_std() -> None:
+    reference, current = normal(2000, seed=1), normal(5000, seed=2, mean=0.3)
+
+    expected = stats.wasserstein_distance(reference, current) / np.std(reference)
+
+    assert wasserstein_normed(reference, current) == pytest.approx(expected)
+
+
+def test_wasserstein_normed_of_a_constant_reference_divides_by_min_std() -> None:
+    assert wasserstein_normed([2.0] * 10, [3.0] * 10) == pytest.approx(1.0 / MIN_STD)
+
+
+def test_jensen_shannon_equals_scipy_on_the_category_counts() -> None:
+    reference, current = plans(3000, seed=1), plans(4000, seed=2, shares=(0.3, 0.3, 0.4))
+    counts = category_counts(reference, current)
+
+    expected = distance.jensenshannon(counts.reference, counts.current)
+
+    assert jensen_shannon(reference, current) == pytest.approx(expected)
+    assert jensen_shannon(reference, reference) == 0.0
+
+
+def test_category_counts_cover_the_categories_of_both_samples_without_missing_values() -> None:
+    counts = category_counts(pd.Series(["a", "b", None, "a"]), pd.Series(["c", "a", np.nan]))
+
+    assert counts.categories.tolist() == ["a", "b", "c"]
+    assert counts.reference.tolist() == [2, 1, 0]
+    assert counts.current.tolist() == [1, 0, 1]
+
+
+# Choosing the test
+
+
+@pytest.mark.parametrize(
+    ("make", "kind", "small_test", "large_test"),
+    [
+        (normal, "numeric", "ks", "wasserstein"),
+        (plans, "categorical", "chi_square", "jensen_shannon"),
+        (flags, "categorical", "z", "jensen_shannon"),
+    ],
+)
+def test_the_test_switches_from_p_values_to_distances_above_1000_reference_rows(
+    make, kind: str, small_test: str, large_test: str
+) -> None:
+    current = make(2000, seed=9)
+
+    small = column_drift(make(1000, seed=1), current, kind)
+    large = column_drift(make(1001, seed=1), current, kind)
+
+    assert (small.test, small.threshold) == (small_test, 0.05)
+    assert small.p_value is not None
+    assert (large.test, large.threshold, large.p_value) == (large_test, 0.1, None)
+
+
+def test_a_numeric_column_with_at_most_5_distinct_values_is_tested_as_categorical() -> None:
+    rng = np.random.default_rng(1)
+    reference = pd.Series(rng.integers(0, 5, 500).astype(float), name="seats")
+    current = pd.Series(rng.integers(0, 5, 500).astype(float))
+
+    small = column_drift(reference, current, "numeric")
+    large = column_drift(pd.concat([reference] * 3), current, "numeric")
+
+    assert (small.kind, small.test) == ("numeric", "chi_square")
+    assert large.test == "jensen_shannon"
+    assert small.psi == pytest.approx(psi_categorical(reference, current))
+
+
+def test_thresholds_are_configurable() -> None:
+    reference, current = normal(2000, seed=1), normal(2000, seed=2, mean=0.3)
+
+    default = column_drift(reference, current, "numeric")
+    lenient = column_drift(reference, current, "numeric", DriftThresholds(distance=0.5))
+    tested = column_drift(reference, current, "numeric", DriftThresholds(small_reference_rows=5000))
+
+    assert default.drifted and not lenient.drifted
+    assert lenient.threshold == 0.5
+    assert tested.test == "ks"
+
+
+def test_missing_and_infinite_values_are_dropped() -> None:
+    reference, current = normal(500, seed=1), normal(500, seed=2)
+    extra = pd.Series([np.nan, np.inf, -np.inf])
+    dirty = pd.concat([reference, extra], ignore_index=True).rename("tenure")
+
+    assert column_drift(dirty, current, "numeric") == column_drift(reference, current, "numeric")
+
+
+# Verdicts on samples with and without drift
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"), [(normal, "numeric"), (plans, "categorical"), (flags, "categorical")]
+)
+def test_the_same_distribution_rarely_drifts_with_a_small_reference(make, kind: str) -> None:
+    # Given 20 draws of a 1,000-row reference and a 5,000-row current sample from one distribution
+    alarms = sum(
+        column_drift(make(1000, seed=seed), make(5000, seed=100 + seed), kind).drifted
+        for seed in range(20)
+    )
+
+    # Then about 5% are false alarms at p < 0.05: at most 3 of 20
+    assert alarms <= 3
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"), [(normal, "numeric"), (plans, "categorical"), (flags, "categorical")]
+)
+def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind: str) -> None:
+    drift = column_drift(make(5000, seed=1), make(5000, seed=2), kind)
+
+    assert drift.statistic < 0.05
+    assert not drift.drifted
+    assert drift.psi_band == "none"
+
+
+@pytest.mark.parametrize("reference_rows", [500, 5000])
+@pytest.mark.parametrize(
+    ("reference", "shifted", "kind"),
+    [
+        (normal, lambda n, seed: normal(n, seed, mean=0.5), "numeric"),
+        (plans, lambda n, seed: plans(n, seed, shares=(0.3, 0.3, 0.4)), "categorical"),
+        (flags, lambda n, seed: flags(n, seed, rate=0.5), "categorical"),
+    ],
+)
+def test_a_shifted_sample_drifts(reference, shifted, kind: str, reference_rows: int) -> None:
+    drift = column_drift(reference(reference_rows, seed=1), shifted(5000, seed=2), kind)
+
+    assert drift.drifted
+
+
+def test_prediction_drift_tests_the_scores_as_a_numeric_column() -> None:
+    rng = np.random.default_rng(1)
+    reference, current = rng.beta(2, 5, 3000), rng.beta(3, 4, 3000)
+
+    drift = prediction_drift(reference, current)
+
+    assert (drift.column, drift.kind, drift.test, drift.drifted) == (
+        "prediction",
+        "numeric",
+        "wasserstein",
+        True,
+    )
+
+
+# Text columns
+
+
+def test_text_statistics_are_length_and_emptiness_of_the_present_texts() -> None:
+    stats_ = text_statistics(pd.Series(["hi", "", "  ", None, "hello world"]))
+
+    assert stats_.index.tolist() == [0, 1, 2, 4]
+    assert stats_["length"].tolist() == [2, 0, 2, 11]
+    assert stats_["is_empty"].tolist() == [False, True, True, False]
+
+
+def test_term_counts_lower_case_words_most_frequent_first() -> None:
+    counts = term_counts(pd.Series(["Can't log in!", "LOG in", None, "in"]))
+
+    assert counts.to_dict() == {"in": 3, "log": 2, "can": 1, "t": 1}
+    assert counts.index.tolist() == ["in", "log", "can", "t"]
+
+
+def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
+    results = text_drift(messages(3000, seed=1), messages(3000, seed=2))
+
+    assert [r.column for r in results] == [
+        "support_message.length",
+        "support_message.is_empty",
+        "support_message.top_terms",
+    ]
+    assert not any(r.drifted for r in results)
+
+
+def test_text_drift_flags_longer_messages() -> None:
+    results = text_drift(messages(3000, seed=1), messages(3000, seed=2, max_words=16))
+
+    drifted = {r.column: r.drifted for r in results}
+    assert drifted["support_message.length"]
+    assert not drifted["support_message.is_empty"]
+
+
+def test_text_drift_flags_a_new_dominant_term() -> None:
+    # Given current messages that all start with a new word as long as the others on average
+    results = text_drift(messages(3000, seed=1), messages(3000, seed=2, first_word="fees"))
+
+    drifted = {r.column: r.drifted for r in results}
+    assert drifted["support_message.top_terms"]
+    assert not drifted["support_message.length"]
+
+
+def test_text_drift_flags_a_rise_in_empty_messages() -> None:
+    current = messages(3000, seed=2)
+    current[:600] = ""
+
+    results = text_drift(messages(3000, seed=1), current)
+
+    assert {r.column: r.drifted for r in results}["support_message.is_empty"]
+
+
+# The data set
+
+
+def test_dataset_drift_is_detected_at_exactly_the_share() -> None:
+    columns = [result(True), result(True), result(False), result(False)]
+
+    assert dataset_drift(columns, share=0.5) == (True, 0.5)
+    assert dataset_drift(columns, share=0.51) == (False, 0.5)
+    assert dataset_drift([result(False)] * 3) == (False, 0.0)
+
+
+# Bad input
+
+
+def one_sentence(message: str) -> bool:
+    """Whether the message is a single sentence ending in a full stop."""
+    return message.endswith(".") and ". " not in message
+
+
+def test_an_empty_sample_after_dropping_missing_values_raises_one_sentence() -> None:
+    with pytest.raises(ValueError) as empty_current:
+        column_drift(normal(100, seed=1, name="age"), pd.Series([np.nan, None]), "numeric")
+    with pytest.raises(ValueError) as empty_reference:
+        column_drift(pd.Series([], name="plan", dtype=object), plans(10, seed=1), "categorical")
+
+    assert str(empty_current.value) == (
+        "Column 'age' in the current data has no values once missing values are dropped, "
+        "so drift cannot be measured."
+    )
+    assert "Column 'plan' in the reference data" in str(empty_reference.value)
+    assert one_sentence(str(empty_current.value))
+    assert one_sentence(str(empty_reference.value))
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: column_drift(plans(10, seed=1), plans(10, seed=2), "numeric"), "not numbers"),
+        (lambda: column_drift(plans(10, seed=1), plans(10, seed=2), "text"), "kind must be"),
+        (lambda: psi([1.0, 2.0], [1.0], bins=1), "bins must be"),
+        (lambda: dataset_drift([]), "at least one column"),
+        (lambda: dataset_drift([result(True)], share=0), "share must be"),
+        (lambda: DriftThresholds(p_value=0), "p_value must be"),
+        (lambda: DriftThresholds(dataset_share=1.5), "dataset_share must be"),
+    ],
+)
+def test_bad_input_raises_a_value_error_of_one_sentence(call, match: str) -> None:
+    with pytest.raises(ValueError, match=match) as error:
+        call()
+
+    assert one_sentence(str(error.value))
