@@ -14,6 +14,7 @@ REMOVALS: dict[str, list[str]] = {
     "license": ["LICENSE"],
     "api": [
         "src/{package}/serving",
+        "src/{package}/monitoring/monitor.py",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",

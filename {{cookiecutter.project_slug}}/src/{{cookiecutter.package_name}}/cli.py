@@ -42,6 +42,11 @@ model_app = typer.Typer(
     no_args_is_help=True,
 )
 bench_app = typer.Typer(help="Benchmarks: time and memory of the stages.", no_args_is_help=True)
+# [api]
+monitor_app = typer.Typer(
+    help="Monitoring: drift and performance of the served model.", no_args_is_help=True
+)
+# [/api]
 # [ab]
 ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
@@ -53,6 +58,9 @@ app.add_typer(model_app, name="model")
 app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
+# [api]
+app.add_typer(monitor_app, name="monitor")
+# [/api]
 
 
 def print_summary(title: str, summary: dict[str, object]) -> None:
@@ -240,9 +248,49 @@ def serve(
     finally:
         if own_folder:
             shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
+
+
+@monitor_app.command("check")
+def monitor_check() -> None:
+    """Compare recent traffic with the training profile; exit 1 when an alert fires."""
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.monitoring import monitor
+    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+    params = load_params()
+    log = PredictionLog(get_settings().prediction_log_url)
+    report = monitor.run_check(params, log, params.registry.model_name)
+    for version in report["versions"]:
+        table = Table(
+            title=f"Version {version['version']}: {version['predictions']:,} predictions",
+            title_justify="left",
+        )
+        for header in ("column", "test", "statistic", "threshold", "drifted", "PSI"):
+            table.add_column(header, justify="left" if header in ("column", "test") else "right")
+        for column in version["columns"]:
+            table.add_row(
+                column["column"],
+                column["test"],
+                f"{column['statistic']:.3f}",
+                f"{column['threshold']:g}",
+                "yes" if column["drifted"] else "no",
+                f"{column['psi']:.3f} ({column['psi_band']})",
+            )
+        console.print(table)
+        perf = version["performance"]
+        console.print(
+            f"Outcomes: {perf['outcomes']:,} in, {perf['awaiting_outcome']:,} awaited; ROC AUC "
+            f"{perf.get('roc_auc')} (test {perf['test_roc_auc']}), accuracy {perf.get('accuracy')}"
+        )
+    for alert in report["alerts"]:
+        err_console.print(f"ALERT {escape(alert)}")
+    console.print(f"Written to {monitor.MONITORING_JSON}.")
+    if report["alerts"]:
+        console.print(f"Retraining signal written to {monitor.RETRAIN_SIGNAL}.")
+        raise typer.Exit(1)
+
+
 # [/api]
-
-
 # [ab]
 @ab_app.command("simulate")
 def ab_simulate(

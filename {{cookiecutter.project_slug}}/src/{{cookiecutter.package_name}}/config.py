@@ -35,6 +35,9 @@ MODEL_FILE = MODELS / "model.skops"
 BASELINE_FILES = {"dummy": MODELS / "dummy.skops", "reference": MODELS / "reference.skops"}
 TRAINING_JSON = MODELS / "training.json"
 TEST_SCORES = MODELS / "test_scores.parquet"
+# A sample of the rows the model learned from, with their out-of-fold scores: what monitoring
+# compares production traffic with (logged with the model's run, so each version has its own).
+TRAINING_PROFILE = MODELS / "training_profile.parquet"
 TRAINING_REPORT = REPORTS / "training.json"
 TRAINING_FIGURES = FIGURES / "training"
 METRICS_JSON = REPORTS / "metrics.json"
@@ -252,6 +255,23 @@ class ServingParams(StrictModel):
 
     max_batch: int = Field(ge=1, le=10_000)
     experiment: ExperimentParams
+
+
+class MonitoringParams(StrictModel):
+    """What monitor check compares, and when it raises an alert."""
+
+    # The last `window` served predictions of the log are compared with the training profile.
+    window: int = Field(ge=100, le=1_000_000)
+    # Drift tests (monitoring/drift.py): p-value below which a small reference's test flags
+    # drift, distance from which a large reference's does, and the share of drifted columns
+    # that makes the whole data set drift.
+    p_value: float = Field(gt=0.0, lt=0.5)
+    distance: float = Field(gt=0.0, le=1.0)
+    dataset_drift_share: float = Field(gt=0.0, le=1.0)
+    # Performance alert: ROC AUC more than this below the test ROC AUC, once enough outcomes
+    # are in for the comparison to mean something.
+    performance_tolerance: float = Field(gt=0.0, lt=0.5)
+    min_outcomes: int = Field(ge=10)
 # [/api]
 
 
@@ -269,6 +289,7 @@ class Params(StrictModel):
     registry: RegistryParams
     # [api]
     serving: ServingParams
+    monitoring: MonitoringParams
     # [/api]
 
     @model_validator(mode="after")

@@ -13,7 +13,8 @@ The order of the stage is the order of the craft:
    the params, the fold metrics, the figures, the input data set and the model.
 
 Outputs: models/*.skops, models/training.json (the run id and file hashes the next stages
-check), reports/training.json (fold metrics) and reports/figures/training/.
+check), models/training_profile.parquet (what monitoring compares traffic with),
+reports/training.json (fold metrics) and reports/figures/training/.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from {{ cookiecutter.package_name }}.config import (
     MODEL_FILE,
     TRAINING_FIGURES,
     TRAINING_JSON,
+    TRAINING_PROFILE,
     TRAINING_REPORT,
     Params,
 )
@@ -71,6 +73,11 @@ SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
 CURVE_FOLDS = 3
 LEARNING_SIZES = (0.1, 0.25, 0.5, 0.75, 1.0)
 DIGITS = 6  # reports are rounded so that reruns give byte-identical files
+# Rows kept in the training profile: enough for drift tests to see small shifts, small enough
+# to download with each monitoring run.
+PROFILE_ROWS = 5000
+# The profile's column holding the model's score (monitoring reports it as "prediction").
+PROFILE_SCORE = "prediction"
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,22 @@ def validation_curve(
     return param, list(values), train_scores, valid_scores
 
 
+def training_profile(
+    X: pd.DataFrame, splits: Sequence[Split], scores: np.ndarray, seed: int
+) -> pd.DataFrame:
+    """A sample of the model's input rows with their out-of-fold scores, for monitoring.
+
+    Out-of-fold scores were made by models that never saw the row, as production scores are:
+    scores of the final model on its own training rows would be over-confident, and monitoring
+    would then see drift on the first day.
+    """
+    rows = np.concatenate([valid for _, valid in splits])  # the order of the fold scores
+    profile = X.iloc[rows].assign(**{PROFILE_SCORE: scores})
+    if len(profile) > PROFILE_ROWS:
+        profile = profile.sample(PROFILE_ROWS, random_state=seed)
+    return profile.reset_index(drop=True)
+
+
 def mlflow_params(params: Params, hyperparameters: Mapping[str, Any]) -> dict[str, object]:
     """The params that define this run, flattened for MLflow."""
     validation = params.validation
@@ -341,6 +364,7 @@ def run(params: Params) -> dict[str, object]:
     io.save_figure(TRAINING_FIGURES / "learning_curve.png", learning_figure)
     io.save_figure(TRAINING_FIGURES / "validation_curve.png", curve_figure)
     io.write_json(TRAINING_REPORT, report)
+    io.write_parquet(TRAINING_PROFILE, training_profile(X, splits, model_cv.scores, params.seed))
     run_id, model_uri, logged_sha256 = log_run(
         params, hyperparameters, report, development, X, model
     )
@@ -394,5 +418,6 @@ def log_run(
         mlflow.log_input(dataset, context="training")
         mlflow.log_artifacts(str(TRAINING_FIGURES), artifact_path="figures/training")
         mlflow.log_artifact(str(TRAINING_REPORT))
+        mlflow.log_artifact(str(TRAINING_PROFILE), artifact_path="profile")
         model_uri, sha256 = tracking.log_model(model, X.head(5), MODEL_FILE)
     return run.info.run_id, model_uri, sha256

@@ -37,9 +37,16 @@ DIRT_RATES = (
 )
 
 
-def simulated_customers(params: Params, n: int, seed: int) -> tuple[list[dict], np.ndarray]:
-    """n new customers as API records, and whether each will churn (the generator's label)."""
-    dirt = params.data.dirt.model_copy(update=dict.fromkeys(DIRT_RATES, 0.0))
+def simulated_customers(
+    params: Params, n: int, seed: int, with_missing: bool = False
+) -> tuple[list[dict], np.ndarray]:
+    """n new customers as API records, and whether each will churn (the generator's label).
+
+    with_missing keeps the generator's missing values (sent as null): traffic then comes from
+    the same process as the training data, which is what monitoring's no-drift case needs.
+    """
+    off = [rate for rate in DIRT_RATES if not (with_missing and rate == "missing_rate")]
+    dirt = params.data.dirt.model_copy(update=dict.fromkeys(off, 0.0))
     frame, _ = generate(n, dirt, params.columns, seed)
     records = [api_record(row, params) for row in frame.to_dict("records")]
     id_column = params.columns.id

@@ -1,0 +1,239 @@
+"""Monitor: does the served model still see the data it learned from, and is it still right?
+
+`monitor check` reads the last `monitoring.window` served predictions of the prediction log and,
+for each model version among them:
+
+1. Data drift: the version's training profile (a sample of its training rows, logged with its
+   run by `model train`) against the window's inputs, column by column (monitoring/drift.py).
+   Both go through the version's own fitted cleaner first, so that "1 234,50" and 1234.5 are
+   the same number and "FR" is France. The id and the time columns are left out: new customers
+   have new ids and later signup dates by nature, which is no drift.
+2. Prediction drift: the profile's out-of-fold scores against the window's scores.
+3. Performance, from the outcomes fed back so far: ROC AUC, accuracy at the version's threshold
+   and Brier score, against the version's test metrics (logged by `model evaluate`). An alert
+   when ROC AUC falls more than `monitoring.performance_tolerance` below the test ROC AUC, once
+   `monitoring.min_outcomes` outcomes are in. Label delay: predictions still awaiting one.
+
+Alerts, which make `monitor check` exit 1 (for cron or CI) and write reports/retrain_signal.json
+saying why: data drift (at least `monitoring.dataset_drift_share` of the input columns drifted,
+Evidently's dataset-level rule) and a performance drop. Warnings, reported but not failing: a
+few drifted columns below that share, and prediction drift (the scores also move with a trend
+the model has learned, e.g. later signups, so on their own they are a reason to look, not to
+retrain). reports/monitoring.json always holds the full result.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+from sklearn.metrics import brier_score_loss, roc_auc_score
+
+from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.config import REPORTS, MonitoringParams, Params
+from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
+from {{ cookiecutter.package_name }}.model import tracking
+from {{ cookiecutter.package_name }}.model.train import PROFILE_SCORE
+from {{ cookiecutter.package_name }}.monitoring.drift import (
+    ColumnDrift,
+    DriftThresholds,
+    column_drift,
+    dataset_drift,
+    prediction_drift,
+    text_drift,
+)
+from {{ cookiecutter.package_name }}.serving.predict import records_frame
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+MONITORING_JSON = REPORTS / "monitoring.json"
+RETRAIN_SIGNAL = REPORTS / "retrain_signal.json"
+PROFILE_ARTIFACT = "profile/training_profile.parquet"
+DIGITS = 4
+
+
+@dataclass(frozen=True)
+class Version:
+    """What monitoring needs of one registered version: its cleaner, profile and test metrics."""
+
+    version: str
+    threshold: float
+    cleaner: Any
+    profile: pd.DataFrame
+    test_metrics: dict[str, float]
+
+
+def load_version(name: str, version: str) -> Version:
+    """Load a registered version's model (checked), training profile and test metrics."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    registry = mlflow.MlflowClient()
+    try:
+        found = registry.get_model_version(name, version)
+        metrics = registry.get_run(found.run_id).data.metrics
+        with tempfile.TemporaryDirectory(prefix="profile-") as workdir:
+            path = mlflow.artifacts.download_artifacts(
+                run_id=found.run_id, artifact_path=PROFILE_ARTIFACT, dst_path=workdir
+            )
+            profile = pd.read_parquet(path)
+    except (MlflowException, OSError) as error:
+        raise ProjectError(
+            f"Version {version} of '{name}' has no training profile to compare with "
+            f"({tracking.first_line(error)}); retrain it with `make pipeline`."
+        ) from None
+    model = tracking.load_logged_model(f"models:/{name}/{version}", found.tags.get("sha256", ""))
+    test_metrics = {k.removeprefix("test_"): v for k, v in metrics.items() if k.startswith("test_")}
+    return Version(
+        version=version,
+        threshold=float(found.tags.get("threshold", 0.5)),
+        cleaner=model[0],
+        profile=profile,
+        test_metrics=test_metrics,
+    )
+
+
+def thresholds_of(monitoring: MonitoringParams) -> DriftThresholds:
+    """The drift thresholds of params.yaml."""
+    return DriftThresholds(
+        p_value=monitoring.p_value,
+        distance=monitoring.distance,
+        dataset_share=monitoring.dataset_drift_share,
+    )
+
+
+def cleaned(cleaner: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's model columns through the version's fitted cleaner (typed, respelt)."""
+    return cleaner.transform(frame[list(cleaner.feature_names_in_)])
+
+
+def data_drift(
+    version: Version, window: pd.DataFrame, params: Params, thresholds: DriftThresholds
+) -> list[ColumnDrift]:
+    """Drift of every monitored column and of the scores, profile against window."""
+    columns = params.model_columns
+    current_raw = records_frame(window["inputs"].tolist(), params)
+    reference = cleaned(version.cleaner, version.profile)
+    current = cleaned(version.cleaner, current_raw)
+    results = []
+    for name in columns.numeric:
+        results.append(column_drift(reference[name], current[name], "numeric", thresholds))
+    for name in columns.categorical:
+        results.append(column_drift(reference[name], current[name], "categorical", thresholds))
+    for name in columns.text:
+        results += text_drift(reference[name], current[name], thresholds)
+    scores = window["score"].to_numpy(dtype=float)
+    results.append(prediction_drift(version.profile[PROFILE_SCORE], scores, thresholds))
+    return results
+
+
+def performance(window: pd.DataFrame, version: Version, monitoring: MonitoringParams) -> dict:
+    """Metrics on the predictions whose outcome is known, against the test metrics."""
+    known = window.dropna(subset=["outcome"])
+    result: dict[str, Any] = {
+        "outcomes": len(known),
+        "awaiting_outcome": int(window["outcome"].isna().sum()),
+        "test_roc_auc": version.test_metrics.get("roc_auc"),
+        "alert": None,
+    }
+    if known.empty:
+        return result
+    y = known["outcome"].to_numpy(dtype=int)
+    scores = known["score"].to_numpy(dtype=float)
+    result["accuracy"] = round(float((known["decision"].astype(int) == y).mean()), DIGITS)
+    result["brier"] = round(float(brier_score_loss(y, scores)), DIGITS)
+    result["roc_auc"] = round(float(roc_auc_score(y, scores)), DIGITS) if len(set(y)) == 2 else None
+    reference = result["test_roc_auc"]
+    if len(known) >= monitoring.min_outcomes and None not in (result["roc_auc"], reference):
+        drop = reference - result["roc_auc"]
+        if drop > monitoring.performance_tolerance:
+            result["alert"] = (
+                f"ROC AUC {result['roc_auc']:.3f} on {len(known):,} outcomes is {drop:.3f} below "
+                f"the test ROC AUC {reference:.3f} (tolerance {monitoring.performance_tolerance})."
+            )
+    return result
+
+
+def check_version(version: Version, window: pd.DataFrame, params: Params) -> dict[str, Any]:
+    """Drift and performance of one version over its part of the window, with its alerts."""
+    monitoring = params.monitoring
+    thresholds = thresholds_of(monitoring)
+    drifts = data_drift(version, window, params, thresholds)
+    inputs = [drift for drift in drifts if drift.column != PROFILE_SCORE]
+    drifted, share = dataset_drift(inputs, thresholds.dataset_share)
+    perf = performance(window, version, monitoring)
+    alerts = []
+    if drifted:
+        names = ", ".join(drift.column for drift in inputs if drift.drifted)
+        alerts.append(
+            f"Data drift: {share:.0%} of the columns drifted (alert at "
+            f"{thresholds.dataset_share:.0%}): {names}."
+        )
+    warnings = []
+    single = [drift.column for drift in inputs if drift.drifted]
+    if single and not drifted:
+        warnings.append(f"Column drift below the data set's share: {', '.join(single)}.")
+    score_drift = drifts[-1]
+    if score_drift.drifted:
+        warnings.append(
+            f"Prediction drift: the scores moved by {score_drift.statistic:.3f} "
+            f"({score_drift.test}, threshold {score_drift.threshold:g})."
+        )
+    if perf["alert"]:
+        alerts.append(f"Performance: {perf['alert']}")
+    return {
+        "version": version.version,
+        "predictions": len(window),
+        "drifted_share": round(share, DIGITS),
+        "dataset_drift": drifted,
+        "drifted_columns": [drift.column for drift in drifts if drift.drifted],
+        "columns": [rounded(asdict(drift)) for drift in drifts],
+        "performance": perf,
+        "alerts": alerts,
+        "warnings": warnings,
+    }
+
+
+def rounded(values: dict[str, Any]) -> dict[str, Any]:
+    """Floats rounded for a readable report."""
+    return {k: round(v, DIGITS) if isinstance(v, float) else v for k, v in values.items()}
+
+
+def served_window(log: PredictionLog, last: int) -> pd.DataFrame:
+    """The last `last` served predictions (shadow ones are the challenger's, not answers)."""
+    window = log.read(last=last)
+    window = window[window["served"].astype(bool)]
+    if window.empty:
+        raise DataError(
+            "The prediction log holds no served prediction yet: serve some traffic first "
+            "(make serve, or monitor simulate)."
+        )
+    return window
+
+
+def run_check(params: Params, log: PredictionLog, name: str) -> dict[str, Any]:
+    """Check every version in the window; write monitoring.json, and the signal on an alert."""
+    window = served_window(log, params.monitoring.window)
+    versions = []
+    for version, part in window.groupby("model_version", sort=True):
+        versions.append(check_version(load_version(name, str(version)), part, params))
+    report = {
+        "window": len(window),
+        "versions": versions,
+        "alerts": [alert for version in versions for alert in version["alerts"]],
+        "warnings": [warning for version in versions for warning in version["warnings"]],
+    }
+    io.write_json(MONITORING_JSON, report)
+    if report["alerts"]:
+        io.write_json(RETRAIN_SIGNAL, {"reasons": report["alerts"]})
+    return report
+
+
+def drift_table(report: dict[str, Any]) -> pd.DataFrame:
+    """One row per version and column: test, statistic, threshold, drifted, PSI."""
+    rows = []
+    for version in report["versions"]:
+        for column in version["columns"]:
+            rows.append({"version": version["version"], **column})
+    return pd.DataFrame(rows)

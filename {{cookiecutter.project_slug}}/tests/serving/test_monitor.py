@@ -1,0 +1,160 @@
+"""monitor check on real traffic through the app: quiet without drift, loud with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, Params, Settings, get_settings
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.monitoring import monitor
+from {{ cookiecutter.package_name }}.serving.app import create_app
+from {{ cookiecutter.package_name }}.serving.load import simulated_customers
+from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+N = 1500
+# A broad covariate shift: more than half of the monitored columns move.
+SHIFTS = {
+    "age": lambda age: min(age + 25, 100),
+    "monthly_charges": lambda amount: amount * 3,
+    "total_charges": lambda amount: amount * 5,
+    "tenure_months": lambda months: months + 48,
+    "days_since_last_login": lambda days: days + 60,
+    "support_tickets": lambda tickets: tickets + 4,
+}
+
+
+def champion_only(params: Params) -> Params:
+    """The params with the experiment off: every request answered by the champion."""
+    experiment = params.serving.experiment.model_copy(update={"mode": "off"})
+    serving = params.serving.model_copy(update={"experiment": experiment})
+    return params.model_copy(update={"serving": serving})
+
+
+def serve_traffic(
+    params: Params,
+    store: ModelStore,
+    url: str,
+    records: list[dict[str, Any]],
+    outcomes: np.ndarray,
+) -> None:
+    """Send the records through the app in batches, then feed back each one's outcome."""
+    with TestClient(
+        create_app(champion_only(params), Settings(prediction_log_url=url), store)
+    ) as c:
+        ids = []
+        for start in range(0, len(records), 500):
+            response = c.post("/predict/batch", json=records[start : start + 500])
+            assert response.status_code == 200, response.text
+            ids += [answer["prediction_id"] for answer in response.json()["predictions"]]
+    PredictionLog(url).add_outcomes(dict(zip(ids, (int(y) for y in outcomes), strict=True)))
+
+
+def like_training(
+    workspace: Path, params: Params, n: int, seed: int
+) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """Simulated customers from the training period: signed up no later than the last
+    development row (the final test set holds the latest signups, and customers who signed
+    up later are shorter on the books: a real drift, not the no-drift case)."""
+    development = pd.read_parquet(workspace / DEVELOPMENT_DATA)
+    last = pd.to_datetime(development[params.columns.time]).max()
+    records, churned = simulated_customers(params, 3 * n, seed=seed, with_missing=True)
+    keep = [i for i, r in enumerate(records) if pd.Timestamp(r[params.columns.time]) <= last]
+    keep = keep[:n]
+    return [records[i] for i in keep], churned[keep]
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """A fresh prediction log for the test."""
+    return f"sqlite:///{tmp_path / 'predictions.db'}"
+
+
+def test_traffic_like_the_training_data_raises_no_alert(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, N, seed=7)
+    serve_traffic(params, store, url, records, churned)
+
+    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+    assert report["alerts"] == []
+    assert report["warnings"] == [], report["warnings"]
+    [version] = report["versions"]
+    assert version["version"] == "1" and version["predictions"] == N
+    assert version["dataset_drift"] is False
+    assert set(version["drifted_columns"]) <= {"prediction"}
+    assert version["performance"]["outcomes"] == N
+    assert version["performance"]["roc_auc"] > version["performance"]["test_roc_auc"] - 0.05
+    assert json.loads((workspace / monitor.MONITORING_JSON).read_text()) == report
+
+
+def test_shifted_inputs_are_named_and_raise_an_alert(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, N, seed=8)
+    for record in records:  # an older, richer clientele, long on the books and on the phone
+        for name, change in SHIFTS.items():
+            if record[name] is not None:
+                record[name] = change(record[name])
+        record["contract"], record["plan"] = "two_year", "premium"
+    serve_traffic(params, store, url, records, churned)
+
+    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+    [version] = report["versions"]
+    assert {*SHIFTS, "contract", "plan"} <= set(version["drifted_columns"])
+    assert "country" not in version["drifted_columns"]
+    assert version["dataset_drift"] is True
+    assert report["alerts"][0].startswith("Data drift: ")
+    assert "monthly_charges" in report["alerts"][0]
+    assert json.loads((workspace / monitor.RETRAIN_SIGNAL).read_text())["reasons"]
+
+
+def test_a_changed_relation_to_churn_is_caught_by_the_performance_check(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, N, seed=9)
+    serve_traffic(params, store, url, records, 1 - churned)  # who churned now stays, and back
+
+    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+    [version] = report["versions"]
+    assert version["dataset_drift"] is False  # the inputs look just as before
+    assert version["performance"]["alert"] is not None
+    assert any(alert.startswith("Performance: ROC AUC") for alert in report["alerts"])
+
+
+def test_an_empty_log_is_one_sentence(params: Params, url: str) -> None:
+    with pytest.raises(DataError, match="holds no served prediction yet"):
+        monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+
+def test_the_cli_exits_1_on_an_alert(
+    workspace: Path,
+    params: Params,
+    store: ModelStore,
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records, churned = like_training(workspace, params, 400, seed=10)
+    serve_traffic(params, store, url, records, 1 - churned)
+    monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["monitor", "check"])
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 1, result.output
+    assert "Version 1: 400 predictions" in result.output
+    assert "ALERT Performance: ROC AUC" in result.output
