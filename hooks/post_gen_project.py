@@ -15,6 +15,7 @@ REMOVALS: dict[str, list[str]] = {
     "api": [
         "src/{package}/serving",
         "src/{package}/monitoring/monitor.py",
+        "src/{package}/monitoring/report.py",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",

@@ -290,6 +290,23 @@ def monitor_check() -> None:
         raise typer.Exit(1)
 
 
+@monitor_app.command("report")
+def monitor_report() -> None:
+    """The same check as one self-contained HTML page: reports/monitoring.html."""
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.monitoring import report as html_report
+    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+    params = load_params()
+    log = PredictionLog(get_settings().prediction_log_url)
+    report = html_report.run(params, log, params.registry.model_name)
+    for alert in report["alerts"]:
+        err_console.print(f"ALERT {escape(alert)}")
+    for warning in report["warnings"]:
+        console.print(f"Warning: {escape(warning)}")
+    console.print(f"Written to {html_report.MONITORING_HTML} and reports/monitoring.json.")
+
+
 # [/api]
 # [ab]
 @ab_app.command("simulate")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, Params, Settings, get_settings
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.monitoring import monitor
+from {{ cookiecutter.package_name }}.monitoring import report as monitor_report
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.load import simulated_customers
 from {{ cookiecutter.package_name }}.serving.models import ModelStore
@@ -158,3 +160,44 @@ def test_the_cli_exits_1_on_an_alert(
     assert result.exit_code == 1, result.output
     assert "Version 1: 400 predictions" in result.output
     assert "ALERT Performance: ROC AUC" in result.output
+
+
+class Page(HTMLParser):
+    """What the report page holds: its images' sources, links, and whether it parsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Collect every src and href."""
+        for name, value in attrs:
+            if name == "src":
+                self.images.append(value or "")
+            elif name == "href":
+                self.links.append(value or "")
+
+
+def test_the_html_report_is_self_contained_and_shows_each_column(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, 600, seed=11)
+    for record in records:
+        record["contract"] = "two_year"
+    serve_traffic(params, store, url, records, churned)
+
+    report = monitor_report.run(params, PredictionLog(url), params.registry.model_name)
+
+    text = (workspace / monitor_report.MONITORING_HTML).read_text(encoding="utf-8")
+    page = Page()
+    page.feed(text)
+    page.close()
+    columns = params.model_columns
+    # One figure per numeric and categorical column, the scores, and the performance trend.
+    assert len(page.images) == len(columns.numeric) + len(columns.categorical) + 2
+    assert all(src.startswith("data:image/png;base64,") for src in page.images)
+    assert page.links == []  # no stylesheet or script to fetch
+    assert "<h2>Version 1: 600 predictions</h2>" in text
+    assert '<tr class="drifted"><td>contract</td>' in text
+    assert json.loads((workspace / monitor.MONITORING_JSON).read_text()) == report

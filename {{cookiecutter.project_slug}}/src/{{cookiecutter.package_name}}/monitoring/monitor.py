@@ -108,14 +108,20 @@ def cleaned(cleaner: Any, frame: pd.DataFrame) -> pd.DataFrame:
     return cleaner.transform(frame[list(cleaner.feature_names_in_)])
 
 
+def cleaned_pair(
+    version: Version, window: pd.DataFrame, params: Params
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The profile and the window's inputs, both through the version's fitted cleaner."""
+    current_raw = records_frame(window["inputs"].tolist(), params)
+    return cleaned(version.cleaner, version.profile), cleaned(version.cleaner, current_raw)
+
+
 def data_drift(
     version: Version, window: pd.DataFrame, params: Params, thresholds: DriftThresholds
 ) -> list[ColumnDrift]:
     """Drift of every monitored column and of the scores, profile against window."""
     columns = params.model_columns
-    current_raw = records_frame(window["inputs"].tolist(), params)
-    reference = cleaned(version.cleaner, version.profile)
-    current = cleaned(version.cleaner, current_raw)
+    reference, current = cleaned_pair(version, window, params)
     results = []
     for name in columns.numeric:
         results.append(column_drift(reference[name], current[name], "numeric", thresholds))
@@ -212,28 +218,38 @@ def served_window(log: PredictionLog, last: int) -> pd.DataFrame:
     return window
 
 
-def run_check(params: Params, log: PredictionLog, name: str) -> dict[str, Any]:
-    """Check every version in the window; write monitoring.json, and the signal on an alert."""
+def checked_versions(
+    params: Params, log: PredictionLog, name: str
+) -> list[tuple[Version, pd.DataFrame, dict[str, Any]]]:
+    """Each version in the window: the version, its predictions and its check."""
     window = served_window(log, params.monitoring.window)
-    versions = []
-    for version, part in window.groupby("model_version", sort=True):
-        versions.append(check_version(load_version(name, str(version)), part, params))
-    report = {
-        "window": len(window),
+    checked = []
+    for number, part in window.groupby("model_version", sort=True):
+        version = load_version(name, str(number))
+        checked.append((version, part, check_version(version, part, params)))
+    return checked
+
+
+def summary(checked: list[tuple[Version, pd.DataFrame, dict[str, Any]]]) -> dict[str, Any]:
+    """The whole check: every version's result, and all alerts and warnings together."""
+    versions = [result for _, _, result in checked]
+    return {
+        "window": sum(len(part) for _, part, _ in checked),
         "versions": versions,
         "alerts": [alert for version in versions for alert in version["alerts"]],
         "warnings": [warning for version in versions for warning in version["warnings"]],
     }
+
+
+def write_outputs(report: dict[str, Any]) -> None:
+    """Write monitoring.json, and the retraining signal when an alert fired."""
     io.write_json(MONITORING_JSON, report)
     if report["alerts"]:
         io.write_json(RETRAIN_SIGNAL, {"reasons": report["alerts"]})
+
+
+def run_check(params: Params, log: PredictionLog, name: str) -> dict[str, Any]:
+    """Check every version in the window; write monitoring.json, and the signal on an alert."""
+    report = summary(checked_versions(params, log, name))
+    write_outputs(report)
     return report
-
-
-def drift_table(report: dict[str, Any]) -> pd.DataFrame:
-    """One row per version and column: test, statistic, threshold, drifted, PSI."""
-    rows = []
-    for version in report["versions"]:
-        for column in version["columns"]:
-            rows.append({"version": version["version"], **column})
-    return pd.DataFrame(rows)
