@@ -154,12 +154,15 @@ def test_the_cli_exits_1_on_an_alert(
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["monitor", "check"])
+        page = CliRunner().invoke(app, ["monitor", "report"])
     finally:
         get_settings.cache_clear()
 
     assert result.exit_code == 1, result.output
     assert "Version 1: 400 predictions" in result.output
     assert "ALERT Performance: ROC AUC" in result.output
+    assert page.exit_code == 0, page.output  # a report is no gate: it always exits 0
+    assert "Written to reports/monitoring.html" in page.output
 
 
 class Page(HTMLParser):
