@@ -16,6 +16,7 @@ REMOVALS: dict[str, list[str]] = {
         "src/{package}/serving",
         "src/{package}/monitoring/monitor.py",
         "src/{package}/monitoring/report.py",
+        "src/{package}/monitoring/simulate.py",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",

@@ -186,6 +186,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "src/customer_churn/serving",
         "src/customer_churn/monitoring/monitor.py",
         "src/customer_churn/monitoring/report.py",
+        "src/customer_churn/monitoring/simulate.py",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",

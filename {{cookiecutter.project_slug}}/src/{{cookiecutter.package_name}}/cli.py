@@ -307,6 +307,25 @@ def monitor_report() -> None:
     console.print(f"Written to {html_report.MONITORING_HTML} and reports/monitoring.json.")
 
 
+@monitor_app.command("simulate")
+def monitor_simulate(
+    scenario: Annotated[
+        str, typer.Option(help="none | covariate | concept | prior | schema")
+    ] = "none",
+    n: Annotated[int, typer.Option(help="Synthetic customers to send.")] = 2000,
+    awaiting: Annotated[
+        float, typer.Option(help="Share of the newest predictions still awaiting an outcome.")
+    ] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the customers and the scenario.")] = 0,
+) -> None:
+    """Send production-like traffic with a chosen drift through the service; feed outcomes."""
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.monitoring import simulate
+
+    summary = simulate.run(load_params(), get_settings(), scenario, n, seed, awaiting)
+    print_summary("Monitoring simulation", summary)
+
+
 # [/api]
 # [ab]
 @ab_app.command("simulate")

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, Params, Settings, get_settings
-from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.monitoring import monitor
+from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.monitoring import monitor, simulate
 from {{ cookiecutter.package_name }}.monitoring import report as monitor_report
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.load import simulated_customers
@@ -204,3 +204,56 @@ def test_the_html_report_is_self_contained_and_shows_each_column(
     assert "<h2>Version 1: 600 predictions</h2>" in text
     assert '<tr class="drifted"><td>contract</td>' in text
     assert json.loads((workspace / monitor.MONITORING_JSON).read_text()) == report
+
+
+@pytest.mark.parametrize(
+    ("scenario", "alert", "drifted"),
+    [
+        ("none", None, set()),
+        ("covariate", "Data drift", {"age", "monthly_charges", "support_tickets", "contract"}),
+        ("concept", "Performance", set()),
+        ("schema", None, {"tenure_months", "payment_method"}),
+        ("prior", None, {"prediction"}),
+    ],
+)
+def test_each_simulated_scenario_is_caught_by_the_right_check(
+    workspace: Path, params: Params, url: str, scenario: str, alert: str | None, drifted: set
+) -> None:
+    sent = simulate.run(params, Settings(prediction_log_url=url), scenario, n=1500, seed=3)
+
+    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+    [version] = report["versions"]
+    assert drifted <= set(version["drifted_columns"])
+    if scenario in ("none", "concept"):
+        assert set(version["drifted_columns"]) <= {"prediction"}
+    kinds = [raised.split(":")[0] for raised in report["alerts"]]
+    if scenario == "none":
+        assert kinds == [] and report["warnings"] == []
+    elif scenario == "concept":
+        assert kinds == ["Performance"]  # the inputs did not move: only outcomes tell
+    elif alert:
+        assert alert in kinds
+    assert version["performance"]["awaiting_outcome"] == round(0.2 * sent["customers sent"])
+
+
+def test_a_bad_scenario_is_one_sentence(params: Params, url: str) -> None:
+    with pytest.raises(ParamsError, match="--scenario must be one of none, covariate"):
+        simulate.run(params, Settings(prediction_log_url=url), "earthquake", n=500)
+
+
+def test_the_cli_simulates_a_scenario_into_the_configured_log(
+    workspace: Path, params: Params, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app, ["monitor", "simulate", "--scenario", "schema", "--n", "300", "--seed", "4"]
+        )
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 0, result.output
+    assert "Monitoring simulation" in result.output and "schema" in result.output
+    assert PredictionLog(url).count(served_only=True) == 300
