@@ -9,10 +9,11 @@ for each model version among them:
    the same number and "FR" is France. The id and the time columns are left out: new customers
    have new ids and later signup dates by nature, which is no drift.
 2. Prediction drift: the profile's out-of-fold scores against the window's scores.
-3. Performance, from the outcomes fed back so far: ROC AUC, accuracy at the version's threshold
-   and Brier score, against the version's test metrics (logged by `model evaluate`). An alert
-   when ROC AUC falls more than `monitoring.performance_tolerance` below the test ROC AUC, once
-   `monitoring.min_outcomes` outcomes are in. Label delay: predictions still awaiting one.
+3. Performance, from the outcomes fed back so far: ROC AUC, accuracy of the decisions served
+   (at the version's threshold) and Brier score, against the version's test metrics (logged by
+   `model evaluate`). An alert when ROC AUC falls more than `monitoring.performance_tolerance`
+   below the test ROC AUC, once `monitoring.min_outcomes` outcomes are in. Label delay:
+   predictions still awaiting one.
 
 Alerts, which make `monitor check` exit 1 (for cron or CI) and write reports/retrain_signal.json
 saying why: data drift (at least `monitoring.dataset_drift_share` of the input columns drifted,
@@ -58,7 +59,6 @@ class Version:
     """What monitoring needs of one registered version: its cleaner, profile and test metrics."""
 
     version: str
-    threshold: float
     cleaner: Any
     profile: pd.DataFrame
     test_metrics: dict[str, float]
@@ -87,7 +87,6 @@ def load_version(name: str, version: str) -> Version:
     test_metrics = {k.removeprefix("test_"): v for k, v in metrics.items() if k.startswith("test_")}
     return Version(
         version=version,
-        threshold=float(found.tags.get("threshold", 0.5)),
         cleaner=model[0],
         profile=profile,
         test_metrics=test_metrics,
@@ -223,6 +222,9 @@ def checked_versions(
 ) -> list[tuple[Version, pd.DataFrame, dict[str, Any]]]:
     """Each version in the window: the version, its predictions and its check."""
     window = served_window(log, params.monitoring.window)
+    # The registry of MLFLOW_TRACKING_URI (default: the project's store); an unreachable
+    # server is one sentence here, before any work.
+    tracking.connect(name)
     checked = []
     for number, part in window.groupby("model_version", sort=True):
         version = load_version(name, str(number))
