@@ -20,6 +20,7 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        "deploy",
     ],
     "ab": ["src/{package}/ab", "tests/ab", "tests/serving/test_ab_experiment.py"],
 }

@@ -190,5 +190,6 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        "deploy",
     ]
     assert post.disabled_features({**GOOD, "include_ab_testing": "no"}) == {"ab"}
