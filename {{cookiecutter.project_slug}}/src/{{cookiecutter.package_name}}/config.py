@@ -38,6 +38,8 @@ TEST_SCORES = MODELS / "test_scores.parquet"
 # A sample of the rows the model learned from, with their out-of-fold scores: what monitoring
 # compares production traffic with (logged with the model's run, so each version has its own).
 TRAINING_PROFILE = MODELS / "training_profile.parquet"
+# The profile's column holding the model's score (monitoring reports it as "prediction").
+PROFILE_SCORE = "prediction"
 TRAINING_REPORT = REPORTS / "training.json"
 TRAINING_FIGURES = FIGURES / "training"
 METRICS_JSON = REPORTS / "metrics.json"

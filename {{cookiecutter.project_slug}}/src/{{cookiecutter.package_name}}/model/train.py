@@ -35,6 +35,7 @@ from {{ cookiecutter.package_name }}.config import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
     MODEL_FILE,
+    PROFILE_SCORE,
     TRAINING_FIGURES,
     TRAINING_JSON,
     TRAINING_PROFILE,
@@ -76,8 +77,6 @@ DIGITS = 6  # reports are rounded so that reruns give byte-identical files
 # Rows kept in the training profile: enough for drift tests to see small shifts, small enough
 # to download with each monitoring run.
 PROFILE_ROWS = 5000
-# The profile's column holding the model's score (monitoring reports it as "prediction").
-PROFILE_SCORE = "prediction"
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,9 @@ import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from {{ cookiecutter.package_name }} import io
-from {{ cookiecutter.package_name }}.config import REPORTS, MonitoringParams, Params
+from {{ cookiecutter.package_name }}.config import PROFILE_SCORE, REPORTS, MonitoringParams, Params
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
-from {{ cookiecutter.package_name }}.model.train import PROFILE_SCORE
 from {{ cookiecutter.package_name }}.monitoring.drift import (
     ColumnDrift,
     DriftThresholds,

@@ -18,8 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from {{ cookiecutter.package_name }} import io
-from {{ cookiecutter.package_name }}.config import REPORTS, Params
-from {{ cookiecutter.package_name }}.model.train import PROFILE_SCORE
+from {{ cookiecutter.package_name }}.config import PROFILE_SCORE, REPORTS, Params
 from {{ cookiecutter.package_name }}.monitoring import monitor
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
