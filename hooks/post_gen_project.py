@@ -14,21 +14,33 @@ REMOVALS: dict[str, list[str]] = {
     "license": ["LICENSE"],
     "api": [
         "src/{package}/serving",
-        "src/{package}/monitoring/monitor.py",
-        "src/{package}/monitoring/report.py",
-        "src/{package}/monitoring/simulate.py",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
-        "deploy",
     ],
     "ab": ["src/{package}/ab", "tests/ab", "tests/serving/test_ab_experiment.py"],
+    # The drift statistics (monitoring/drift.py) stay: they compare any two samples.
+    "monitoring": [
+        "src/{package}/monitoring/monitor.py",
+        "src/{package}/monitoring/report.py",
+        "src/{package}/monitoring/simulate.py",
+        "src/{package}/monitoring/benchmark.py",
+        "src/{package}/monitoring/feedback.py",
+        "tests/serving/test_monitor.py",
+        "tests/serving/test_deploy.py",
+        "deploy",
+    ],
 }
 # The answer that turns each feature on. In the Python files, the lines a feature needs sit
 # between "# [feature]" and "# [/feature]" comment lines (Jinja would break the template's own
 # ruff and tests on them); the other files use Jinja conditions.
-FEATURES = {"api": "include_api", "ab": "include_ab_testing"}
+FEATURES = {"api": "include_api", "ab": "include_ab_testing", "monitoring": "include_monitoring"}
 MARKER = re.compile(r"^\s*# \[(/?)([a-z]+)\]\s*$")
+# A practice exercise is the body of one function between "# [exercise N] <task, one sentence>"
+# and "# [/exercise N]". With exercises=no only the marker lines go (the reference solution
+# stays); with yes the body becomes a NotImplementedError that states the task.
+EXERCISE = re.compile(r"^(\s*)# \[(/?)exercise (\d+)\]\s*(.*?)\s*$")
+LINE_LENGTH = 100  # the generated project's ruff line length
 
 
 COMMIT_MESSAGE = "Project created from the cookiecutter-mlops-practice template"
@@ -67,12 +79,39 @@ def apply_markers(text: str, disabled: set[str]) -> str:
     return re.sub(r"\n{4,}", "\n\n\n", "".join(kept))
 
 
-def apply_features(project_dir: Path, disabled: set[str]) -> None:
+def not_implemented(indent: str, number: str, task: str) -> list[str]:
+    """The statement that stands for a blanked exercise, laid out as ruff format would."""
+    message = json.dumps(f"Exercise {number}: {task}", ensure_ascii=False)
+    line = f"{indent}raise NotImplementedError({message})\n"
+    if len(line) - 1 <= LINE_LENGTH:
+        return [line]
+    return [f"{indent}raise NotImplementedError(\n", f"{indent}    {message}\n", f"{indent})\n"]
+
+
+def apply_exercises(text: str, blank: bool) -> str:
+    """Drop the exercise markers; with blank, replace each exercise's body by its task."""
+    kept: list[str] = []
+    inside = None
+    for line in text.splitlines(keepends=True):
+        marker = EXERCISE.match(line)
+        if marker:
+            indent, closing, number, task = marker.groups()
+            if not closing and blank:
+                kept += not_implemented(indent, number, task)
+            inside = None if closing else number
+            continue
+        if not (blank and inside):
+            kept.append(line)
+    return "".join(kept)
+
+
+def apply_features(project_dir: Path, disabled: set[str], blank_exercises: bool = False) -> None:
     """Rewrite every Python file of the project with its markers applied."""
     for path in sorted(project_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "# [" in text:
-            path.write_text(apply_markers(text, disabled), encoding="utf-8")
+            text = apply_exercises(apply_markers(text, disabled), blank_exercises)
+            path.write_text(text, encoding="utf-8")
 
 
 def remove_paths(project_dir: Path, paths: list[str]) -> None:
@@ -126,7 +165,7 @@ def next_steps(answers: dict, has_git: bool) -> str:
 def main(answers: dict, project_dir: Path) -> int:
     """Apply the answers to the baked project."""
     remove_paths(project_dir, paths_to_remove(answers))
-    apply_features(project_dir, disabled_features(answers))
+    apply_features(project_dir, disabled_features(answers), answers.get("exercises") == "yes")
     has_git = init_git(project_dir, answers["author_name"], answers["author_email"])
     print(next_steps(answers, has_git))
     return 0

@@ -15,6 +15,8 @@ CHOICES = {
     "license": ["MIT", "BSD-3-Clause", "Apache-2.0", "none"],
     "include_api": ["yes", "no"],
     "include_ab_testing": ["yes", "no"],
+    "include_monitoring": ["yes", "no"],
+    "exercises": ["no", "yes"],
 }
 # A package with one of these names would shadow a module the project imports.
 TAKEN_NAMES = {
@@ -70,6 +72,11 @@ def check_answers(answers: dict) -> list[str]:
         problems.append(
             "include_ab_testing 'yes' needs include_api 'yes': A/B tests split the traffic of "
             "the prediction service; answer no to one of them."
+        )
+    if answers.get("include_monitoring") == "yes" and answers.get("include_api") == "no":
+        problems.append(
+            "include_monitoring 'yes' needs include_api 'yes': monitoring reads the prediction "
+            "service's log; answer no to one of them."
         )
     return [problem for problem in problems if problem]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -29,3 +30,43 @@ def uv() -> str:
     if not found or not Path(found).exists():
         pytest.fail("uv is needed to install a baked project: run the tests with `make test`.")
     return found
+
+
+@pytest.fixture(scope="session")
+def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of every command: uv on the PATH, one shared virtualenv, no telemetry.
+
+    The workflow and tutorial tests share it, so the generated project's dependencies are
+    installed once per session. An empty global git config stands for a fresh machine where git
+    has no user identity: the bake's first commit and `dvc exp run` must work there too.
+    """
+    empty_config = tmp_path_factory.mktemp("git") / "config"
+    empty_config.touch()
+    return {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": str(empty_config),
+        "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
+        "UV_PROJECT_ENVIRONMENT": str(tmp_path_factory.mktemp("shared") / "venv"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "NO_COLOR": "1",
+    }
+
+
+def run(command: str, project: Path, env: dict[str, str], ok: bool = True) -> str:
+    """Run a shell command in the project; return stdout + stderr, failing the test if it fails."""
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", command],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    if ok:
+        assert done.returncode == 0, f"`{command}` failed ({done.returncode}):\n{output[-4000:]}"
+    else:
+        assert done.returncode != 0, f"`{command}` should have failed:\n{output[-4000:]}"
+    return output

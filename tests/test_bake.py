@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cookiecutter.environment import StrictEnvironment
 from cookiecutter.exceptions import FailedHookException
 
 from .conftest import PROJECT_TEMPLATE, load_hook
@@ -26,7 +27,22 @@ COMBINATIONS = [
     pytest.param({"license": "BSD-3-Clause", "python_version": "3.10"}, id="bsd-py310"),
     pytest.param({"project_name": "Fraud Radar"}, id="other-name"),
     pytest.param({"include_ab_testing": "no"}, id="no-ab-testing"),
-    pytest.param({"include_api": "no", "include_ab_testing": "no"}, id="no-api"),
+    pytest.param({"include_monitoring": "no"}, id="no-monitoring"),
+    pytest.param(
+        {"include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"},
+        id="no-api",
+    ),
+    # With the practice exercises blank, the project must still lint (checked below for each).
+    pytest.param({"exercises": "yes"}, id="exercises"),
+    pytest.param(
+        {
+            "exercises": "yes",
+            "include_api": "no",
+            "include_ab_testing": "no",
+            "include_monitoring": "no",
+        },
+        id="exercises-no-api",
+    ),
     pytest.param(
         {
             "project_name": 'Churn "Q" \\ Model',
@@ -81,7 +97,7 @@ def test_bake(cookies, answers: dict) -> None:
             text = path.read_text(encoding="utf-8")
             for leftover in LEFTOVERS:
                 assert leftover not in text, f"{leftover!r} left in {path.relative_to(project)}"
-            assert not re.search(r"^\s*# \[/?(api|ab)\]", text, flags=re.MULTILINE), path
+            assert not re.search(r"^\s*# \[/?(api|ab|monitoring)\]", text, re.MULTILINE), path
             if path.suffix == ".py":
                 ast.parse(text, filename=str(path))
 
@@ -103,7 +119,13 @@ def test_bake(cookies, answers: dict) -> None:
         api,
     ) * 3
     assert ("ab simulate" in readme, "\nab-report:" in makefile) == (ab, ab)
-    assert ("serving" in yaml.safe_load((project / "params.yaml").read_text())) == api
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    assert ("serving" in params) == api
+    monitoring = context["include_monitoring"] == "yes"
+    assert ("monitor check" in readme, "\nretrain:" in makefile, "monitoring" in params) == (
+        monitoring,
+    ) * 3
+    assert (project / "src" / package / "monitoring/drift.py").exists()
 
     for command in (["check"], ["format", "--check"]):
         lint = subprocess.run(
@@ -142,6 +164,9 @@ def test_licence_text_matches_the_choice(cookies, licence: str, first_line: str)
         pytest.param({"author_email": "not-an-email"}, id="bad-email"),
         pytest.param({"project_name": "{% raw %}"}, id="name-renders-empty"),
         pytest.param({"include_api": "no"}, id="ab-testing-without-api"),
+        pytest.param(
+            {"include_api": "no", "include_ab_testing": "no"}, id="monitoring-without-api"
+        ),
     ],
 )
 def test_invalid_answers_are_refused_by_the_hook(cookies, answers: dict) -> None:
@@ -185,3 +210,100 @@ def test_a_name_that_breaks_jinja_writes_nothing(cookies, tmp_path: Path) -> Non
     assert result.project_path is None
     # pytest-cookies bakes below tmp_path/cookies: not a single file may have been written there.
     assert [path for path in (tmp_path / "cookies").rglob("*") if path.is_file()] == []
+
+
+# --- The practice exercises: number -> file below the package, function (see exercises.py).
+EXERCISES = {
+    1: ("data/clean.py", "QuantileClipper.transform"),
+    2: ("model/validation.py", "group_kfold"),
+    3: ("model/metrics.py", "choose_threshold"),
+    4: ("model/metrics.py", "gate_decision"),
+    5: ("serving/assignment.py", "assign"),
+    6: ("ab/stats.py", "srm_check"),
+    7: ("monitoring/drift.py", "psi"),
+}
+EXERCISE_MARKER = re.compile(r"^\s*# \[/?exercise \d+\].*\n", flags=re.MULTILINE)
+PACKAGE_TEMPLATE = PROJECT_TEMPLATE / "src" / "{{cookiecutter.package_name}}"
+
+
+def function_node(source: str, qualname: str) -> ast.FunctionDef:
+    """The definition of a function or method ("Class.method") in a module's source."""
+    node: ast.AST = ast.parse(source)
+    for name in qualname.split("."):
+        node = next(
+            child
+            for child in node.body
+            if isinstance(child, ast.ClassDef | ast.FunctionDef) and child.name == name
+        )
+    return node
+
+
+def test_each_exercise_is_marked_once_around_the_body_of_its_function() -> None:
+    for number, (relative, qualname) in EXERCISES.items():
+        source = (PACKAGE_TEMPLATE / relative).read_text(encoding="utf-8")
+        lines = source.splitlines()
+        opening = [i for i, line in enumerate(lines) if f"# [exercise {number}] " in line]
+        closing = [i for i, line in enumerate(lines) if f"# [/exercise {number}]" in line]
+        assert len(opening) == len(closing) == 1, relative
+
+        # Jinja in the imports is not Python: name the package anything to parse the module.
+        function = function_node(source.replace("{{ cookiecutter.package_name }}", "pkg"), qualname)
+        docstring = ast.get_docstring(function)
+        # The region starts right after the docstring and ends with the function.
+        assert function.body[0].end_lineno == opening[0], qualname
+        assert function.end_lineno == closing[0], qualname
+        assert "\nHints: " in docstring, qualname
+    sources = [path.read_text(encoding="utf-8") for path in PROJECT_TEMPLATE.rglob("*.py")]
+    marked = re.findall(r"# \[exercise (\d+)\]", "".join(sources))
+    assert sorted(int(number) for number in marked) == sorted(EXERCISES)
+
+
+def test_without_exercises_the_reference_code_is_baked_unchanged(cookies) -> None:
+    result = cookies.bake()
+
+    project, context = Path(result.project_path), result.context
+    assert context["exercises"] == "no"
+    for path in project.rglob("*.py"):
+        assert not EXERCISE_MARKER.search(path.read_text(encoding="utf-8")), path
+    jinja = StrictEnvironment(context={"cookiecutter": context}, keep_trailing_newline=True)
+    for relative, _ in EXERCISES.values():
+        template = EXERCISE_MARKER.sub("", (PACKAGE_TEMPLATE / relative).read_text("utf-8"))
+        expected = jinja.from_string(template).render(cookiecutter=context)
+        baked = project / "src" / context["package_name"] / relative
+        assert baked.read_text(encoding="utf-8") == expected, relative
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param({}, id="default"),
+        pytest.param(
+            {"include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"},
+            id="no-api",
+        ),
+    ],
+)
+def test_with_exercises_each_body_is_a_not_implemented_error_under_its_hints(
+    cookies, answers: dict
+) -> None:
+    result = cookies.bake(extra_context={**answers, "exercises": "yes"})
+
+    assert result.exit_code == 0, result.exception
+    project, package = Path(result.project_path), result.context["package_name"]
+    present = []
+    for number, (relative, qualname) in EXERCISES.items():
+        path = project / "src" / package / relative
+        if not path.exists():
+            continue
+        present.append(number)
+        source = path.read_text(encoding="utf-8")
+        assert not EXERCISE_MARKER.search(source), path
+        function = function_node(source, qualname)
+        _, *body = function.body
+        assert "\nHints: " in ast.get_docstring(function), qualname
+        assert len(body) == 1 and isinstance(body[0], ast.Raise), qualname
+        error = body[0].exc
+        assert isinstance(error, ast.Call) and error.func.id == "NotImplementedError"
+        assert error.args[0].value.startswith(f"Exercise {number}: "), qualname
+    # The service and the A/B toolkit take exercises 5 and 6 with them.
+    assert present == ([1, 2, 3, 4, 5, 6, 7] if not answers else [1, 2, 3, 4, 7])

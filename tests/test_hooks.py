@@ -21,6 +21,7 @@ GOOD = {
     "license": "MIT",
     "include_api": "yes",
     "include_ab_testing": "yes",
+    "include_monitoring": "yes",
 }
 
 
@@ -125,13 +126,23 @@ def test_next_steps_name_the_folder_and_commands() -> None:
 
 
 def test_ab_testing_without_the_api_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    assert pre.main({**GOOD, "include_api": "no"}) == 1
+    assert pre.main({**GOOD, "include_api": "no", "include_monitoring": "no"}) == 1
 
     assert capsys.readouterr().err.strip().splitlines() == [
         "ERROR: include_ab_testing 'yes' needs include_api 'yes': A/B tests split the traffic "
         "of the prediction service; answer no to one of them."
     ]
-    assert pre.check_answers({**GOOD, "include_api": "no", "include_ab_testing": "no"}) == []
+    no_api = {"include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"}
+    assert pre.check_answers({**GOOD, **no_api}) == []
+
+
+def test_monitoring_without_the_api_is_refused() -> None:
+    answers = {**GOOD, "include_api": "no", "include_ab_testing": "no"}
+
+    assert pre.check_answers(answers) == [
+        "include_monitoring 'yes' needs include_api 'yes': monitoring reads the prediction "
+        "service's log; answer no to one of them."
+    ]
 
 
 MARKED = """import os
@@ -174,8 +185,49 @@ def test_a_disabled_feature_loses_its_marked_lines() -> None:
     )
 
 
+EXERCISE = '''class Clipper:
+    def transform(self, X):
+        """Clip X.
+
+        Hints: use clip.
+        """
+        # [exercise 1] clip X to the learned bounds.
+        return X.clip(0, 1)
+        # [/exercise 1]
+
+
+def psi(reference, current):
+    """The PSI."""
+    # [exercise 7] the population stability index of two samples over reference-quantile bins.
+    return 0.0
+    # [/exercise 7]
+'''
+
+
+def test_without_exercises_only_the_exercise_markers_go() -> None:
+    text = post.apply_exercises(EXERCISE, blank=False)
+
+    kept = [line for line in EXERCISE.splitlines() if "# [" not in line]
+    assert text.splitlines() == kept
+
+
+def test_a_blank_exercise_keeps_its_docstring_and_raises_its_task() -> None:
+    text = post.apply_exercises(EXERCISE, blank=True)
+
+    assert text == (
+        'class Clipper:\n    def transform(self, X):\n        """Clip X.\n\n'
+        '        Hints: use clip.\n        """\n'
+        '        raise NotImplementedError("Exercise 1: clip X to the learned bounds.")\n\n\n'
+        'def psi(reference, current):\n    """The PSI."""\n'
+        "    raise NotImplementedError(\n"
+        '        "Exercise 7: the population stability index of two samples over '
+        'reference-quantile bins."\n'
+        "    )\n"
+    )
+
+
 def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
-    answers = {**GOOD, "include_api": "no", "include_ab_testing": "no"}
+    answers = {**GOOD, "include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"}
 
     paths = post.paths_to_remove(answers)
 
@@ -184,12 +236,17 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
         "src/customer_churn/serving",
-        "src/customer_churn/monitoring/monitor.py",
-        "src/customer_churn/monitoring/report.py",
-        "src/customer_churn/monitoring/simulate.py",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        "src/customer_churn/monitoring/monitor.py",
+        "src/customer_churn/monitoring/report.py",
+        "src/customer_churn/monitoring/simulate.py",
+        "src/customer_churn/monitoring/benchmark.py",
+        "src/customer_churn/monitoring/feedback.py",
+        "tests/serving/test_monitor.py",
+        "tests/serving/test_deploy.py",
         "deploy",
     ]
     assert post.disabled_features({**GOOD, "include_ab_testing": "no"}) == {"ab"}
+    assert post.disabled_features({**GOOD, "include_monitoring": "no"}) == {"monitoring"}

@@ -17,6 +17,12 @@ import pytest
 from .conftest import TEMPLATE
 
 pytestmark = pytest.mark.slow
+# The numbers of the practice exercises a baked project has.
+PRESENT_EXERCISES = (
+    "from customer_churn.exercises import present; print(*(ex.number for ex in present()))"
+)
+# How a test that needs a blank exercise says why it skips.
+DEPENDS = re.compile(r"depends on exercise \d \([^)]+\), not solved yet$")
 
 
 def bake(answers: dict[str, str], root: Path, env: dict[str, str]) -> Path:
@@ -62,6 +68,14 @@ def env(uv: str, tmp_path: Path) -> dict[str, str]:
     }
 
 
+def outcome(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run a command that may fail; return its exit code and its output."""
+    done = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200, check=False
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
 def make_targets(project: Path, env: dict[str, str]) -> set[str]:
     """The targets `make help` lists."""
     output = re.sub(r"\x1b\[[0-9;]*m", "", run(["make", "help"], project, env))  # no colours
@@ -71,7 +85,11 @@ def make_targets(project: Path, env: dict[str, str]) -> set[str]:
 def test_without_the_api_the_project_lints_collects_and_its_cli_tests_pass(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    project = bake({"include_api": "no", "include_ab_testing": "no"}, tmp_path, env)
+    project = bake(
+        {"include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"},
+        tmp_path,
+        env,
+    )
 
     run(["make", "install", "lint"], project, env)
     collected = run(["uv", "run", "pytest", "--collect-only", "-q"], project, env)
@@ -81,14 +99,16 @@ def test_without_the_api_the_project_lints_collects_and_its_cli_tests_pass(
         ["uv", "run", "pytest", "-q", "tests/test_cli.py", "tests/test_config.py"], project, env
     )
     help_text = run(["uv", "run", "customer-churn", "--help"], project, env)
+    exercises = run(["uv", "run", "python", "-c", PRESENT_EXERCISES], project, env)
 
     assert re.search(r"\d+ tests collected", collected)
     assert re.search(r"\d+ passed", tests) and " failed" not in tests
     assert make_targets(project, env) == {
         *("help", "install", "test", "lint", "format", "pipeline", "compare", "mlflow-ui"),
-        "bench",
+        *("bench", "exercises"),
     }
     assert "serve" not in help_text and " ab " not in help_text
+    assert exercises.split() == ["1", "2", "3", "4", "7"]  # 5 and 6 went with the service
     pyproject = (project / "pyproject.toml").read_text()
     assert "fastapi" not in pyproject and "uvicorn" not in pyproject
 
@@ -104,3 +124,36 @@ def test_without_ab_testing_the_service_still_serves(env: dict[str, str], tmp_pa
     assert re.search(r"\d+ passed", serving) and " failed" not in serving
     assert make_targets(project, env) >= {"serve", "bench-serve"}
     assert "ab-report" not in make_targets(project, env)
+
+
+def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    project = bake({"exercises": "yes"}, tmp_path, env)
+    pytest_quietly = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
+
+    run(["make", "install", "lint"], project, env)
+    run(["uv", "run", "python", "-c", "import customer_churn.cli"], project, env)
+    graded_exit, graded = outcome([*pytest_quietly, "-m", "exercise", "-rA"], project, env)
+    others = run([*pytest_quietly, "-m", "not exercise", "-rs"], project, env)
+    progress_exit, progress = outcome(["uv", "run", "customer-churn", "exercises"], project, env)
+
+    # Every graded test fails, but those that need another blank exercise, which skip.
+    assert graded_exit == 1, graded[-3000:]
+    assert not re.search(r"^PASSED ", graded, flags=re.MULTILINE)
+    failed = set(re.findall(r"^FAILED (tests/[\w/]+\.py)::", graded, flags=re.MULTILINE))
+    assert failed == {
+        *("tests/data/test_clean.py", "tests/model/test_validation.py"),
+        *("tests/model/test_metrics.py", "tests/serving/test_assignment.py"),
+        *("tests/ab/test_stats.py", "tests/monitoring/test_drift.py"),
+    }
+    # The rest pass, or skip naming the exercise they need.
+    assert re.search(r"\d+ passed", others) and " failed" not in others
+    skipped = graded + others
+    reasons = re.findall(r"^SKIPPED \[\d+\] \S+ (.*)$", skipped, flags=re.MULTILINE)
+    assert reasons and all(DEPENDS.match(reason) for reason in reasons), reasons
+    # The progress table: nothing done yet, and the first exercise's hint.
+    assert progress_exit == 1, progress[-3000:]
+    assert "0/7 exercises done." in progress
+    assert len(re.findall(r"│ to do\s+│", progress)) == 7
+    assert "Next: exercise 1, outlier clipping" in progress and "Hints: " in progress

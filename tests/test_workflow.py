@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TEMPLATE
+from .conftest import TEMPLATE, run
 
 pytestmark = pytest.mark.slow
 
@@ -34,32 +34,13 @@ TESTED_TARGETS = {
     "format",
     "pipeline",
     "compare",
+    "exercises",
     "mlflow-ui",
     "serve",
     "ab-report",
     "bench",
     "bench-serve",
 }
-
-
-@pytest.fixture(scope="module")
-def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The environment of every command: uv on the PATH, one shared virtualenv, no telemetry.
-
-    An empty global git config stands for a fresh machine where git has no user identity: the
-    bake's first commit and `dvc exp run` must work there too.
-    """
-    empty_config = tmp_path_factory.mktemp("git") / "config"
-    empty_config.touch()
-    return {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": str(empty_config),
-        "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
-        "UV_PROJECT_ENVIRONMENT": str(tmp_path_factory.mktemp("shared") / "venv"),
-        "UV_PYTHON_DOWNLOADS": "never",
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "NO_COLOR": "1",
-    }
 
 
 @pytest.fixture(scope="module")
@@ -74,25 +55,6 @@ def demo(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> tuple
 def project(demo: tuple[Path, str]) -> Path:
     """The demo project: baked with the default answers, installed, its pipeline run once."""
     return demo[0]
-
-
-def run(command: str, project: Path, env: dict[str, str], ok: bool = True) -> str:
-    """Run a shell command in the project; return stdout + stderr, failing the test if it fails."""
-    done = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", command],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    if ok:
-        assert done.returncode == 0, f"`{command}` failed ({done.returncode}):\n{output[-4000:]}"
-    else:
-        assert done.returncode != 0, f"`{command}` should have failed:\n{output[-4000:]}"
-    return output
 
 
 def readme_blocks(project: Path) -> list[str]:
@@ -172,6 +134,17 @@ def test_make_help_lists_every_target(project: Path, env: dict[str, str]) -> Non
     assert targets == TESTED_TARGETS, "a new Makefile target needs a test here"
     for target in targets:
         assert target in output
+
+
+def test_make_exercises_grades_the_reference_solutions_as_done(
+    project: Path, env: dict[str, str]
+) -> None:
+    # The default project has the reference solutions in place: every exercise is done.
+    output = run("make exercises", project, env)
+
+    assert "7/7 exercises done." in output
+    assert len(re.findall(r"│ done\s+│", output)) == 7
+    assert "Next:" not in output
 
 
 def test_a_second_pipeline_run_does_nothing(project: Path, env: dict[str, str]) -> None:

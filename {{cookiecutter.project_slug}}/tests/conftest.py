@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from {{ cookiecutter.package_name }}.config import Params, get_settings, load_params
+from {{ cookiecutter.package_name }}.exercises import unsolved
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def require_exercises(*numbers: int) -> None:
+    """Skip the test (or the fixture's tests) while one of these practice exercises is blank."""
+    for exercise in unsolved(numbers):
+        pytest.skip(f"depends on exercise {exercise.number} ({exercise.title}), not solved yet")
 
 
 @pytest.fixture

@@ -42,11 +42,11 @@ model_app = typer.Typer(
     no_args_is_help=True,
 )
 bench_app = typer.Typer(help="Benchmarks: time and memory of the stages.", no_args_is_help=True)
-# [api]
+# [monitoring]
 monitor_app = typer.Typer(
     help="Monitoring: drift and performance of the served model.", no_args_is_help=True
 )
-# [/api]
+# [/monitoring]
 # [ab]
 ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
@@ -58,9 +58,9 @@ app.add_typer(model_app, name="model")
 app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
-# [api]
+# [monitoring]
 app.add_typer(monitor_app, name="monitor")
-# [/api]
+# [/monitoring]
 
 
 def print_summary(title: str, summary: dict[str, object]) -> None:
@@ -204,6 +204,14 @@ def rollback() -> None:
     run_stage("rollback", lambda: stage.rollback(load_params()))
 
 
+@app.command("exercises")
+def exercises_command() -> None:
+    """Grade the practice exercises with their tests: what is done, and a hint for the next."""
+    from {{ cookiecutter.package_name }} import exercises
+
+    raise typer.Exit(exercises.run(console))
+
+
 # [api]
 @app.command()
 def serve(
@@ -250,8 +258,16 @@ def serve(
             shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
 
 
+# [monitoring]
+# The window is the last `monitoring.window` served predictions; --hours narrows it in time.
+Hours = Annotated[
+    float | None,
+    typer.Option(min=0.01, help="Only the predictions of the last HOURS hours."),
+]
+
+
 @monitor_app.command("check")
-def monitor_check() -> None:
+def monitor_check(hours: Hours = None) -> None:
     """Compare recent traffic with the training profile; exit 1 when an alert fires."""
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
     from {{ cookiecutter.package_name }}.monitoring import monitor
@@ -259,7 +275,7 @@ def monitor_check() -> None:
 
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
-    report = monitor.run_check(params, log, params.registry.model_name)
+    report = monitor.run_check(params, log, params.registry.model_name, hours)
     for version in report["versions"]:
         table = Table(
             title=f"Version {version['version']}: {version['predictions']:,} predictions",
@@ -291,7 +307,7 @@ def monitor_check() -> None:
 
 
 @monitor_app.command("report")
-def monitor_report() -> None:
+def monitor_report(hours: Hours = None) -> None:
     """The same check as one self-contained HTML page: reports/monitoring.html."""
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
     from {{ cookiecutter.package_name }}.monitoring import report as html_report
@@ -299,7 +315,7 @@ def monitor_report() -> None:
 
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
-    report = html_report.run(params, log, params.registry.model_name)
+    report = html_report.run(params, log, params.registry.model_name, hours)
     for alert in report["alerts"]:
         err_console.print(f"ALERT {escape(alert)}")
     for warning in report["warnings"]:
@@ -324,6 +340,31 @@ def monitor_simulate(
 
     summary = simulate.run(load_params(), get_settings(), scenario, n, seed, awaiting)
     print_summary("Monitoring simulation", summary)
+
+
+@monitor_app.command("feedback")
+def monitor_feedback() -> None:
+    """Write the served records whose outcome came back to data/feedback/ (make retrain)."""
+    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.monitoring import feedback
+    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+
+    log = PredictionLog(get_settings().prediction_log_url)
+    run_stage("feedback", lambda: feedback.run(load_params(), log))
+
+
+# [/monitoring]
+@app.command()
+def reload(
+    url: Annotated[str, typer.Option(help="The running service.")] = "http://127.0.0.1:8000",
+) -> None:
+    """Ask a running service to load the registry's current champion and challenger."""
+    from {{ cookiecutter.package_name }}.config import get_settings
+    from {{ cookiecutter.package_name }}.serving.admin import reload_service
+
+    answer = reload_service(url, get_settings().admin_api_key)
+    loaded = ", ".join(f"{alias} = version {v}" for alias, v in answer["models"].items())
+    console.print(f"The service at {url} reloaded its models: {loaded}.")
 
 
 # [/api]
@@ -430,6 +471,23 @@ def bench_serve(
     from {{ cookiecutter.package_name }}.serving import benchmark
 
     benchmark.run(load_params(), sequential, concurrent, console)
+
+
+# [monitoring]
+@bench_app.command("monitor")
+def bench_monitor(
+    rows: Annotated[
+        list[int] | None, typer.Argument(help="Window sizes to time the check on.")
+    ] = None,
+    seeds: Annotated[int, typer.Option(min=1, help="Drift-free windows to check.")] = 100,
+    n: Annotated[int, typer.Option(min=100, help="Customers per drift-free window.")] = 1000,
+) -> None:
+    """The monitor's false-alarm rate on drift-free traffic, and its time at 10k/100k rows."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.monitoring import benchmark
+
+    benchmark.run(load_params(), seeds, n, rows or [10_000, 100_000], console)
+# [/monitoring]
 # [/api]
 
 

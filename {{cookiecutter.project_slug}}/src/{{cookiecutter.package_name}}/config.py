@@ -14,6 +14,8 @@ from {{ cookiecutter.package_name }}.errors import ParamsError
 
 # Paths are relative to the project root, where dvc.yaml runs every stage.
 RAW_DATA = Path("data/raw/customers.csv")
+# Production records with their outcome (monitor feedback): acquire appends them.
+FEEDBACK_DATA = Path("data/feedback/customers.csv")
 INTERIM_DATA = Path("data/interim/customers.parquet")
 PROCESSED_DATA = Path("data/processed/customers.parquet")
 REPORTS = Path("reports")
@@ -259,6 +261,7 @@ class ServingParams(StrictModel):
     experiment: ExperimentParams
 
 
+# [monitoring]
 class MonitoringParams(StrictModel):
     """What monitor check compares, and when it raises an alert."""
 
@@ -274,6 +277,9 @@ class MonitoringParams(StrictModel):
     # are in for the comparison to mean something.
     performance_tolerance: float = Field(gt=0.0, lt=0.5)
     min_outcomes: int = Field(ge=10)
+
+
+# [/monitoring]
 # [/api]
 
 
@@ -291,7 +297,9 @@ class Params(StrictModel):
     registry: RegistryParams
     # [api]
     serving: ServingParams
+    # [monitoring]
     monitoring: MonitoringParams
+    # [/monitoring]
     # [/api]
 
     @model_validator(mode="after")

@@ -20,6 +20,8 @@ from {{ cookiecutter.package_name }}.ab.stats import (
 )
 from {{ cookiecutter.package_name }}.serving.assignment import assign
 
+from ..conftest import require_exercises
+
 FIFTY_FIFTY = {"control": 0.5, "treatment": 0.5}
 
 
@@ -31,6 +33,7 @@ def churn_outcomes(rate: float, n: int, rng: np.random.Generator) -> np.ndarray:
 # Sample ratio mismatch
 
 
+@pytest.mark.exercise(6)
 def test_srm_chi_square_matches_the_hand_computation_and_scipy() -> None:
     # Given 10,100 and 9,900 units where 10,000 each were expected
     counts = {"control": 10_100, "treatment": 9_900}
@@ -47,6 +50,7 @@ def test_srm_chi_square_matches_the_hand_computation_and_scipy() -> None:
     assert result["observed"] == counts
 
 
+@pytest.mark.exercise(6)
 def test_srm_p_value_matches_scipy_for_an_uneven_three_way_split() -> None:
     counts = {"control": 4_870, "treatment": 2_480, "holdout": 2_650}
     weights = {"control": 0.5, "treatment": 0.25, "holdout": 0.25}
@@ -58,7 +62,9 @@ def test_srm_p_value_matches_scipy_for_an_uneven_three_way_split() -> None:
     assert result["p_value"] == pytest.approx(reference.pvalue)
 
 
+@pytest.mark.exercise(6)
 def test_an_injected_52_48_imbalance_trips_the_srm_check() -> None:
+    require_exercises(5)  # the units are split by the sticky assignment
     # Given 20,000 units assigned 52/48 by mistake, for a test designed 50/50
     units = [f"customer-{i}" for i in range(20_000)]
     counts = Counter(assign(unit, "exp-1", {"control": 0.52, "treatment": 0.48}) for unit in units)
@@ -67,13 +73,16 @@ def test_an_injected_52_48_imbalance_trips_the_srm_check() -> None:
     assert srm_check(counts, FIFTY_FIFTY)["mismatch"] is True
 
 
+@pytest.mark.exercise(6)
 def test_a_fair_50_50_draw_passes_the_srm_check() -> None:
+    require_exercises(5)  # the units are split by the sticky assignment
     units = [f"customer-{i}" for i in range(20_000)]
     counts = Counter(assign(unit, "exp-1", FIFTY_FIFTY) for unit in units)
 
     assert srm_check(counts, FIFTY_FIFTY)["mismatch"] is False
 
 
+@pytest.mark.exercise(6)
 def test_a_zero_weight_variant_is_left_out_until_it_gets_a_unit() -> None:
     weights = {"control": 0.5, "treatment": 0.5, "paused": 0}
 
@@ -259,10 +268,6 @@ def test_the_planned_sample_size_detects_the_planned_effect_most_of_the_time() -
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: srm_check({"control": 5, "other": 5}, FIFTY_FIFTY), "'other' has a count but no"),
-        (lambda: srm_check({"control": -1, "treatment": 5}, FIFTY_FIFTY), "must not be negative"),
-        (lambda: srm_check({"control": 0, "treatment": 0}, FIFTY_FIFTY), "no units to check"),
-        (lambda: srm_check({"control": 5}, FIFTY_FIFTY, alpha=0), "alpha must be between 0"),
         (lambda: two_proportion_ztest(0, 0, 5, 10), "Group a needs at least one unit"),
         (lambda: two_proportion_ztest(1, 10, 11, 10), "Group b must have between 0 and 10"),
         (lambda: bootstrap_difference([], [0, 1]), "no outcomes for outcomes_a"),
@@ -287,3 +292,18 @@ def test_bad_arguments_are_refused_with_a_clear_message(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.exercise(6)
+@pytest.mark.parametrize(
+    ("counts", "alpha", "message"),
+    [
+        ({"control": 5, "other": 5}, 0.001, "'other' has a count but no"),
+        ({"control": -1, "treatment": 5}, 0.001, "must not be negative"),
+        ({"control": 0, "treatment": 0}, 0.001, "no units to check"),
+        ({"control": 5}, 0, "alpha must be between 0"),
+    ],
+)
+def test_the_srm_check_refuses_bad_arguments(counts: dict, alpha: float, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        srm_check(counts, FIFTY_FIFTY, alpha=alpha)

@@ -11,7 +11,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from {{ cookiecutter.package_name }} import io
-from {{ cookiecutter.package_name }}.config import RAW_DATA, CategoricalColumn, DirtParams, NumericColumn, Params
+from {{ cookiecutter.package_name }}.config import (
+    FEEDBACK_DATA,
+    RAW_DATA,
+    CategoricalColumn,
+    DirtParams,
+    NumericColumn,
+    Params,
+)
 from {{ cookiecutter.package_name }}.data.acquire import (
     COMPLAINTS,
     PLAN_CHARGES,
@@ -364,6 +371,34 @@ def test_run_writes_the_raw_csv_and_summarises_it(project_dir: Path, params: Par
     assert summary["churn rate"] == round((expected["churn"] == "1").mean(), 3)
     assert summary["injected duplicate rows"] == counts["duplicate rows"] == 40
     assert summary["injected missing cells (age)"] == counts["missing cells"]["age"]
+
+
+def test_run_appends_the_production_feedback_rows(project_dir: Path, params: Params) -> None:
+    feedback, _ = generate(120, params.data.dirt, params.columns, seed=9)
+    io.write_csv(FEEDBACK_DATA, feedback)
+
+    summary = run(params)
+
+    written = io.read_raw_csv(RAW_DATA, params.columns)
+    generated, _ = generate(2000, params.data.dirt, params.columns, params.seed)
+    assert summary["rows"] == len(written) == 2120
+    assert summary["feedback rows"] == 120
+    pd.testing.assert_frame_equal(written.tail(120).reset_index(drop=True), feedback)
+    pd.testing.assert_frame_equal(written.head(2000), generated)
+
+
+def test_a_feedback_file_with_a_wrong_column_is_one_sentence(
+    project_dir: Path, params: Params
+) -> None:
+    feedback, _ = generate(50, params.data.dirt, params.columns, seed=9)
+    io.write_csv(FEEDBACK_DATA, feedback.drop(columns=["age"]))
+
+    with pytest.raises(
+        DataError, match=r"data/feedback/customers.csv lacks the declared columns \['age'\]"
+    ):
+        run(params)
+
+    assert not RAW_DATA.exists()
 
 
 def test_run_copies_a_user_csv(project_dir: Path, params: Params) -> None:

@@ -42,6 +42,8 @@ from {{ cookiecutter.package_name }}.data.clean import (
 )
 from {{ cookiecutter.package_name }}.errors import DataError
 
+from ..conftest import require_exercises
+
 # The raw CSV's header, written out so these tests do not depend on the acquire stage.
 RAW_COLUMNS = [
     "customer_id",
@@ -317,6 +319,7 @@ def test_numeric_parser_rejects_an_unknown_column() -> None:
         NumericParser(columns=["price"]).fit(pd.DataFrame({"total": ["1"]}))
 
 
+@pytest.mark.exercise(1)
 def test_quantile_clipper_learns_bounds_and_clips() -> None:
     train = pd.DataFrame({"x": np.arange(101, dtype=float), "name": ["a"] * 101})
     clipper = QuantileClipper(lower=0.1, upper=0.9).fit(train)
@@ -368,6 +371,8 @@ def test_imputer_defaults_to_the_median_on_numbers() -> None:
 def test_transformers_keep_the_estimator_contract(
     estimator: object, check: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if isinstance(estimator, QuantileClipper):
+        require_exercises(1)  # many checks call its transform
     # check_array_api_input skips itself unless this is set; for these estimators it only
     # runs with NumPy arrays, which need no SciPy array-API support, so it can run for real.
     monkeypatch.setenv("SCIPY_ARRAY_API", "1")
@@ -375,6 +380,7 @@ def test_transformers_keep_the_estimator_contract(
 
 
 def test_cleaner_handles_unseen_values(params: Params) -> None:
+    require_exercises(1)  # the cleaner clips outliers
     interim, _ = clean_rows(as_raw(dirty_rows()), params.columns)
     features = interim[params.columns.features]
     cleaner = build_cleaner(params.columns, params.clean).fit(features)
@@ -391,6 +397,7 @@ def test_cleaner_handles_unseen_values(params: Params) -> None:
 
 
 def test_fit_steps_fits_like_the_pipeline(params: Params) -> None:
+    require_exercises(1)  # the cleaner clips outliers
     interim, _ = clean_rows(as_raw(dirty_rows()), params.columns)
     features = interim[params.columns.features]
     cleaner = build_cleaner(params.columns, params.clean)
@@ -413,6 +420,7 @@ def write_raw(rows: list[dict[str, str]]) -> None:
 
 
 def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) -> None:
+    require_exercises(1)  # the cleaner clips outliers
     write_raw(dirty_rows())
 
     summary = run(params)
@@ -454,6 +462,7 @@ def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) 
 
 
 def test_run_is_deterministic(project_dir: Path, params: Params) -> None:
+    require_exercises(1)  # the cleaner clips outliers
     write_raw(dirty_rows())
 
     run(params)
@@ -469,6 +478,7 @@ def test_run_without_raw_data_says_what_to_run(project_dir: Path, params: Params
 
 
 def test_run_names_a_column_left_without_values(project_dir: Path, params: Params) -> None:
+    require_exercises(1)  # the cleaner clips outliers
     write_raw([customer(i, country="Atlantis") for i in range(4)])
 
     with pytest.raises(DataError, match=r"Column 'country' of .* has no valid value"):

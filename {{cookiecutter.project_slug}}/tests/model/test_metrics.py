@@ -87,6 +87,7 @@ def test_expected_cost_counts_offers_and_missed_churners() -> None:
     assert expected_cost(y, scores, 0.5, 100, 10) == pytest.approx((2 * 10 + 100) / 4)
 
 
+@pytest.mark.exercise(3)
 def test_the_chosen_threshold_has_the_lowest_cost_of_any_score() -> None:
     y, signal = churn_data(500)
     scores = np.round(scores_from(signal, 0.8, 2), 3)
@@ -97,6 +98,7 @@ def test_the_chosen_threshold_has_the_lowest_cost_of_any_score() -> None:
     assert expected_cost(y, scores, chosen, 200, 20) == pytest.approx(best)
 
 
+@pytest.mark.exercise(3)
 def test_a_free_offer_catches_every_churner_and_a_costly_one_flags_nobody() -> None:
     y, signal = churn_data(300)
     scores = scores_from(signal, 0.5, 3)
@@ -168,6 +170,7 @@ def test_paired_bootstrap_sees_the_better_model_for_lower_is_better_metrics() ->
 # --- the promotion gate
 
 
+@pytest.mark.exercise(4)
 def test_the_gate_promotes_a_first_model_that_beats_the_baseline() -> None:
     y, signal = churn_data()
     model, baseline = scores_from(signal, 0.3, 10), scores_from(signal, 2.0, 11)
@@ -179,6 +182,7 @@ def test_the_gate_promotes_a_first_model_that_beats_the_baseline() -> None:
     assert "There is no champion yet" in decision["reasons"][1]
 
 
+@pytest.mark.exercise(4)
 def test_the_gate_refuses_a_model_no_better_than_the_baseline() -> None:
     y, signal = churn_data()
     model = scores_from(signal, 1.0, 12)
@@ -190,6 +194,7 @@ def test_the_gate_refuses_a_model_no_better_than_the_baseline() -> None:
     assert decision["reasons"][0].startswith("The challenger does not clearly beat the baseline")
 
 
+@pytest.mark.exercise(4)
 def test_the_gate_refuses_a_small_gain_below_the_margin() -> None:
     y, signal = churn_data(4000)
     model, baseline = scores_from(signal, 0.3, 14), scores_from(signal, 0.4, 15)
@@ -201,6 +206,7 @@ def test_the_gate_refuses_a_small_gain_below_the_margin() -> None:
     assert strict["promote"] is False
 
 
+@pytest.mark.exercise(4)
 def test_the_gate_refuses_a_challenger_worse_than_the_champion() -> None:
     y, signal = churn_data()
     champion = scores_from(signal, 0.2, 16)
@@ -215,6 +221,7 @@ def test_the_gate_refuses_a_challenger_worse_than_the_champion() -> None:
     assert decision["comparisons"]["champion"]["upper"] < 0
 
 
+@pytest.mark.exercise(4)
 def test_the_gate_accepts_a_challenger_as_good_as_the_champion() -> None:
     y, signal = churn_data()
     champion, baseline = scores_from(signal, 0.5, 19), scores_from(signal, 3.0, 20)
@@ -226,6 +233,7 @@ def test_the_gate_accepts_a_challenger_as_good_as_the_champion() -> None:
     assert decision["reasons"][1].startswith("The challenger is not clearly worse")
 
 
+@pytest.mark.exercise(4)
 def test_the_gate_rejects_a_metric_that_needs_a_threshold() -> None:
     y, signal = churn_data(200)
     scores = scores_from(signal, 0.5, 22)

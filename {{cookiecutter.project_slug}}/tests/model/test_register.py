@@ -28,6 +28,7 @@ from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, train
 from {{ cookiecutter.package_name }}.model.features import model_input
 
+from ..conftest import require_exercises
 from .conftest import free_port, make_workspace, read_json, small_params
 
 NAME = "customer-model"
@@ -45,6 +46,7 @@ def register_params() -> dict:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """This module's workspace: 6,000 rows, trained and evaluated, nothing registered yet."""
+    require_exercises(1, 3, 4)  # training (see make_workspace), then the promotion gate
     yield from make_workspace(tmp_path_factory, register_params())
 
 

@@ -40,6 +40,7 @@ from {{ cookiecutter.package_name }}.model import compare, evaluate, split, trac
 from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.validation import LeakageError
 
+from ..conftest import require_exercises
 from .conftest import free_port, read_json, small_params, with_changes
 
 
@@ -137,6 +138,7 @@ def test_grid_tuning_tries_every_candidate_on_the_folds_and_keeps_the_best(
 
 
 def test_group_kfold_without_an_id_column_is_one_sentence(workspace: Path) -> None:
+    require_exercises(2)  # group k-fold refuses the missing id column
     raw = small_params()
     raw["validation"]["strategy"] = "group_kfold"
     raw["columns"]["id"] = None

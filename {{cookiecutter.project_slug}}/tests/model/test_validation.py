@@ -220,6 +220,7 @@ def test_stratified_kfold_folds_are_disjoint_covering_and_stratified(
         assert abs(churn_share(customers, valid) - overall) < 0.01
 
 
+@pytest.mark.exercise(2)
 def test_group_kfold_keeps_each_customer_in_one_fold(customers: pd.DataFrame) -> None:
     # Given customers with several rows, when 4 group folds are made by customer id
     splits = cv_splits(
@@ -250,6 +251,7 @@ def test_time_folds_validate_on_later_signups(customers: pd.DataFrame) -> None:
         check_time_order(customers["signup_date"].iloc[train], customers["signup_date"].iloc[valid])
 
 
+@pytest.mark.exercise(2)
 def test_cv_splits_are_deterministic_with_the_seed(customers: pd.DataFrame) -> None:
     # Given the same seed twice, when making group folds, then the folds are identical
     first = cv_splits(customers, "churn", "group_kfold", 3, seed=5, id_column="customer_id")
@@ -263,12 +265,13 @@ def test_cv_splits_are_deterministic_with_the_seed(customers: pd.DataFrame) -> N
 @pytest.mark.parametrize(
     ("strategy", "n_splits", "options", "message"),
     [
-        (
+        pytest.param(
             "group_kfold",
             5,
             {},
             "Strategy 'group_kfold' needs an id column, to keep all rows of one customer in "
             "the same fold, and none was given.",
+            marks=pytest.mark.exercise(2),
         ),
         (
             "stratified_kfold",
@@ -277,12 +280,13 @@ def test_cv_splits_are_deterministic_with_the_seed(customers: pd.DataFrame) -> N
             "n_splits=10 is more than the 7 rows with churn=1 in the data, so some validation "
             "folds would hold none of them; lower n_splits.",
         ),
-        (
+        pytest.param(
             "group_kfold",
             10,
             {"id_column": "customer_id"},
             "n_splits=10 is more than the 7 distinct customer_id values with churn=1 in the "
             "data, so some validation folds would hold none of them; lower n_splits.",
+            marks=pytest.mark.exercise(2),
         ),
         (
             "time",

@@ -32,6 +32,8 @@ from {{ cookiecutter.package_name }}.monitoring.drift import (
     wasserstein_normed,
 )
 
+from ..conftest import require_exercises
+
 PLANS = np.array(["basic", "standard", "premium"], dtype=object)
 WORDS = np.array(
     ["cannot", "log", "in", "price", "too", "high", "thanks", "great", "app", "slow", "help"],
@@ -73,6 +75,7 @@ def result(drifted: bool) -> ColumnDrift:
 # PSI
 
 
+@pytest.mark.exercise(7)
 def test_psi_of_identical_samples_is_zero() -> None:
     sample = normal(5000, seed=1)
 
@@ -80,11 +83,13 @@ def test_psi_of_identical_samples_is_zero() -> None:
     assert psi_categorical(plans(500, seed=1), plans(500, seed=1)) == 0.0
 
 
+@pytest.mark.exercise(7)
 def test_psi_of_the_same_distribution_at_large_n_is_below_0_1() -> None:
     assert psi(normal(50_000, seed=1), normal(50_000, seed=2)) < 0.01
     assert psi_categorical(plans(50_000, seed=1), plans(50_000, seed=2)) < 0.01
 
 
+@pytest.mark.exercise(7)
 def test_psi_of_a_normal_shifted_by_one_standard_deviation_is_major() -> None:
     value = psi(normal(20_000, seed=1), normal(20_000, seed=2, mean=1.0))
 
@@ -92,6 +97,7 @@ def test_psi_of_a_normal_shifted_by_one_standard_deviation_is_major() -> None:
     assert psi_band(value) == "major"
 
 
+@pytest.mark.exercise(7)
 def test_psi_uses_reference_quantile_bins_with_open_ends_and_epsilon_for_empty_bins() -> None:
     # Given a reference 0..99 in 4 bins (edges 24.75, 49.5, 74.25), so 25% in each bin
     reference = np.arange(100.0)
@@ -229,6 +235,8 @@ def test_category_counts_cover_the_categories_of_both_samples_without_missing_va
 def test_the_test_switches_from_p_values_to_distances_above_1000_reference_rows(
     make, kind: str, small_test: str, large_test: str
 ) -> None:
+    if kind == "numeric":
+        require_exercises(7)  # a numeric column's drift reports its PSI
     current = make(2000, seed=9)
 
     small = column_drift(make(1000, seed=1), current, kind)
@@ -253,6 +261,7 @@ def test_a_numeric_column_with_at_most_5_distinct_values_is_tested_as_categorica
 
 
 def test_thresholds_are_configurable() -> None:
+    require_exercises(7)  # a numeric column's drift reports its PSI
     reference, current = normal(2000, seed=1), normal(2000, seed=2, mean=0.3)
 
     default = column_drift(reference, current, "numeric")
@@ -265,6 +274,7 @@ def test_thresholds_are_configurable() -> None:
 
 
 def test_missing_and_infinite_values_are_dropped() -> None:
+    require_exercises(7)  # a numeric column's drift reports its PSI
     reference, current = normal(500, seed=1), normal(500, seed=2)
     extra = pd.Series([np.nan, np.inf, -np.inf])
     dirty = pd.concat([reference, extra], ignore_index=True).rename("tenure")
@@ -279,6 +289,8 @@ def test_missing_and_infinite_values_are_dropped() -> None:
     ("make", "kind"), [(normal, "numeric"), (plans, "categorical"), (flags, "categorical")]
 )
 def test_the_same_distribution_rarely_drifts_with_a_small_reference(make, kind: str) -> None:
+    if kind == "numeric":
+        require_exercises(7)  # a numeric column's drift reports its PSI
     # Given 20 draws of a 1,000-row reference and a 5,000-row current sample from one distribution
     alarms = sum(
         column_drift(make(1000, seed=seed), make(5000, seed=100 + seed), kind).drifted
@@ -293,6 +305,8 @@ def test_the_same_distribution_rarely_drifts_with_a_small_reference(make, kind: 
     ("make", "kind"), [(normal, "numeric"), (plans, "categorical"), (flags, "categorical")]
 )
 def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind: str) -> None:
+    if kind == "numeric":
+        require_exercises(7)  # a numeric column's drift reports its PSI
     drift = column_drift(make(5000, seed=1), make(5000, seed=2), kind)
 
     assert drift.statistic < 0.05
@@ -310,12 +324,15 @@ def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind:
     ],
 )
 def test_a_shifted_sample_drifts(reference, shifted, kind: str, reference_rows: int) -> None:
+    if kind == "numeric":
+        require_exercises(7)  # a numeric column's drift reports its PSI
     drift = column_drift(reference(reference_rows, seed=1), shifted(5000, seed=2), kind)
 
     assert drift.drifted
 
 
 def test_prediction_drift_tests_the_scores_as_a_numeric_column() -> None:
+    require_exercises(7)  # the scores' drift reports its PSI
     rng = np.random.default_rng(1)
     reference, current = rng.beta(2, 5, 3000), rng.beta(3, 4, 3000)
 
@@ -348,6 +365,7 @@ def test_term_counts_lower_case_words_most_frequent_first() -> None:
 
 
 def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
+    require_exercises(7)  # message lengths are a numeric column, with a PSI
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2))
 
     assert [r.column for r in results] == [
@@ -359,6 +377,7 @@ def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
 
 
 def test_text_drift_flags_longer_messages() -> None:
+    require_exercises(7)  # message lengths are a numeric column, with a PSI
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2, max_words=16))
 
     drifted = {r.column: r.drifted for r in results}
@@ -367,6 +386,7 @@ def test_text_drift_flags_longer_messages() -> None:
 
 
 def test_text_drift_flags_a_new_dominant_term() -> None:
+    require_exercises(7)  # message lengths are a numeric column, with a PSI
     # Given current messages that all start with a new word as long as the others on average
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2, first_word="fees"))
 
@@ -376,6 +396,7 @@ def test_text_drift_flags_a_new_dominant_term() -> None:
 
 
 def test_text_drift_flags_a_rise_in_empty_messages() -> None:
+    require_exercises(7)  # message lengths are a numeric column, with a PSI
     current = messages(3000, seed=2)
     current[:600] = ""
 
@@ -423,7 +444,9 @@ def test_an_empty_sample_after_dropping_missing_values_raises_one_sentence() -> 
     [
         (lambda: column_drift(plans(10, seed=1), plans(10, seed=2), "numeric"), "not numbers"),
         (lambda: column_drift(plans(10, seed=1), plans(10, seed=2), "text"), "kind must be"),
-        (lambda: psi([1.0, 2.0], [1.0], bins=1), "bins must be"),
+        pytest.param(
+            lambda: psi([1.0, 2.0], [1.0], bins=1), "bins must be", marks=pytest.mark.exercise(7)
+        ),
         (lambda: dataset_drift([]), "at least one column"),
         (lambda: dataset_drift([result(True)], share=0), "share must be"),
         (lambda: DriftThresholds(p_value=0), "p_value must be"),

@@ -18,12 +18,14 @@ from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.models import ModelStore
 from {{ cookiecutter.package_name }}.serving.schemas import example_number
 
+from ..conftest import require_exercises
 from ..model.conftest import make_workspace, small_params
 
 
 @pytest.fixture(scope="package")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A trained workspace whose registry holds a champion (1) and a challenger (2)."""
+    require_exercises(1, 3, 4)  # training (see make_workspace), then the promotion gate
     for root in make_workspace(tmp_path_factory, small_params()):
         params = parse_params(small_params())
         register.run(params)

@@ -51,6 +51,7 @@ def test_weights_that_cannot_split_are_refused(weights: dict[str, float], messag
         check_weights(weights)
 
 
+@pytest.mark.exercise(5)
 def test_the_same_unit_always_gets_the_same_variant() -> None:
     weights = {"control": 0.5, "treatment": 0.5}
 
@@ -60,6 +61,7 @@ def test_the_same_unit_always_gets_the_same_variant() -> None:
     assert first == again
 
 
+@pytest.mark.exercise(5)
 def test_a_unit_goes_to_the_slice_its_hash_falls_in() -> None:
     # Given weights 3:7 (unnormalised), the slices are [0, 0.3) and [0.3, 1)
     weights = {"control": 3, "treatment": 7}
@@ -70,6 +72,7 @@ def test_a_unit_goes_to_the_slice_its_hash_falls_in() -> None:
         assert assign(unit, "exp-1", weights) == expected
 
 
+@pytest.mark.exercise(5)
 def test_shares_follow_the_weights_over_many_units() -> None:
     weights = {"control": 0.9, "treatment": 0.1}
 
@@ -78,6 +81,7 @@ def test_shares_follow_the_weights_over_many_units() -> None:
     assert variants.count("treatment") / len(UNITS) == pytest.approx(0.1, abs=0.01)
 
 
+@pytest.mark.exercise(5)
 def test_a_zero_weight_variant_never_gets_a_unit() -> None:
     weights = {"paused": 0, "control": 0.5, "switched_off": 0, "treatment": 0.5}
 
@@ -86,6 +90,7 @@ def test_a_zero_weight_variant_never_gets_a_unit() -> None:
     assert variants == {"control", "treatment"}
 
 
+@pytest.mark.exercise(5)
 def test_changing_the_salt_moves_about_half_the_units_of_a_50_50_split() -> None:
     # Given a 50/50 split assigned under two salts
     weights = {"control": 0.5, "treatment": 0.5}

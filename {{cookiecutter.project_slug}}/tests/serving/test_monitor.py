@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from {{ cookiecutter.package_name }} import io
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, Params, Settings, get_settings
+from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, FEEDBACK_DATA, Params, Settings, get_settings
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
-from {{ cookiecutter.package_name }}.monitoring import monitor, simulate
+from {{ cookiecutter.package_name }}.monitoring import benchmark as monitor_benchmark
+from {{ cookiecutter.package_name }}.monitoring import feedback, monitor, simulate
 from {{ cookiecutter.package_name }}.monitoring import report as monitor_report
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.load import simulated_customers
@@ -257,3 +260,156 @@ def test_the_cli_simulates_a_scenario_into_the_configured_log(
     assert result.exit_code == 0, result.output
     assert "Monitoring simulation" in result.output and "schema" in result.output
     assert PredictionLog(url).count(served_only=True) == 300
+
+
+def test_drift_free_windows_raise_no_alert_over_twenty_seeds(
+    workspace: Path, params: Params
+) -> None:
+    version, model, threshold = monitor_benchmark.local_version(params)
+
+    results = [
+        monitor.check_version(
+            version, monitor_benchmark.quiet_window(params, model, threshold, 600, seed), params
+        )
+        for seed in range(20)
+    ]
+
+    assert [result["alerts"] for result in results] == [[]] * 20
+    assert all(result["performance"]["outcomes"] == 480 for result in results)
+
+
+def test_the_auc_standard_error_matches_hanley_and_mcneil() -> None:
+    # A = 0.5 with 50 churners and 50 stayers: Q1 = Q2 = 1/3, so the variance is
+    # (0.25 + 49 * (1/3 - 0.25) * 2) / 2500.
+    expected = ((0.25 + 98 * (1 / 3 - 0.25)) / 2500) ** 0.5
+
+    assert monitor.auc_standard_error(0.5, 50, 50) == pytest.approx(expected)
+    assert monitor.auc_standard_error(0.9, 500, 500) < monitor.auc_standard_error(0.9, 50, 50)
+
+
+@pytest.mark.parametrize(
+    ("auc", "se", "outcomes", "alert"),
+    [
+        (0.70, 0.02, 1000, True),  # a large, certain drop
+        (0.70, 0.07, 1000, False),  # as large, but within chance
+        (0.79, 0.01, 1000, False),  # certain, but within the tolerance
+        (0.60, 0.01, 150, False),  # too few outcomes to judge
+    ],
+)
+def test_a_performance_alert_needs_a_drop_beyond_tolerance_and_chance(
+    params: Params, auc: float, se: float, outcomes: int, alert: bool
+) -> None:
+    metrics = {"roc_auc": auc, "roc_auc_se": se, "outcomes": outcomes}
+
+    message = monitor.performance_alert(metrics, 0.82, params.monitoring)
+
+    assert (message is not None) == alert
+    if alert:
+        assert message.startswith(f"ROC AUC {auc:.3f} (± {1.96 * se:.3f}) on 1,000 outcomes")
+
+
+def test_performance_is_also_given_per_variant(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, 300, seed=12)
+    serve_traffic(params, store, url, records, churned)
+
+    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+    performance = report["versions"][0]["performance"]
+    assert list(performance["variants"]) == ["champion"]
+    assert performance["variants"]["champion"]["outcomes"] == 300
+    assert performance["variants"]["champion"]["roc_auc"] == performance["roc_auc"]
+
+
+def test_hours_narrow_the_window_in_time(
+    workspace: Path,
+    params: Params,
+    store: ModelStore,
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records, churned = like_training(workspace, params, 200, seed=13)
+    serve_traffic(params, store, url, records, churned)
+    log = PredictionLog(url)
+
+    assert len(monitor.served_window(log, 5000, hours=1)) == 200
+
+    class Later(datetime):
+        """Three hours from now: every prediction is older than two hours."""
+
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:
+            return datetime.now(tz) + timedelta(hours=3)
+
+    monkeypatch.setattr(monitor, "datetime", Later)
+    with pytest.raises(DataError, match="no served prediction in the last 2 hours yet"):
+        monitor.served_window(log, 5000, hours=2)
+
+
+def test_a_check_without_alert_removes_an_old_retraining_signal(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    (workspace / monitor.RETRAIN_SIGNAL).write_text('{"reasons": ["an old alert"]}')
+    records, churned = like_training(workspace, params, 400, seed=14)
+    serve_traffic(params, store, url, records, churned)
+
+    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+
+    assert report["alerts"] == []
+    assert not (workspace / monitor.RETRAIN_SIGNAL).exists()
+
+
+def test_feedback_writes_one_labelled_raw_row_per_customer(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, 300, seed=15)
+    serve_traffic(params, store, url, records, churned)
+    serve_traffic(params, store, url, records[:50], churned[:50])  # 50 customers scored twice
+
+    summary = feedback.run(params, PredictionLog(url))
+
+    rows = io.read_raw_csv(workspace / FEEDBACK_DATA, params.columns)
+    assert summary["with an outcome"] == 350
+    assert summary["rows written (one per customer)"] == len(rows) == 300
+    assert list(rows.columns) == params.columns.all
+    id_column, target = params.columns.id, params.columns.target
+    outcomes = dict(zip(rows[id_column], rows[target].astype(int), strict=True))
+    assert outcomes == {r[id_column]: int(y) for r, y in zip(records, churned, strict=True)}
+    assert rows["refund_amount"].isna().all()  # the service never sees it
+    (workspace / FEEDBACK_DATA).unlink()  # the other tests' acquire must not read it
+
+
+def test_feedback_without_any_outcome_is_one_sentence(params: Params, url: str) -> None:
+    with pytest.raises(DataError, match="no served prediction with an outcome yet"):
+        feedback.run(params, PredictionLog(url))
+
+
+def test_the_monitor_benchmark_prints_false_alarms_and_timings(
+    workspace: Path, params: Params
+) -> None:
+    result = CliRunner().invoke(app, ["bench", "monitor", "2000", "--seeds", "2", "--n", "300"])
+
+    assert result.exit_code == 0, result.output
+    assert "false-alarm rate" in result.output
+    assert "check of 2,000 rows" in result.output
+
+
+def test_reload_without_a_key_or_a_service_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY", raising=False)
+    get_settings.cache_clear()
+    try:
+        no_key = CliRunner().invoke(app, ["reload"])
+        monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY", "key")
+        get_settings.cache_clear()
+        no_service = CliRunner().invoke(app, ["reload", "--url", "http://127.0.0.1:9"])
+    finally:
+        get_settings.cache_clear()
+
+    assert no_key.exit_code == 1
+    assert "Set {{ cookiecutter.package_name | upper }}_ADMIN_API_KEY to the service's admin key" in no_key.output
+    assert no_service.exit_code == 1
+    assert "No service answers at http://127.0.0.1:9" in no_service.output
+    assert "Traceback" not in no_key.output + no_service.output

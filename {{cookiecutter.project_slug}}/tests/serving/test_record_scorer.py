@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.model.features import build_pipeline, model
 from {{ cookiecutter.package_name }}.serving.predict import as_raw_text, records_frame
 from {{ cookiecutter.package_name }}.serving.record_scorer import NotReplayable, compile_pipeline
 
+from ..conftest import require_exercises
 from ..model.conftest import small_params
 
 ODD_RECORDS: list[dict[str, Any]] = [
@@ -42,6 +43,7 @@ def params() -> Params:
 @pytest.fixture(scope="module")
 def data(params: Params) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """Clean training rows with their target, and dirty raw rows to score."""
+    require_exercises(1)  # the pipelines clip outliers
     raw, _ = acquire.generate(2000, params.data.dirt, params.columns, params.seed)
     rows, _ = clean.clean_rows(raw.iloc[:1500], params.columns)
     dirty = raw.iloc[1500:].reset_index(drop=True)  # not cleaned: impossible values too

@@ -24,9 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.stats import chisquare, norm
-
-from {{ cookiecutter.package_name }}.serving.assignment import check_weights
+from scipy.stats import norm
 
 
 def _check_open_unit(value: float, name: str) -> None:
@@ -57,7 +55,18 @@ def srm_check(
         weights: the planned split, as given to `assign`.
         alpha: a p-value below it is a mismatch; small, because the check runs on every test
             and a false alarm stops a healthy test.
+
+    Hints: check_weights() gives the planned shares; refuse unknown variants and negative counts
+    (ValueError); the expected count of a variant is its share times the total;
+    scipy.stats.chisquare(observed, expected) gives the statistic and the p-value; a unit in a
+    variant planned at 0 is a mismatch (p = 0); one variant alone cannot be off (p = 1).
     """
+    # [exercise 6] compare the observed unit counts with the planned shares (chi-square test).
+    # Imported here, so that the blank version of the exercise leaves no unused import behind.
+    from scipy.stats import chisquare
+
+    from {{ cookiecutter.package_name }}.serving.assignment import check_weights
+
     _check_open_unit(alpha, "alpha")
     shares = check_weights(weights)
     unknown = [name for name in counts if name not in shares]
@@ -90,6 +99,7 @@ def srm_check(
         "expected": expected,
         "observed": observed,
     }
+    # [/exercise 6]
 
 
 def two_proportion_ztest(successes_a: int, n_a: int, successes_b: int, n_b: int) -> dict:

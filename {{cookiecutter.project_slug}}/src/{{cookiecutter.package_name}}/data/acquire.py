@@ -7,6 +7,9 @@ perfectly. Dirt is then injected at the rates of params.yaml (`data.dirt`), beca
 the skill being practised, and `generate` returns how much of each kind it injected so you can
 check that the later stages find all of it.
 
+Production records whose outcome came back (data/feedback/customers.csv, written by `monitor
+feedback` for `make retrain`) are appended to the generated rows or to your CSV.
+
 How the rows are made, in this order:
 
 1. Base rows: clean customers with unique ids.
@@ -32,6 +35,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import io
 from {{ cookiecutter.package_name }}.config import (
+    FEEDBACK_DATA,
     RAW_DATA,
     CategoricalColumn,
     ColumnsParams,
@@ -597,6 +601,11 @@ def run(params: Params) -> dict[str, object]:
     else:
         data = params.data
         frame, counts = generate(data.n_rows, data.dirt, params.columns, params.seed)
+    if FEEDBACK_DATA.exists():
+        # Production records with their outcome (make retrain): new rows like any other.
+        feedback = io.read_raw_csv(FEEDBACK_DATA, params.columns)
+        frame = pd.concat([frame, feedback[frame.columns]], ignore_index=True)
+        summary["feedback rows"] = len(feedback)
     io.write_csv(RAW_DATA, frame)
     summary.update(
         {

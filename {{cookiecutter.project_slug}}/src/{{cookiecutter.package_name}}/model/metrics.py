@@ -128,7 +128,13 @@ def choose_threshold(
     Only the distinct scores matter (the cost changes only there), plus "flag nobody", whose
     threshold is just above the highest score. On a tie the highest threshold wins: the same
     cost for fewer offers, and a threshold that never rises when a missed churner costs more.
+
+    Hints: refuse a negative cost (ValueError); _as_arrays(y_true, scores, both_classes=False)
+    checks the inputs; np.unique(-s, return_inverse=True) sorts the distinct scores from the
+    highest; cumulative sums count the customers flagged and churners caught at each candidate;
+    np.argmin returns the first minimum; np.nextafter(s.max(), np.inf) flags nobody.
     """
+    # [exercise 3] return the score threshold with the lowest expected cost.
     if cost_missed_churner < 0 or cost_retention_offer < 0:
         raise ValueError("costs must be zero or positive.")
     y, s = _as_arrays(y_true, scores, both_classes=False)
@@ -144,6 +150,7 @@ def choose_threshold(
     if best == 0:
         return float(np.nextafter(s.max(), np.inf))
     return float(-candidates[best - 1])
+    # [/exercise 3]
 
 
 def cost_by_threshold(
@@ -407,7 +414,13 @@ def gate_decision(
         A dict with "promote" (bool), "reasons" (one sentence per check, with its numbers) and
         "comparisons" (the paired_bootstrap() results under "baseline" and "champion", the
         latter None without a champion).
+
+    Hints: refuse a negative min_improvement (ValueError); paired_bootstrap(y_true, other,
+    challenger, metric=..., n_resamples=..., confidence=..., seed=...) compares two models on the
+    same resamples and _improvement() reads its mean, lower and upper bound; the reasons quote
+    the metric, the mean and the interval.
     """
+    # [exercise 4] apply the two promotion rules above and give one reason sentence per check.
     if min_improvement < 0:
         raise ValueError(f"min_improvement must be zero or positive, not {min_improvement}.")
     settings = {
@@ -448,6 +461,7 @@ def gate_decision(
         )
     comparisons = {"baseline": against_baseline, "champion": against_champion}
     return {"promote": beats_baseline and not_worse, "reasons": reasons, "comparisons": comparisons}
+    # [/exercise 4]
 
 
 # --- plain-language verdicts -----------------------------------------------------------------

@@ -261,7 +261,13 @@ def group_kfold(
     target (churned on any row), then every row follows its customer. scikit-learn's
     StratifiedGroupKFold does the same but loops over the customers in Python (about 30 s for
     200,000 of them); this stays vectorised.
+
+    Hints: refuse a missing id column (ParamsError) or missing ids (DataError);
+    pd.factorize(ids) numbers the customers 0..n-1; label each customer with
+    frame[target].groupby(code).max(); deal the customers into folds with StratifiedKFold on those
+    labels; each row takes its customer's fold; return (train rows, validation rows) per fold.
     """
+    # [exercise 2] deal customers, not rows, into stratified folds; rows follow their customer.
     if id_column is None:
         raise ParamsError(
             "Strategy 'group_kfold' needs an id column, to keep all rows of one customer in "
@@ -288,6 +294,7 @@ def group_kfold(
         (np.flatnonzero(fold_of_row != fold), np.flatnonzero(fold_of_row == fold))
         for fold in range(n_splits)
     ]
+    # [/exercise 2]
 
 
 def time_kfold(

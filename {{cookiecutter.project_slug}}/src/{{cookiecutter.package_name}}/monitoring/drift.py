@@ -215,7 +215,13 @@ def psi(
     the current data (so two batches' PSIs are not comparable), their number grows with the
     sample size (log2 n + 1 bins, which inflates the PSI and shifts the meaning of the bands),
     and one extreme value squeezes the bulk of the data into a single bin, hiding real drift.
+
+    Hints: refuse bins < 2 (ValueError); _numeric_values() checks each sample; the inner edges
+    are np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]), made unique; np.searchsorted(edges,
+    values, side="right") gives each value's bin and np.bincount counts them; the shares go to
+    _psi_from_shares(), the sum of (current - reference) * ln(current / reference).
     """
+    # [exercise 7] the PSI between the two samples over reference-quantile bins.
     if bins < 2:
         raise ValueError(f"bins must be at least 2, not {bins}.")
     ref = _numeric_values(reference, _name(reference), "reference")
@@ -225,6 +231,7 @@ def psi(
     ref_counts = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=edges.size + 1)
     cur_counts = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=edges.size + 1)
     return _psi_from_shares(ref_counts / ref.size, cur_counts / cur.size)
+    # [/exercise 7]
 
 
 def psi_categorical(reference: pd.Series | np.ndarray, current: pd.Series | np.ndarray) -> float:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -132,30 +133,75 @@ def data_drift(
     return results
 
 
+def auc_standard_error(auc: float, positives: int, negatives: int) -> float:
+    """The standard error of a ROC AUC (Hanley & McNeil, 1982), from its value and class counts."""
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = (
+        auc * (1 - auc) + (positives - 1) * (q1 - auc**2) + (negatives - 1) * (q2 - auc**2)
+    ) / (positives * negatives)
+    return float(max(variance, 0.0) ** 0.5)
+
+
+def outcome_metrics(known: pd.DataFrame) -> dict[str, Any]:
+    """ROC AUC (with its standard error), accuracy and Brier score of predictions with outcomes."""
+    y = known["outcome"].to_numpy(dtype=int)
+    scores = known["score"].to_numpy(dtype=float)
+    result: dict[str, Any] = {
+        "outcomes": len(known),
+        "accuracy": round(float((known["decision"].astype(int) == y).mean()), DIGITS),
+        "brier": round(float(brier_score_loss(y, scores, labels=[0, 1])), DIGITS),
+        "roc_auc": None,
+        "roc_auc_se": None,
+    }
+    positives = int(y.sum())
+    if 0 < positives < len(y):
+        auc = float(roc_auc_score(y, scores))
+        result["roc_auc"] = round(auc, DIGITS)
+        result["roc_auc_se"] = round(auc_standard_error(auc, positives, len(y) - positives), DIGITS)
+    return result
+
+
+def performance_alert(
+    metrics: dict[str, Any], reference: float | None, monitoring: MonitoringParams
+) -> str | None:
+    """Why the ROC AUC counts as fallen, or None.
+
+    Two conditions, both needed: the drop is larger than the tolerance (it matters), and larger
+    than chance (the window's ROC AUC plus 1.96 standard errors stays below the test ROC AUC).
+    The second keeps small windows from crying wolf: with 200 outcomes a ROC AUC wobbles by
+    about 0.03 on its own.
+    """
+    auc, se = metrics["roc_auc"], metrics["roc_auc_se"]
+    if auc is None or reference is None or metrics["outcomes"] < monitoring.min_outcomes:
+        return None
+    drop = reference - auc
+    if drop <= monitoring.performance_tolerance or auc + 1.96 * se >= reference:
+        return None
+    return (
+        f"ROC AUC {auc:.3f} (± {1.96 * se:.3f}) on {metrics['outcomes']:,} outcomes is "
+        f"{drop:.3f} below the test ROC AUC {reference:.3f} "
+        f"(tolerance {monitoring.performance_tolerance})."
+    )
+
+
 def performance(window: pd.DataFrame, version: Version, monitoring: MonitoringParams) -> dict:
-    """Metrics on the predictions whose outcome is known, against the test metrics."""
+    """Metrics on the predictions whose outcome is known, per variant too, against the test."""
     known = window.dropna(subset=["outcome"])
+    reference = version.test_metrics.get("roc_auc")
     result: dict[str, Any] = {
         "outcomes": len(known),
         "awaiting_outcome": int(window["outcome"].isna().sum()),
-        "test_roc_auc": version.test_metrics.get("roc_auc"),
+        "test_roc_auc": reference,
         "alert": None,
     }
     if known.empty:
         return result
-    y = known["outcome"].to_numpy(dtype=int)
-    scores = known["score"].to_numpy(dtype=float)
-    result["accuracy"] = round(float((known["decision"].astype(int) == y).mean()), DIGITS)
-    result["brier"] = round(float(brier_score_loss(y, scores)), DIGITS)
-    result["roc_auc"] = round(float(roc_auc_score(y, scores)), DIGITS) if len(set(y)) == 2 else None
-    reference = result["test_roc_auc"]
-    if len(known) >= monitoring.min_outcomes and None not in (result["roc_auc"], reference):
-        drop = reference - result["roc_auc"]
-        if drop > monitoring.performance_tolerance:
-            result["alert"] = (
-                f"ROC AUC {result['roc_auc']:.3f} on {len(known):,} outcomes is {drop:.3f} below "
-                f"the test ROC AUC {reference:.3f} (tolerance {monitoring.performance_tolerance})."
-            )
+    result |= outcome_metrics(known)
+    result["alert"] = performance_alert(result, reference, monitoring)
+    # A version can answer as several variants (champion, canary share): each judged apart.
+    result["variants"] = {
+        str(variant): outcome_metrics(part) for variant, part in known.groupby("variant")
+    }
     return result
 
 
@@ -204,23 +250,28 @@ def rounded(values: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, DIGITS) if isinstance(v, float) else v for k, v in values.items()}
 
 
-def served_window(log: PredictionLog, last: int) -> pd.DataFrame:
-    """The last `last` served predictions (shadow ones are the challenger's, not answers)."""
-    window = log.read(last=last)
+def served_window(log: PredictionLog, last: int, hours: float | None = None) -> pd.DataFrame:
+    """The last `last` served predictions, of the last `hours` only when given.
+
+    Shadow predictions are left out: they are the challenger's, never an answer.
+    """
+    since = None if hours is None else datetime.now(UTC) - timedelta(hours=hours)
+    window = log.read(since=since, last=last)
     window = window[window["served"].astype(bool)]
     if window.empty:
+        period = "" if hours is None else f" in the last {hours:g} hours"
         raise DataError(
-            "The prediction log holds no served prediction yet: serve some traffic first "
-            "(make serve, or monitor simulate)."
+            f"The prediction log holds no served prediction{period} yet: serve some traffic "
+            "first (make serve, or monitor simulate)."
         )
     return window
 
 
 def checked_versions(
-    params: Params, log: PredictionLog, name: str
+    params: Params, log: PredictionLog, name: str, hours: float | None = None
 ) -> list[tuple[Version, pd.DataFrame, dict[str, Any]]]:
     """Each version in the window: the version, its predictions and its check."""
-    window = served_window(log, params.monitoring.window)
+    window = served_window(log, params.monitoring.window, hours)
     # The registry of MLFLOW_TRACKING_URI (default: the project's store); an unreachable
     # server is one sentence here, before any work.
     tracking.connect(name)
@@ -243,14 +294,18 @@ def summary(checked: list[tuple[Version, pd.DataFrame, dict[str, Any]]]) -> dict
 
 
 def write_outputs(report: dict[str, Any]) -> None:
-    """Write monitoring.json, and the retraining signal when an alert fired."""
+    """Write monitoring.json; the retraining signal exists exactly when the last check alerted."""
     io.write_json(MONITORING_JSON, report)
     if report["alerts"]:
         io.write_json(RETRAIN_SIGNAL, {"reasons": report["alerts"]})
+    else:
+        RETRAIN_SIGNAL.unlink(missing_ok=True)
 
 
-def run_check(params: Params, log: PredictionLog, name: str) -> dict[str, Any]:
+def run_check(
+    params: Params, log: PredictionLog, name: str, hours: float | None = None
+) -> dict[str, Any]:
     """Check every version in the window; write monitoring.json, and the signal on an alert."""
-    report = summary(checked_versions(params, log, name))
+    report = summary(checked_versions(params, log, name, hours))
     write_outputs(report)
     return report

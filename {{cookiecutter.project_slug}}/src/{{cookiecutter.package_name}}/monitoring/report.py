@@ -175,9 +175,11 @@ def render(report: dict[str, Any], sections: list[str]) -> str:
     )
 
 
-def run(params: Params, log: PredictionLog, name: str) -> dict[str, Any]:
+def run(
+    params: Params, log: PredictionLog, name: str, hours: float | None = None
+) -> dict[str, Any]:
     """Check the window, write monitoring.json (and the signal) and monitoring.html."""
-    checked = monitor.checked_versions(params, log, name)
+    checked = monitor.checked_versions(params, log, name, hours)
     report = monitor.summary(checked)
     monitor.write_outputs(report)
     sections = [version_section(version, part, result, params) for version, part, result in checked]

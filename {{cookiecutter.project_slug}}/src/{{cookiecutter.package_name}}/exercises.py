@@ -1,0 +1,182 @@
+"""The practice exercises: which functions they are, whether they are solved, and their grades.
+
+A project baked with `exercises=yes` has the body of each function below replaced by a
+`NotImplementedError("Exercise N: ...")`; its docstring keeps hints. The tests marked
+`@pytest.mark.exercise(N)` grade exercise N; `make exercises` runs them and prints the progress.
+Tests that only need a solved exercise (everything that trains a model needs exercise 1) skip
+while it is blank: see `require_exercises` in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import inspect
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from {{ cookiecutter.package_name }}.errors import ProjectError
+
+PACKAGE = __name__.rpartition(".")[0]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: a function of the package and the tutorial chapter that teaches it."""
+
+    number: int
+    title: str
+    module: str  # below the package, e.g. "data.clean"
+    function: str  # its qualified name in the module, e.g. "QuantileClipper.transform"
+    chapter: str
+
+    @property
+    def path(self) -> str:
+        """The file to edit, from the project's root."""
+        return f"src/{PACKAGE}/{self.module.replace('.', '/')}.py"
+
+
+CATALOGUE = (
+    Exercise(1, "outlier clipping", "data.clean", "QuantileClipper.transform", "03 cleaning"),
+    Exercise(2, "group k-fold", "model.validation", "group_kfold", "05 validation"),
+    Exercise(3, "business threshold", "model.metrics", "choose_threshold", "07 evaluation"),
+    Exercise(4, "promotion gate", "model.metrics", "gate_decision", "07 evaluation"),
+    Exercise(5, "sticky assignment", "serving.assignment", "assign", "09 A/B testing"),
+    Exercise(6, "SRM check", "ab.stats", "srm_check", "09 A/B testing"),
+    Exercise(7, "PSI", "monitoring.drift", "psi", "10 monitoring"),
+)
+
+
+def present() -> list[Exercise]:
+    """The exercises whose module this project has (the options can remove some)."""
+    return [ex for ex in CATALOGUE if importlib.util.find_spec(f"{PACKAGE}.{ex.module}")]
+
+
+def function_of(exercise: Exercise) -> object:
+    """The exercise's function (or method)."""
+    found: object = importlib.import_module(f"{PACKAGE}.{exercise.module}")
+    for name in exercise.function.split("."):
+        found = getattr(found, name)
+    return found
+
+
+def is_blank(exercise: Exercise) -> bool:
+    """True while the function's body is still the exercise's NotImplementedError."""
+    source = inspect.getsource(function_of(exercise))
+    return re.search(rf'NotImplementedError\(\s*"Exercise {exercise.number}:', source) is not None
+
+
+def unsolved(numbers: tuple[int, ...]) -> list[Exercise]:
+    """Those of the numbered exercises that are present and still blank."""
+    return [ex for ex in present() if ex.number in numbers and is_blank(ex)]
+
+
+def hint(exercise: Exercise) -> str:
+    """The docstring's paragraph that starts with "Hints:", on one line."""
+    doc = inspect.getdoc(function_of(exercise)) or ""
+    for paragraph in doc.split("\n\n"):
+        if paragraph.startswith("Hints:"):
+            return " ".join(paragraph.split())
+    return ""
+
+
+class GradeRecorder:
+    """A pytest plugin that records the outcome of every graded test, by exercise."""
+
+    def __init__(self) -> None:
+        self.number_of: dict[str, int] = {}
+        self.outcome: dict[str, str] = {}
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        """Note which exercise each collected test grades."""
+        for item in items:
+            marker = item.get_closest_marker("exercise")
+            if marker is not None:
+                self.number_of[item.nodeid] = int(marker.args[0])
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        """A failure in any phase (set-up, call, tear-down) fails the test."""
+        if report.failed:
+            self.outcome[report.nodeid] = "failed"
+        elif report.when == "call" or report.skipped:
+            self.outcome.setdefault(report.nodeid, report.outcome)
+
+    def grades(self) -> dict[int, tuple[int, int]]:
+        """Per exercise: how many of its tests passed, out of how many."""
+        grades: dict[int, tuple[int, int]] = {}
+        for nodeid, number in self.number_of.items():
+            passed, total = grades.get(number, (0, 0))
+            grades[number] = (passed + (self.outcome.get(nodeid) == "passed"), total + 1)
+        return grades
+
+
+def grade(tests: Path = Path("tests")) -> dict[int, tuple[int, int]]:
+    """Run the graded tests quietly; per exercise, the tests passed and the tests run."""
+    import pytest  # a development dependency: only this command needs it
+
+    if not tests.is_dir():
+        raise ProjectError(f"No {tests}/ folder here: run the command from the project's folder.")
+    recorder = GradeRecorder()
+    output = io.StringIO()
+    arguments = ["-m", "exercise", "-q", "-p", "no:cacheprovider", str(tests)]
+    with contextlib.redirect_stdout(output):
+        code = pytest.main(arguments, plugins=[recorder])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise ProjectError(f"pytest could not run the graded tests:\n{output.getvalue()[-3000:]}")
+    return recorder.grades()
+
+
+def progress_table(exercises: list[Exercise], grades: dict[int, tuple[int, int]]) -> Table:
+    """One row per exercise: where it is, the chapter that teaches it, and its status."""
+    table = Table(title=f"Practice exercises (files below src/{PACKAGE}/)", title_justify="left")
+    for header in ("#", "exercise", "file, function", "chapter", "tests", "status"):
+        justify = "right" if header in ("#", "tests") else "left"
+        # In a narrow terminal the titles and chapters wrap, never the names.
+        table.add_column(header, justify=justify, no_wrap=header not in ("exercise", "chapter"))
+    for ex in exercises:
+        passed, total = grades.get(ex.number, (0, 0))
+        status = "[green]done[/]" if is_done(ex, grades) else "[yellow]to do[/]"
+        where = f"{ex.module.replace('.', '/')}.py\n{ex.function}"
+        table.add_row(str(ex.number), ex.title, where, ex.chapter, f"{passed}/{total}", status)
+    return table
+
+
+def is_done(exercise: Exercise, grades: dict[int, tuple[int, int]]) -> bool:
+    """Done when the exercise has graded tests and every one of them passes."""
+    passed, total = grades.get(exercise.number, (0, 0))
+    return total > 0 and passed == total
+
+
+def run(console: Console) -> int:
+    """Grade the exercises, print the progress and the next hint; 0 when all are done, else 1."""
+    exercises = present()
+    with console.status("Running the graded tests..."):
+        grades = grade()
+    console.print(progress_table(exercises, grades))
+    to_do = [ex for ex in exercises if not is_done(ex, grades)]
+    done = len(exercises) - len(to_do)
+    console.print(f"{done}/{len(exercises)} exercises done.")
+    if not to_do:
+        return 0
+    ex = to_do[0]
+    console.print(
+        f"Next: exercise {ex.number}, {ex.title}, in {ex.path} ({ex.function}); "
+        f"chapter {ex.chapter} of the tutorial explains it.",
+        soft_wrap=True,
+    )
+    console.print(hint(ex), soft_wrap=True, markup=False)
+    console.print(f"Its tests: uv run pytest -m exercise {tests_of(ex)}", soft_wrap=True)
+    return 1
+
+
+def tests_of(exercise: Exercise) -> str:
+    """The test file of the exercise's module, by the tests-mirror-src convention."""
+    package, _, module = exercise.module.rpartition(".")
+    return f"tests/{package}/test_{module}.py" if package else f"tests/test_{module}.py"
