@@ -17,8 +17,14 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        "docs/tutorial/08-serving.md",
     ],
-    "ab": ["src/{package}/ab", "tests/ab", "tests/serving/test_ab_experiment.py"],
+    "ab": [
+        "src/{package}/ab",
+        "tests/ab",
+        "tests/serving/test_ab_experiment.py",
+        "docs/tutorial/09-ab-testing.md",
+    ],
     # The drift statistics (monitoring/drift.py) stay: they compare any two samples.
     "monitoring": [
         "src/{package}/monitoring/monitor.py",
@@ -29,6 +35,7 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving/test_monitor.py",
         "tests/serving/test_deploy.py",
         "deploy",
+        "docs/tutorial/10-monitoring.md",
     ],
 }
 # The answer that turns each feature on. In the Python files, the lines a feature needs sit
@@ -154,6 +161,9 @@ def next_steps(answers: dict, has_git: bool) -> str:
         "  make pipeline    # every stage, from raw data to a registered model (dvc repro)",
         "  make help        # every other command",
     ]
+    if answers.get("exercises") == "yes":
+        # The blank functions stop the stages that call them: the learner starts with these.
+        lines.insert(3, "  make exercises   # what to write first: the pipeline needs 1, 3 and 4")
     if not has_git:
         lines.append(
             "git was not found: DVC needs a repository, so run `git init` once git is installed "

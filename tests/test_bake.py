@@ -238,19 +238,35 @@ def function_node(source: str, qualname: str) -> ast.FunctionDef:
     return node
 
 
-def test_each_exercise_is_marked_once_around_the_body_of_its_function() -> None:
+def template_source(number: int) -> str:
+    """The template module of an exercise, with the package named "pkg" so that it parses."""
+    source = (PACKAGE_TEMPLATE / EXERCISES[number][0]).read_text(encoding="utf-8")
+    return source.replace("{{ cookiecutter.package_name }}", "pkg")
+
+
+def statements_before_the_exercise(number: int) -> int:
+    """How many statements of the function's body (its docstring too) precede the marker."""
+    source = template_source(number)
+    opening = next(
+        i + 1 for i, line in enumerate(source.splitlines()) if f"# [exercise {number}] " in line
+    )
+    function = function_node(source, EXERCISES[number][1])
+    return sum(statement.end_lineno < opening for statement in function.body)
+
+
+def test_each_exercise_is_marked_once_around_the_end_of_its_function() -> None:
     for number, (relative, qualname) in EXERCISES.items():
-        source = (PACKAGE_TEMPLATE / relative).read_text(encoding="utf-8")
+        source = template_source(number)
         lines = source.splitlines()
         opening = [i for i, line in enumerate(lines) if f"# [exercise {number}] " in line]
         closing = [i for i, line in enumerate(lines) if f"# [/exercise {number}]" in line]
         assert len(opening) == len(closing) == 1, relative
 
-        # Jinja in the imports is not Python: name the package anything to parse the module.
-        function = function_node(source.replace("{{ cookiecutter.package_name }}", "pkg"), qualname)
+        function = function_node(source, qualname)
         docstring = ast.get_docstring(function)
-        # The region starts right after the docstring and ends with the function.
-        assert function.body[0].end_lineno == opening[0], qualname
+        # The region is the end of the body: after the docstring (and the argument checks,
+        # whose exact sentences the tests read), up to the function's last line.
+        assert function.body[0].end_lineno <= opening[0] < closing[0], qualname
         assert function.end_lineno == closing[0], qualname
         assert "\nHints: " in docstring, qualname
     sources = [path.read_text(encoding="utf-8") for path in PROJECT_TEMPLATE.rglob("*.py")]
@@ -299,10 +315,11 @@ def test_with_exercises_each_body_is_a_not_implemented_error_under_its_hints(
         source = path.read_text(encoding="utf-8")
         assert not EXERCISE_MARKER.search(source), path
         function = function_node(source, qualname)
-        _, *body = function.body
         assert "\nHints: " in ast.get_docstring(function), qualname
-        assert len(body) == 1 and isinstance(body[0], ast.Raise), qualname
-        error = body[0].exc
+        # What precedes the marker stays (the argument checks); the rest is one raise.
+        assert len(function.body) == statements_before_the_exercise(number) + 1, qualname
+        assert isinstance(function.body[-1], ast.Raise), qualname
+        error = function.body[-1].exc
         assert isinstance(error, ast.Call) and error.func.id == "NotImplementedError"
         assert error.args[0].value.startswith(f"Exercise {number}: "), qualname
     # The service and the A/B toolkit take exercises 5 and 6 with them.

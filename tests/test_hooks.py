@@ -22,6 +22,7 @@ GOOD = {
     "include_api": "yes",
     "include_ab_testing": "yes",
     "include_monitoring": "yes",
+    "exercises": "no",
 }
 
 
@@ -123,6 +124,8 @@ def test_next_steps_name_the_folder_and_commands() -> None:
     assert "cd customer-churn" in message
     assert "make install" in message
     assert "make pipeline" in message
+    assert "make exercises" not in message
+    assert "make exercises" in post.next_steps({**GOOD, "exercises": "yes"}, has_git=True)
 
 
 def test_ab_testing_without_the_api_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -235,10 +238,12 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "src/customer_churn/ab",
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
+        "docs/tutorial/09-ab-testing.md",
         "src/customer_churn/serving",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        "docs/tutorial/08-serving.md",
         "src/customer_churn/monitoring/monitor.py",
         "src/customer_churn/monitoring/report.py",
         "src/customer_churn/monitoring/simulate.py",
@@ -247,6 +252,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "tests/serving/test_monitor.py",
         "tests/serving/test_deploy.py",
         "deploy",
+        "docs/tutorial/10-monitoring.md",
     ]
     assert post.disabled_features({**GOOD, "include_ab_testing": "no"}) == {"ab"}
     assert post.disabled_features({**GOOD, "include_monitoring": "no"}) == {"monitoring"}

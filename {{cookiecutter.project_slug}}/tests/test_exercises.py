@@ -7,11 +7,11 @@ from rich.console import Console
 from {{ cookiecutter.package_name }}.exercises import (
     CATALOGUE,
     function_of,
+    graded_test_file,
     hint,
     is_done,
     present,
     progress_table,
-    tests_of,
 )
 
 from .conftest import ROOT
@@ -22,7 +22,7 @@ def test_every_present_exercise_is_a_function_with_hints_and_a_test_file() -> No
         assert callable(function_of(exercise))
         assert hint(exercise).startswith("Hints: ")
         assert (ROOT / exercise.path).is_file()
-        assert (ROOT / tests_of(exercise)).is_file()
+        assert (ROOT / graded_test_file(exercise)).is_file()
 
 
 def test_an_exercise_is_done_only_when_it_has_tests_and_all_of_them_pass() -> None:

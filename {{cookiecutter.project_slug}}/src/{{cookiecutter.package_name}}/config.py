@@ -265,8 +265,11 @@ class ServingParams(StrictModel):
 class MonitoringParams(StrictModel):
     """What monitor check compares, and when it raises an alert."""
 
-    # The last `window` served predictions of the log are compared with the training profile.
+    # The last `window` served predictions of the log are compared with the training profile;
+    # with fewer than `min_predictions` of a version, its drift is not judged (chance alone
+    # makes a handful of rows look different from any reference).
     window: int = Field(ge=100, le=1_000_000)
+    min_predictions: int = Field(ge=1)
     # Drift tests (monitoring/drift.py): p-value below which a small reference's test flags
     # drift, distance from which a large reference's does, and the share of drifted columns
     # that makes the whole data set drift.
@@ -277,6 +280,15 @@ class MonitoringParams(StrictModel):
     # are in for the comparison to mean something.
     performance_tolerance: float = Field(gt=0.0, lt=0.5)
     min_outcomes: int = Field(ge=10)
+
+    @model_validator(mode="after")
+    def _window_holds_enough(self) -> MonitoringParams:
+        if self.min_predictions > self.window:
+            raise ValueError(
+                f"min_predictions ({self.min_predictions}) is larger than the window "
+                f"({self.window}): drift would never be judged"
+            )
+        return self
 
 
 # [/monitoring]

@@ -109,16 +109,21 @@ class GradeRecorder:
             self.outcome.setdefault(report.nodeid, report.outcome)
 
     def grades(self) -> dict[int, tuple[int, int]]:
-        """Per exercise: how many of its tests passed, out of how many."""
+        """Per exercise: how many of its tests passed, out of those that ran.
+
+        A graded test that needs another blank exercise skips, and does not count.
+        """
         grades: dict[int, tuple[int, int]] = {}
         for nodeid, number in self.number_of.items():
-            passed, total = grades.get(number, (0, 0))
-            grades[number] = (passed + (self.outcome.get(nodeid) == "passed"), total + 1)
+            outcome = self.outcome.get(nodeid)
+            if outcome in ("passed", "failed"):
+                passed, ran = grades.get(number, (0, 0))
+                grades[number] = (passed + (outcome == "passed"), ran + 1)
         return grades
 
 
 def grade(tests: Path = Path("tests")) -> dict[int, tuple[int, int]]:
-    """Run the graded tests quietly; per exercise, the tests passed and the tests run."""
+    """Run the graded tests quietly; per exercise, the tests passed and the tests that ran."""
     import pytest  # a development dependency: only this command needs it
 
     if not tests.is_dir():
@@ -141,17 +146,17 @@ def progress_table(exercises: list[Exercise], grades: dict[int, tuple[int, int]]
         # In a narrow terminal the titles and chapters wrap, never the names.
         table.add_column(header, justify=justify, no_wrap=header not in ("exercise", "chapter"))
     for ex in exercises:
-        passed, total = grades.get(ex.number, (0, 0))
+        passed, ran = grades.get(ex.number, (0, 0))
         status = "[green]done[/]" if is_done(ex, grades) else "[yellow]to do[/]"
         where = f"{ex.module.replace('.', '/')}.py\n{ex.function}"
-        table.add_row(str(ex.number), ex.title, where, ex.chapter, f"{passed}/{total}", status)
+        table.add_row(str(ex.number), ex.title, where, ex.chapter, f"{passed}/{ran}", status)
     return table
 
 
 def is_done(exercise: Exercise, grades: dict[int, tuple[int, int]]) -> bool:
-    """Done when the exercise has graded tests and every one of them passes."""
-    passed, total = grades.get(exercise.number, (0, 0))
-    return total > 0 and passed == total
+    """Done when graded tests of the exercise ran and every one of them passed."""
+    passed, ran = grades.get(exercise.number, (0, 0))
+    return ran > 0 and passed == ran
 
 
 def run(console: Console) -> int:
@@ -172,11 +177,11 @@ def run(console: Console) -> int:
         soft_wrap=True,
     )
     console.print(hint(ex), soft_wrap=True, markup=False)
-    console.print(f"Its tests: uv run pytest -m exercise {tests_of(ex)}", soft_wrap=True)
+    console.print(f"Its tests: uv run pytest -m exercise {graded_test_file(ex)}", soft_wrap=True)
     return 1
 
 
-def tests_of(exercise: Exercise) -> str:
+def graded_test_file(exercise: Exercise) -> str:
     """The test file of the exercise's module, by the tests-mirror-src convention."""
     package, _, module = exercise.module.rpartition(".")
     return f"tests/{package}/test_{module}.py" if package else f"tests/test_{module}.py"

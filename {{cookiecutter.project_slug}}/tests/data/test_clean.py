@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from {{ cookiecutter.package_name }}.config import (
@@ -331,6 +332,23 @@ def test_quantile_clipper_learns_bounds_and_clips() -> None:
     assert out["x"].tolist()[:3] == [10.0, 50.0, 90.0]
     assert np.isnan(out["x"].iloc[3])
     assert clipper.get_feature_names_out().tolist() == ["x", "name"]
+
+
+@pytest.mark.exercise(1)
+def test_quantile_clipper_returns_an_array_for_an_array_and_leaves_the_input_alone() -> None:
+    X = np.array([[0.0], [5.0], [10.0], [np.nan]])
+    frame = pd.DataFrame({"x": [0.0, 20.0]})
+    clipper = QuantileClipper(lower=0.1, upper=0.9).fit(np.arange(11.0).reshape(-1, 1))
+    named = QuantileClipper(lower=0.1, upper=0.9).fit(pd.DataFrame({"x": np.arange(11.0)}))
+
+    out = clipper.transform(X)
+
+    assert isinstance(out, np.ndarray) and out[:3, 0].tolist() == [1.0, 5.0, 9.0]
+    assert np.isnan(out[3, 0]) and X[0, 0] == 0.0  # the caller's array is not clipped in place
+    assert named.transform(frame)["x"].tolist() == [1.0, 9.0]
+    assert frame["x"].tolist() == [0.0, 20.0]
+    with pytest.raises(NotFittedError):
+        QuantileClipper().transform(X)
 
 
 def test_quantile_clipper_rejects_text_columns() -> None:

@@ -265,13 +265,12 @@ def test_cv_splits_are_deterministic_with_the_seed(customers: pd.DataFrame) -> N
 @pytest.mark.parametrize(
     ("strategy", "n_splits", "options", "message"),
     [
-        pytest.param(
+        (
             "group_kfold",
             5,
             {},
             "Strategy 'group_kfold' needs an id column, to keep all rows of one customer in "
             "the same fold, and none was given.",
-            marks=pytest.mark.exercise(2),
         ),
         (
             "stratified_kfold",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -171,6 +173,14 @@ def test_the_cli_exits_1_on_an_alert(
 class Page(HTMLParser):
     """What the report page holds: its images' sources, links, and whether it parsed."""
 
+    @staticmethod
+    def images_of(text: str) -> list[str]:
+        """The sources of every image of an HTML text."""
+        page = Page()
+        page.feed(text)
+        page.close()
+        return page.images
+
     def __init__(self) -> None:
         super().__init__()
         self.images: list[str] = []
@@ -207,6 +217,37 @@ def test_the_html_report_is_self_contained_and_shows_each_column(
     assert "<h2>Version 1: 600 predictions</h2>" in text
     assert '<tr class="drifted"><td>contract</td>' in text
     assert json.loads((workspace / monitor.MONITORING_JSON).read_text()) == report
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def test_the_html_report_renders_in_a_headless_browser(
+    workspace: Path, params: Params, store: ModelStore, url: str, tmp_path: Path
+) -> None:
+    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    if browser is None:
+        pytest.skip("no Chromium here; the parse-and-embed test above stands in for it")
+    records, churned = like_training(workspace, params, 300, seed=17)
+    serve_traffic(params, store, url, records, churned)
+    monitor_report.run(params, PredictionLog(url), params.registry.model_name)
+    page = (workspace / monitor_report.MONITORING_HTML).resolve().as_uri()
+    headless = [browser, "--headless=new", "--no-sandbox", "--disable-gpu"]
+
+    dom = subprocess.run(
+        [*headless, "--dump-dom", page], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [*headless, f"--screenshot={shot}", "--window-size=1200,2000", page],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert "<h2>Version 1: 300 predictions</h2>" in dom
+    assert dom.count("data:image/png;base64,") == len(Page.images_of(dom))
+    assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
 
 
 @pytest.mark.parametrize(
@@ -413,3 +454,23 @@ def test_reload_without_a_key_or_a_service_is_one_sentence(
     assert no_service.exit_code == 1
     assert "No service answers at http://127.0.0.1:9" in no_service.output
     assert "Traceback" not in no_key.output + no_service.output
+
+
+def test_a_window_too_small_for_drift_is_not_enough_data(
+    workspace: Path, params: Params, store: ModelStore, url: str
+) -> None:
+    records, churned = like_training(workspace, params, 30, seed=16)
+    serve_traffic(params, store, url, records, churned)
+
+    report = monitor_report.run(params, PredictionLog(url), params.registry.model_name)
+
+    [version] = report["versions"]
+    assert report["alerts"] == []
+    assert report["warnings"] == [
+        "Not enough data to judge drift: 30 predictions, 200 needed (monitoring.min_predictions)."
+    ]
+    assert version["columns"] == [] and version["drifted_share"] is None
+    assert version["performance"]["outcomes"] == 30  # performance waits for min_outcomes
+    assert version["performance"]["alert"] is None
+    text = (workspace / monitor_report.MONITORING_HTML).read_text(encoding="utf-8")
+    assert "Not enough data to judge drift: 30 predictions" in text

@@ -26,6 +26,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from scipy.stats import norm
 
+from {{ cookiecutter.package_name }}.serving.assignment import check_weights
+
 
 def _check_open_unit(value: float, name: str) -> None:
     """Refuse a probability-like argument outside the open interval (0, 1)."""
@@ -56,17 +58,12 @@ def srm_check(
         alpha: a p-value below it is a mismatch; small, because the check runs on every test
             and a false alarm stops a healthy test.
 
-    Hints: check_weights() gives the planned shares; refuse unknown variants and negative counts
-    (ValueError); the expected count of a variant is its share times the total;
-    scipy.stats.chisquare(observed, expected) gives the statistic and the p-value; a unit in a
-    variant planned at 0 is a mismatch (p = 0); one variant alone cannot be off (p = 1).
+    Hints: a variant's expected count is its share times the total; leave out a variant planned
+    at 0 that has no unit; scipy.stats.chisquare(observed, expected) gives the statistic and the
+    p-value; a unit in a variant planned at 0 is a mismatch (chi2 = inf, p = 0); one variant
+    alone cannot be off (p = 1). Return a dict with "chi2", "p_value", "mismatch" (p below
+    alpha), "expected" and "observed" (both by variant).
     """
-    # [exercise 6] compare the observed unit counts with the planned shares (chi-square test).
-    # Imported here, so that the blank version of the exercise leaves no unused import behind.
-    from scipy.stats import chisquare
-
-    from {{ cookiecutter.package_name }}.serving.assignment import check_weights
-
     _check_open_unit(alpha, "alpha")
     shares = check_weights(weights)
     unknown = [name for name in counts if name not in shares]
@@ -78,6 +75,9 @@ def srm_check(
     total = sum(counts.values())
     if total == 0:
         raise ValueError("There are no units to check: every count is 0.")
+    # [exercise 6] compare the observed unit counts with the planned shares (chi-square test).
+    # Imported here, so that the blank version of the exercise leaves no unused import behind.
+    from scipy.stats import chisquare
 
     # A variant planned at weight 0 with no units is simply not part of the test.
     names = [name for name, share in shares.items() if share > 0 or counts.get(name, 0) > 0]

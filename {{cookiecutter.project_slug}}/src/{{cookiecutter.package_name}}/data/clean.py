@@ -431,12 +431,12 @@ class QuantileClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> pd.DataFrame | np.ndarray:
         """Clip each column to its learned bounds (a NaN bound, from an empty column, is none).
 
-        Hints: start with check_is_fitted(self); check_input(self, X, reset=False, numeric=True)
-        gives a DataFrame, copy it before writing to it; Series.clip(lower, upper) keeps missing
+        Hints: check_input(self, X, reset=False, numeric=True) gives a DataFrame; copy it before
+        writing to it (the caller's X must not change); Series.clip(lower, upper) keeps missing
         values and ignores a NaN bound; same_kind(X, frame) returns the caller's kind of input.
         """
-        # [exercise 1] clip each column of X to the bounds that fit() learned.
         check_is_fitted(self)
+        # [exercise 1] clip each column of X to the bounds that fit() learned.
         frame = check_input(self, X, reset=False, numeric=True).copy(deep=False)
         for name, low in self.lower_bounds_.items():
             frame[name] = frame[name].clip(low, self.upper_bounds_[name])

@@ -129,14 +129,14 @@ def choose_threshold(
     threshold is just above the highest score. On a tie the highest threshold wins: the same
     cost for fewer offers, and a threshold that never rises when a missed churner costs more.
 
-    Hints: refuse a negative cost (ValueError); _as_arrays(y_true, scores, both_classes=False)
-    checks the inputs; np.unique(-s, return_inverse=True) sorts the distinct scores from the
-    highest; cumulative sums count the customers flagged and churners caught at each candidate;
-    np.argmin returns the first minimum; np.nextafter(s.max(), np.inf) flags nobody.
+    Hints: _as_arrays(y_true, scores, both_classes=False) checks the inputs;
+    np.unique(-s, return_inverse=True) sorts the distinct scores from the highest; cumulative sums
+    count the customers flagged and the churners caught at each candidate; np.argmin returns the
+    first minimum; np.nextafter(s.max(), np.inf) is a threshold that flags nobody.
     """
-    # [exercise 3] return the score threshold with the lowest expected cost.
     if cost_missed_churner < 0 or cost_retention_offer < 0:
         raise ValueError("costs must be zero or positive.")
+    # [exercise 3] return the score threshold with the lowest expected cost.
     y, s = _as_arrays(y_true, scores, both_classes=False)
     # Distinct scores from the highest down; flagging every score >= candidate k flags the
     # customers of groups 0..k, so the counts are cumulative sums.
@@ -415,14 +415,16 @@ def gate_decision(
         "comparisons" (the paired_bootstrap() results under "baseline" and "champion", the
         latter None without a champion).
 
-    Hints: refuse a negative min_improvement (ValueError); paired_bootstrap(y_true, other,
-    challenger, metric=..., n_resamples=..., confidence=..., seed=...) compares two models on the
-    same resamples and _improvement() reads its mean, lower and upper bound; the reasons quote
-    the metric, the mean and the interval.
+    Hints: paired_bootstrap(y_true, other, challenger, metric=metric, n_resamples=n_resamples,
+    confidence=confidence, seed=seed) compares two models on the same resamples; _improvement()
+    reads its mean, lower and upper bound. The reasons quote the numbers and begin "The
+    challenger beats the baseline" or "The challenger does not clearly beat the baseline", then
+    "There is no champion yet", "The challenger is not clearly worse than the champion" or "The
+    challenger is worse than the champion".
     """
-    # [exercise 4] apply the two promotion rules above and give one reason sentence per check.
     if min_improvement < 0:
         raise ValueError(f"min_improvement must be zero or positive, not {min_improvement}.")
+    # [exercise 4] apply the two promotion rules above and give one reason sentence per check.
     settings = {
         "metric": metric,
         "n_resamples": n_resamples,

@@ -262,18 +262,20 @@ def group_kfold(
     StratifiedGroupKFold does the same but loops over the customers in Python (about 30 s for
     200,000 of them); this stays vectorised.
 
-    Hints: refuse a missing id column (ParamsError) or missing ids (DataError);
-    pd.factorize(ids) numbers the customers 0..n-1; label each customer with
-    frame[target].groupby(code).max(); deal the customers into folds with StratifiedKFold on those
-    labels; each row takes its customer's fold; return (train rows, validation rows) per fold.
+    Hints: pd.factorize(frame[id_column]) numbers the customers from 0 (-1: a missing id, refuse
+    it with a DataError); label each customer with frame[target].groupby(number).max();
+    check_folds(n_splits, customers per label, target, f"distinct {id_column} values") refuses
+    too many folds; StratifiedKFold(n_splits, shuffle=True, random_state=seed) deals the
+    customers by label; each row takes its customer's fold; return (training rows, validation
+    rows) per fold, as arrays of row positions.
     """
-    # [exercise 2] deal customers, not rows, into stratified folds; rows follow their customer.
     if id_column is None:
         raise ParamsError(
             "Strategy 'group_kfold' needs an id column, to keep all rows of one customer in "
             "the same fold, and none was given."
         )
     require_columns(frame, [id_column])
+    # [exercise 2] deal customers, not rows, into stratified folds; rows follow their customer.
     customer, ids = pd.factorize(frame[id_column])
     n_missing = int((customer < 0).sum())
     if n_missing:

@@ -216,14 +216,14 @@ def psi(
     sample size (log2 n + 1 bins, which inflates the PSI and shifts the meaning of the bands),
     and one extreme value squeezes the bulk of the data into a single bin, hiding real drift.
 
-    Hints: refuse bins < 2 (ValueError); _numeric_values() checks each sample; the inner edges
-    are np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]), made unique; np.searchsorted(edges,
-    values, side="right") gives each value's bin and np.bincount counts them; the shares go to
-    _psi_from_shares(), the sum of (current - reference) * ln(current / reference).
+    Hints: _numeric_values(values, _name(reference), "reference" or "current") checks a sample;
+    the inner edges are np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]), made unique;
+    np.searchsorted(edges, values, side="right") gives each value's bin and np.bincount counts
+    them; the shares go to _psi_from_shares(), the sum of (cur - ref) * ln(cur / ref).
     """
-    # [exercise 7] the PSI between the two samples over reference-quantile bins.
     if bins < 2:
         raise ValueError(f"bins must be at least 2, not {bins}.")
+    # [exercise 7] the PSI between the two samples over reference-quantile bins.
     ref = _numeric_values(reference, _name(reference), "reference")
     cur = _numeric_values(current, _name(reference), "current")
     # Repeated values can make quantiles coincide; duplicate edges would only add empty bins.

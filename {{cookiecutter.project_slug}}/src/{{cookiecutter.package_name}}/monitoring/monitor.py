@@ -208,34 +208,40 @@ def performance(window: pd.DataFrame, version: Version, monitoring: MonitoringPa
 def check_version(version: Version, window: pd.DataFrame, params: Params) -> dict[str, Any]:
     """Drift and performance of one version over its part of the window, with its alerts."""
     monitoring = params.monitoring
-    thresholds = thresholds_of(monitoring)
-    drifts = data_drift(version, window, params, thresholds)
-    inputs = [drift for drift in drifts if drift.column != PROFILE_SCORE]
-    drifted, share = dataset_drift(inputs, thresholds.dataset_share)
     perf = performance(window, version, monitoring)
-    alerts = []
-    if drifted:
-        names = ", ".join(drift.column for drift in inputs if drift.drifted)
-        alerts.append(
-            f"Data drift: {share:.0%} of the columns drifted (alert at "
-            f"{thresholds.dataset_share:.0%}): {names}."
-        )
-    warnings = []
-    single = [drift.column for drift in inputs if drift.drifted]
-    if single and not drifted:
-        warnings.append(f"Column drift below the data set's share: {', '.join(single)}.")
-    score_drift = drifts[-1]
-    if score_drift.drifted:
+    alerts, warnings = [], []
+    if len(window) < monitoring.min_predictions:
+        # A handful of rows differs from any reference by chance: no verdict on drift yet.
+        drifts, drifted, share = [], False, None
         warnings.append(
-            f"Prediction drift: the scores moved by {score_drift.statistic:.3f} "
-            f"({score_drift.test}, threshold {score_drift.threshold:g})."
+            f"Not enough data to judge drift: {len(window):,} predictions, "
+            f"{monitoring.min_predictions:,} needed (monitoring.min_predictions)."
         )
+    else:
+        thresholds = thresholds_of(monitoring)
+        drifts = data_drift(version, window, params, thresholds)
+        inputs = [drift for drift in drifts if drift.column != PROFILE_SCORE]
+        drifted, share = dataset_drift(inputs, thresholds.dataset_share)
+        names = [drift.column for drift in inputs if drift.drifted]
+        if drifted:
+            alerts.append(
+                f"Data drift: {share:.0%} of the columns drifted (alert at "
+                f"{thresholds.dataset_share:.0%}): {', '.join(names)}."
+            )
+        elif names:
+            warnings.append(f"Column drift below the data set's share: {', '.join(names)}.")
+        score_drift = drifts[-1]
+        if score_drift.drifted:
+            warnings.append(
+                f"Prediction drift: the scores moved by {score_drift.statistic:.3f} "
+                f"({score_drift.test}, threshold {score_drift.threshold:g})."
+            )
     if perf["alert"]:
         alerts.append(f"Performance: {perf['alert']}")
     return {
         "version": version.version,
         "predictions": len(window),
-        "drifted_share": round(share, DIGITS),
+        "drifted_share": None if share is None else round(share, DIGITS),
         "dataset_drift": drifted,
         "drifted_columns": [drift.column for drift in drifts if drift.drifted],
         "columns": [rounded(asdict(drift)) for drift in drifts],

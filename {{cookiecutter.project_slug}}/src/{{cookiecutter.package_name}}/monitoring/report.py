@@ -118,6 +118,16 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def drift_sentence(result: dict[str, Any], params: Params) -> str:
+    """How much of the input drifted, or why that is not judged yet."""
+    if result["drifted_share"] is None:
+        return f"<p>{html.escape(result['warnings'][0])}</p>"
+    return (
+        f"<p>{result['drifted_share']:.0%} of the input columns drifted (data set drift at "
+        f"{params.monitoring.dataset_drift_share:.0%}).</p>"
+    )
+
+
 def version_section(
     version: monitor.Version, window: pd.DataFrame, result: dict[str, Any], params: Params
 ) -> str:
@@ -141,8 +151,7 @@ def version_section(
         [
             f"<h2>Version {html.escape(result['version'])}: {result['predictions']:,} "
             "predictions</h2>",
-            f"<p>{result['drifted_share']:.0%} of the input columns drifted (data set drift at "
-            f"{params.monitoring.dataset_drift_share:.0%}).</p>",
+            drift_sentence(result, params),
             "<table><tr><th>column</th><th>test</th><th>statistic</th><th>p-value</th>"
             "<th>threshold</th><th>drifted</th><th>PSI</th></tr>",
             drift_rows(result),
