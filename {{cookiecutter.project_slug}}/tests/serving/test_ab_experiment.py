@@ -13,6 +13,8 @@ from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 
+from ..conftest import require_exercises
+
 
 def ab_params(params: Params, effect: float = 0.03) -> Params:
     """The workspace's params with a 50/50 A/B experiment designed to detect `effect`."""
@@ -32,6 +34,7 @@ def settings_in(tmp_path: Path) -> Settings:
 def test_an_aa_test_is_not_called_significant(
     workspace: Path, params: Params, tmp_path: Path
 ) -> None:
+    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
     design = ab_params(params, effect=0.08)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=0.0, seed=1)
 
@@ -46,6 +49,7 @@ def test_an_aa_test_is_not_called_significant(
 def test_a_true_effect_of_the_planned_size_is_detected(
     workspace: Path, params: Params, tmp_path: Path
 ) -> None:
+    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
     design = ab_params(params, effect=0.08)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=-0.08, seed=2)
 
@@ -66,6 +70,7 @@ def test_a_true_effect_of_the_planned_size_is_detected(
 def test_an_imbalanced_split_trips_the_srm_check(
     workspace: Path, params: Params, tmp_path: Path
 ) -> None:
+    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
     design = ab_params(params)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=0.0, share=0.6, seed=3)
 
@@ -79,6 +84,7 @@ def test_an_imbalanced_split_trips_the_srm_check(
 def test_reading_results_before_the_planned_size_warns_about_peeking(
     workspace: Path, params: Params, tmp_path: Path
 ) -> None:
+    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
     design = ab_params(params, effect=0.01)
     simulate.run(design, settings_in(tmp_path), n=300, effect=0.0, seed=4)
 
@@ -102,6 +108,7 @@ def test_an_impossible_effect_is_refused(workspace: Path, params: Params, tmp_pa
 def test_the_cli_simulates_then_reports(
     workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
     monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     from {{ cookiecutter.package_name }}.config import get_settings
 

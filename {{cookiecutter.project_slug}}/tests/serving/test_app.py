@@ -22,6 +22,7 @@ from {{ cookiecutter.package_name }}.serving.models import ModelStore
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
+from ..conftest import require_exercises
 from ..model.conftest import small_params
 from .conftest import record
 
@@ -240,6 +241,7 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
 def test_ab_mode_splits_units_stickily_by_the_challenger_share(
     client: TestClient, params: Params, tmp_path: Path
 ) -> None:
+    require_exercises(5)  # ab mode splits the traffic with assign()
     headers = {"X-API-Key": KEY}
     experiment = {
         **params.serving.experiment.model_dump(),
