@@ -17,14 +17,13 @@ from typing import Any
 from {{ cookiecutter.package_name }}.errors import ProjectError
 
 TIMEOUT_SECONDS = 60
+KEY_VARIABLE = "{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY"
 
 
 def reload_service(url: str, api_key: str) -> dict[str, Any]:
     """POST /admin/reload to the service at url; return its answer, or raise one sentence."""
     if not api_key:
-        raise ProjectError(
-            "Set {{ cookiecutter.package_name | upper }}_ADMIN_API_KEY to the service's admin key to reload it."
-        )
+        raise ProjectError(f"Set {KEY_VARIABLE} to the service's admin key to reload it.")
     request = urllib.request.Request(
         f"{url.rstrip('/')}/admin/reload", data=b"{}", method="POST",
         headers={"X-API-Key": api_key, "content-type": "application/json"},
