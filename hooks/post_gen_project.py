@@ -51,6 +51,22 @@ LINE_LENGTH = 100  # the generated project's ruff line length
 
 
 COMMIT_MESSAGE = "Project created from the cookiecutter-mlops-practice template"
+# The first commit of a project made by cruft must hold the .cruft.json it writes after this hook.
+CRUFT_FIRST_COMMIT = (
+    'git init && git add --all && git commit -m "Project created with cruft"  '
+    "# DVC needs a repository, and `cruft update` a commit to start from"
+)
+
+
+def asked_by_cookiecutter(answers: dict) -> bool:
+    """Whether cookiecutter itself renders the project where the user asked.
+
+    cookiecutter (and `cookiecutter --replay`) records `_output_dir`; cruft renders with
+    cookiecutter's generate_files, which does not, and `cruft update` renders the old and the new
+    template into temporary folders whose files it diffs. A repository started there would put
+    .git into that diff (cruft then fails on '.git/index'), so under cruft the user starts it.
+    """
+    return "_output_dir" in answers
 
 
 def disabled_features(answers: dict) -> set[str]:
@@ -152,7 +168,7 @@ def init_git(project_dir: Path, author: str, email: str) -> bool:
     return True
 
 
-def next_steps(answers: dict, has_git: bool) -> str:
+def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
     """The message printed once the project exists."""
     lines = [
         f"Your project is ready in ./{answers['project_slug']}. Next:",
@@ -164,7 +180,9 @@ def next_steps(answers: dict, has_git: bool) -> str:
     if answers.get("exercises") == "yes":
         # The blank functions stop the stages that call them: the learner starts with these.
         lines.insert(3, "  make exercises   # what to write first: the pipeline needs 1, 3 and 4")
-    if not has_git:
+    if by_cruft:
+        lines.insert(2, f"  {CRUFT_FIRST_COMMIT}")
+    elif not has_git:
         lines.append(
             "git was not found: DVC needs a repository, so run `git init` once git is installed "
             "(or `dvc config core.no_scm true` to use DVC without git)."
@@ -176,6 +194,9 @@ def main(answers: dict, project_dir: Path) -> int:
     """Apply the answers to the baked project."""
     remove_paths(project_dir, paths_to_remove(answers))
     apply_features(project_dir, disabled_features(answers), answers.get("exercises") == "yes")
+    if not asked_by_cookiecutter(answers):
+        print(next_steps(answers, has_git=False, by_cruft=True))
+        return 0
     has_git = init_git(project_dir, answers["author_name"], answers["author_email"])
     print(next_steps(answers, has_git))
     return 0

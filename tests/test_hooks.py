@@ -128,6 +128,19 @@ def test_next_steps_name_the_folder_and_commands() -> None:
     assert "make exercises" in post.next_steps({**GOOD, "exercises": "yes"}, has_git=True)
 
 
+def test_under_cruft_the_hook_leaves_git_to_the_user(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("hello\n")
+    cruft_answers = {**GOOD, "author_name": "A", "_template": "t", "_commit": "abc"}
+
+    assert post.main(cruft_answers, tmp_path) == 0
+
+    assert not (tmp_path / ".git").exists()
+    assert post.asked_by_cookiecutter({**cruft_answers, "_output_dir": "/x"}) is True
+    message = post.next_steps(GOOD, has_git=False, by_cruft=True).splitlines()
+    assert message[2].startswith("  git init && git add --all && git commit")
+    assert "git was not found" not in "\n".join(message)
+
+
 def test_ab_testing_without_the_api_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert pre.main({**GOOD, "include_api": "no", "include_monitoring": "no"}) == 1
 
