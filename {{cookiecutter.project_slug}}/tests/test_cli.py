@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.cli import app, run_stage
 from {{ cookiecutter.package_name }}.config import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
+from {{ cookiecutter.package_name }}.errors import DataError
 
 from .conftest import require_exercises
 
@@ -113,3 +115,73 @@ def test_bench_refuses_bad_sizes(project_dir: Path, sizes: list[str]) -> None:
 
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def use_csv(text: str) -> None:
+    """Point params.yaml at data/external/mine.csv holding `text`."""
+    Path("data/external").mkdir(parents=True, exist_ok=True)
+    Path("data/external/mine.csv").write_text(text)
+    params = Path("params.yaml").read_text()
+    params = params.replace("source: synthetic", "source: csv")
+    params = params.replace("csv_path: null", "csv_path: data/external/mine.csv")
+    Path("params.yaml").write_text(params)
+
+
+def test_check_accepts_the_default_params_and_writes_nothing(project_dir: Path) -> None:
+    result = invoke("check")
+
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.stdout
+    assert "2000" in result.stdout
+    assert sorted(path.name for path in project_dir.iterdir()) == ["params.yaml"]
+
+
+def test_check_refuses_a_csv_without_the_target_in_one_sentence(project_dir: Path) -> None:
+    use_csv("customer_id,age\nC1,40\n")
+
+    result = invoke("check")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: data/external/mine.csv has no target column 'churn' "
+        "(columns.target in params.yaml)."
+    )
+
+
+def test_check_refuses_bad_params_and_hyperparameters(project_dir: Path) -> None:
+    text = Path("params.yaml").read_text()
+    Path("params.yaml").write_text(text.replace("n_splits: 5", "n_splits: 1"))
+
+    result = invoke("check")
+
+    assert result.exit_code == 1
+    assert "validation.n_splits" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(project_dir: Path) -> None:
+    old, rewritten = Path("reports/old.json"), Path("reports/rewritten.md")
+    old.parent.mkdir()
+    old.write_text('{"rows": 1000}')
+    rewritten.write_text("last good run")
+
+    def work() -> dict[str, object]:
+        io.write_text(rewritten, "what this refused run found")  # as the stages write
+        raise DataError("The data broke a rule.")
+
+    with pytest.raises(DataError):
+        run_stage("clean", work, [old, rewritten, Path("reports/never.json")])
+
+    record = {"status": "failed", "stage": "clean", "error": "The data broke a rule."}
+    assert json.loads(old.read_text()) == record
+    assert json.loads(Path("reports/never.json").read_text()) == record
+    assert rewritten.read_text() == "what this refused run found"
+
+
+def test_a_stage_that_succeeds_keeps_its_reports(project_dir: Path) -> None:
+    report = Path("report.json")
+    report.write_text('{"rows": 3}')
+
+    run_stage("clean", lambda: {"rows": 3}, [report])
+
+    assert report.read_text() == '{"rows": 3}'

@@ -9,7 +9,14 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.io import atomic_path, read_raw_csv, write_json
+from {{ cookiecutter.package_name }}.io import (
+    atomic_dir,
+    atomic_path,
+    read_json,
+    read_raw_csv,
+    write_json,
+    write_refusal,
+)
 
 
 @pytest.fixture
@@ -115,3 +122,48 @@ def test_atomic_path_keeps_the_suffix(tmp_path: Path) -> None:
         pd.DataFrame({"a": [1]}).to_parquet(tmp)
 
     assert pd.read_parquet(tmp_path / "data.parquet")["a"].tolist() == [1]
+
+
+def test_an_atomic_folder_is_replaced_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    (folder / "stale.png").write_text("a figure this run does not draw")
+
+    with atomic_dir(folder) as tmp:
+        (tmp / "new.png").write_text("drawn")
+
+    assert sorted(path.name for path in folder.iterdir()) == ["new.png"]
+    assert [path.name for path in tmp_path.iterdir()] == ["figures"]
+
+
+def test_a_failed_folder_write_leaves_the_previous_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    (folder / "old.png").write_text("last good run")
+
+    with pytest.raises(RuntimeError), atomic_dir(folder) as tmp:
+        (tmp / "new.png").write_text("half of a run")
+        raise RuntimeError("the stage crashed")
+
+    assert [path.name for path in folder.iterdir()] == ["old.png"]
+    assert (folder / "old.png").read_text() == "last good run"
+    assert [path.name for path in tmp_path.iterdir()] == ["figures"]
+
+
+def test_a_refused_run_replaces_the_reports_and_is_refused_when_read(tmp_path: Path) -> None:
+    report, card = tmp_path / "metrics.json", tmp_path / "card.md"
+    write_json(report, {"roc_auc": 0.9})
+    card.write_text("# Last good run\n")
+
+    write_refusal(report, "evaluate", "models/model.skops does not exist.")
+    write_refusal(card, "evaluate", "models/model.skops does not exist.")
+
+    assert card.read_text() == (
+        "# The evaluate stage was refused\n\nmodels/model.skops does not exist.\n"
+    )
+    with pytest.raises(DataError) as refused:
+        read_json(report, produced_by="churn model evaluate")
+    assert str(refused.value) == (
+        f"{report} records a refused run of `churn model evaluate`: "
+        "models/model.skops does not exist."
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -73,11 +74,48 @@ def print_summary(title: str, summary: dict[str, object]) -> None:
     console.print(table)
 
 
-def run_stage(title: str, work: Callable[[], dict[str, object]]) -> None:
-    """Run a stage behind a spinner (long stages take seconds), then print its summary."""
-    with console.status(f"{title}..."):
-        summary = work()
+def run_stage(
+    title: str, work: Callable[[], dict[str, object]], reports: Sequence[Path] = ()
+) -> None:
+    """Run a stage behind a spinner (long stages take seconds), then print its summary.
+
+    A refused stage writes no data or model (each is written atomically, last), so the last good
+    run's stay. Its `reports` that it did not rewrite become the record of the refusal: left as
+    they were, they would describe another run beside the failure.
+    """
+    from {{ cookiecutter.package_name }} import io
+
+    before = {path: modified_at(path) for path in reports}
+    try:
+        with console.status(f"{title}..."):
+            summary = work()
+    except ProjectError as error:
+        for path, stamp in before.items():
+            if modified_at(path) == stamp:
+                io.write_refusal(path, title, str(error))
+        raise
     print_summary(title, summary)
+
+
+def modified_at(path: Path) -> tuple[int, int] | None:
+    """A file's inode and modification time (an atomic write changes both), or None if absent."""
+    if not path.exists():
+        return None
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@app.command()
+def check() -> None:
+    """Check params.yaml and the configured input before any stage runs (make pipeline does)."""
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.data import acquire
+    from {{ cookiecutter.package_name }}.model.algorithms import check_hyperparameters
+
+    params = load_params()
+    # The refusals a later stage would reach only after the earlier ones ran for minutes.
+    check_hyperparameters(params.model, params.seed)
+    run_stage("check", lambda: acquire.check_input(params))
 
 
 @data_app.command()
@@ -100,61 +138,62 @@ def validate(
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import validate as quality
 
-    run_stage(f"validate {stage}", lambda: quality.run(load_params(), stage))
+    reports = quality.OUTPUTS[stage]
+    run_stage(f"validate {stage}", lambda: quality.run(load_params(), stage), reports)
 
 
 @data_app.command()
 def clean() -> None:
     """Clean the raw data into data/interim/ and data/processed/, with reports/cleaning.json."""
-    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.config import CLEANING_JSON, load_params
     from {{ cookiecutter.package_name }}.data import clean as stage
 
-    run_stage("clean", lambda: stage.run(load_params()))
+    run_stage("clean", lambda: stage.run(load_params()), [CLEANING_JSON])
 
 
 @data_app.command()
 def explore() -> None:
     """Draw the exploration figures and write reports/eda.md."""
-    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.config import EDA_MD, load_params
     from {{ cookiecutter.package_name }}.data import explore as stage
 
-    run_stage("explore", lambda: stage.run(load_params()))
+    run_stage("explore", lambda: stage.run(load_params()), [EDA_MD])
 
 
 @model_app.command()
 def split() -> None:
     """Set the final test set aside: data/split/{development,test}.parquet, reports/split.json."""
-    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.config import SPLIT_JSON, load_params
     from {{ cookiecutter.package_name }}.model import split as stage
 
-    run_stage("split", lambda: stage.run(load_params()))
+    run_stage("split", lambda: stage.run(load_params()), [SPLIT_JSON])
 
 
 @model_app.command()
 def train() -> None:
     """Cross-validate and train model.name of params.yaml; track the run in MLflow."""
-    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.config import TRAINING_REPORT, load_params
     from {{ cookiecutter.package_name }}.model import train as stage
 
-    run_stage("train", lambda: stage.run(load_params()))
+    run_stage("train", lambda: stage.run(load_params()), [TRAINING_REPORT])
 
 
 @model_app.command()
 def evaluate() -> None:
     """Score the final test set: reports/metrics.json, figures and the model card."""
-    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.config import METRICS_JSON, MODEL_CARD, load_params
     from {{ cookiecutter.package_name }}.model import evaluate as stage
 
-    run_stage("evaluate", lambda: stage.run(load_params()))
+    run_stage("evaluate", lambda: stage.run(load_params()), [METRICS_JSON, MODEL_CARD])
 
 
 @model_app.command()
 def register() -> None:
     """Register the model, make it challenger, and promote it if it passes the gate."""
-    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.config import PROMOTION_JSON, load_params
     from {{ cookiecutter.package_name }}.model import register as stage
 
-    run_stage("register", lambda: stage.run(load_params()))
+    run_stage("register", lambda: stage.run(load_params()), [PROMOTION_JSON])
 
 
 @model_app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 # A header that parsed as one column but holds one of these was written with another delimiter.
 OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+# The status of a report that records a refused run instead of results (see write_refusal).
+FAILED = "failed"
 
 
 @contextmanager
@@ -36,6 +39,29 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """Yield an empty folder beside `path`; it replaces the folder `path` if the block succeeds.
+
+    DVC keeps persisted outputs between runs, so a figure folder is rebuilt whole: a figure the new
+    run does not draw cannot linger, and a failed run leaves the previous folder as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        # Two renames: the old folder is out of the way for an instant only, never half-written.
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -78,10 +104,25 @@ def read_parquet(path: Path, produced_by: str) -> pd.DataFrame:
 
 
 def read_json(path: Path, produced_by: str) -> Any:
-    """Read a stage's JSON output, saying which command makes it when it is missing."""
+    """Read a stage's JSON output, saying which command makes it when it is missing or failed."""
     if not path.exists():
         raise DataError(f"{path} does not exist; run `{produced_by}` first.")
-    return json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and data.get("status") == FAILED:
+        raise DataError(f"{path} records a refused run of `{produced_by}`: {data.get('error')}")
+    return data
+
+
+def write_refusal(path: Path, stage: str, error: str) -> None:
+    """Replace a report of an earlier run by the record of this refused one (JSON or Markdown).
+
+    A report left beside a failure would describe another run: the user would read old counts
+    as the reason of the refusal.
+    """
+    if path.suffix == ".json":
+        write_json(path, {"status": FAILED, "stage": stage, "error": error})
+    else:
+        write_text(path, f"# The {stage} stage was refused\n\n{error}\n")
 
 
 def read_raw_csv(

@@ -591,11 +591,25 @@ def churn_rate(target: pd.Series) -> float | str:
     return "n/a" if pd.isna(rate) else round(float(rate), 3)
 
 
+def read_csv_input(params: Params) -> pd.DataFrame:
+    """Read your CSV (data.source: csv) and check it against the data contract."""
+    return io.read_raw_csv(params.data.csv_path, params.columns)
+
+
+def check_input(params: Params) -> dict[str, object]:
+    """Check the configured input as `run` takes it in, writing nothing (`make pipeline` first)."""
+    if params.data.source == "csv" and params.data.csv_path is not None:
+        rows = len(read_csv_input(params))
+        return {"params": "valid", "input": str(params.data.csv_path), "rows": rows}
+    check_contract(params.columns)
+    return {"params": "valid", "input": "synthetic", "rows": params.data.n_rows}
+
+
 def run(params: Params) -> dict[str, object]:
     """Generate the synthetic data (or read your CSV) and write it to data/raw/customers.csv."""
     summary: dict[str, object] = {"source": params.data.source}
     if params.data.source == "csv" and params.data.csv_path is not None:
-        frame = io.read_raw_csv(params.data.csv_path, params.columns)
+        frame = read_csv_input(params)
         counts: dict[str, object] = {}
         summary["input"] = str(params.data.csv_path)
     else:

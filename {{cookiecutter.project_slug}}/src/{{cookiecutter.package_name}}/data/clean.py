@@ -644,13 +644,23 @@ def check_fill_values(fill_values: Mapping[str, Any]) -> None:
         )
 
 
+def no_row_left(counts: Mapping[str, Any]) -> str:
+    """The sentence of a refusal that removed every row: how many each row step removed."""
+    return (
+        f"No row of {RAW_DATA} survived cleaning: of {counts['rows_in']} rows, "
+        f"{counts['missing_target']} had no target, {counts['duplicate_rows']} were duplicates, "
+        f"{counts['repeated_ids']} repeated an id and {counts['impossible_records']} were "
+        "impossible records; check the target and the ranges of columns: in params.yaml."
+    )
+
+
 def run(params: Params) -> dict[str, object]:
     """Clean data/raw/customers.csv into the interim and processed files and cleaning.json."""
     columns = params.columns
     raw = io.read_raw_csv(RAW_DATA, columns, produced_by=ACQUIRE_COMMAND)
     interim, row_counts = clean_rows(raw, columns)
     if interim.empty:
-        raise DataError(f"No row of {RAW_DATA} survived cleaning; see what each step removed.")
+        raise DataError(no_row_left(row_counts))
     features = interim[columns.features]
     cleaner = build_cleaner(columns, params.clean)
     frames = fit_steps(cleaner, features)

@@ -536,11 +536,10 @@ def run(params: Params) -> dict[str, object]:
     )
     findings = summarise(frame, missing, columns, params.explore.later_share)
     figures = draw_figures(frame, findings, columns)
-    for name, figure in figures.items():
-        io.save_figure(EDA_FIGURES / name, figure)
-    # A figure the current params no longer allow would otherwise be linked nowhere but kept.
-    for name in FIGURES.keys() - figures.keys():
-        (EDA_FIGURES / name).unlink(missing_ok=True)
+    # The folder is rebuilt whole: a figure the current params no longer allow cannot linger.
+    with io.atomic_dir(EDA_FIGURES) as folder:
+        for name, figure in figures.items():
+            io.save_figure(folder / name, figure)
     figure_dir = EDA_FIGURES.relative_to(EDA_MD.parent).as_posix()
     io.write_text(EDA_MD, summary_markdown(findings, list(figures), figure_dir))
     periods = findings.periods

@@ -263,8 +263,9 @@ def run(params: Params) -> dict[str, object]:
     drawn = draw_figures(y, scores, threshold, importance, params)
 
     io.write_parquet(TEST_SCORES, scores.assign(**{params.columns.target: y}))
-    for name, figure in drawn.items():
-        io.save_figure(EVALUATION_FIGURES / name, figure)
+    with io.atomic_dir(EVALUATION_FIGURES) as folder:
+        for name, figure in drawn.items():
+            io.save_figure(folder / name, figure)
     io.write_text(MODEL_CARD, card)
     io.write_json(METRICS_JSON, report)
     log_evaluation(training["run_id"], report, test, params)

@@ -360,8 +360,9 @@ def run(params: Params) -> dict[str, object]:
     hashes = {"model": tracking.save_model(model, MODEL_FILE)}
     for kind, path in BASELINE_FILES.items():
         hashes[kind] = tracking.save_model(baselines[kind], path)
-    io.save_figure(TRAINING_FIGURES / "learning_curve.png", learning_figure)
-    io.save_figure(TRAINING_FIGURES / "validation_curve.png", curve_figure)
+    with io.atomic_dir(TRAINING_FIGURES) as folder:
+        io.save_figure(folder / "learning_curve.png", learning_figure)
+        io.save_figure(folder / "validation_curve.png", curve_figure)
     io.write_json(TRAINING_REPORT, report)
     io.write_parquet(TRAINING_PROFILE, training_profile(X, splits, model_cv.scores, params.seed))
     run_id, model_uri, logged_sha256 = log_run(
