@@ -175,6 +175,67 @@ def test_a_failed_stage_is_one_sentence_and_checkout_restores(
     assert "up to date" in run("uv run dvc status", project, env)
 
 
+def registered_versions(project: Path) -> int:
+    """How many model versions the project's MLflow registry holds."""
+    with sqlite3.connect(project / "mlflow.db") as connection:
+        return connection.execute("SELECT count(*) FROM model_versions").fetchone()[0]
+
+
+def error_lines(output: str) -> list[str]:
+    """The lines of a command's output that the CLI printed as its error."""
+    return [line for line in output.splitlines() if line.startswith("Error:")]
+
+
+def test_a_refused_run_keeps_the_last_good_outputs_and_registry(
+    project: Path, env: dict[str, str]
+) -> None:
+    kept = [
+        "data/raw/customers.csv",
+        "data/processed/customers.parquet",
+        "models/model.skops",
+        "models/training.json",
+        "reports/cleaning.json",
+        "reports/training.json",
+        "reports/metrics.json",
+        *(str(path.relative_to(project)) for path in project.glob("reports/figures/*/*.png")),
+    ]
+    before = {path: digest(project / path) for path in [*kept, "dvc.lock"]}
+    versions = registered_versions(project)
+    params = project / "params.yaml"
+    original = params.read_text()
+    no_target = project / "data/external/no-target.csv"
+    no_target.write_text("customer_id,age\nC1,40\n")
+    use_it = original.replace("source: synthetic", "source: csv").replace(
+        "csv_path: null", "csv_path: data/external/no-target.csv"
+    )
+    try:
+        params.write_text(use_it)
+        refused_csv = run("make pipeline", project, env, ok=False)
+        # The same CSV straight through DVC: the acquire stage refuses, its output persists.
+        refused_by_dvc = run("uv run dvc repro", project, env, ok=False)
+        params.write_text(original.replace("n_splits: 5", "n_splits: 1"))
+        refused_params = run("make pipeline", project, env, ok=False)
+    finally:
+        params.write_text(original)
+        no_target.unlink()
+
+    sentence = (
+        "Error: data/external/no-target.csv has no target column 'churn' "
+        "(columns.target in params.yaml)."
+    )
+    assert error_lines(refused_csv) == [sentence]
+    assert error_lines(refused_by_dvc) == [sentence]
+    assert "Running stage 'acquire'" in refused_by_dvc
+    assert error_lines(refused_params) == [
+        "Error: params.yaml is invalid: validation.n_splits Input should be greater than or "
+        "equal to 2."
+    ]
+    assert "Running stage" not in refused_csv + refused_params
+    assert {path: digest(project / path) for path in before} == before
+    assert registered_versions(project) == versions
+    assert "Data and pipelines are up to date." in run("make pipeline", project, env)
+
+
 def test_dvc_pull_restores_pushed_data(project: Path, env: dict[str, str]) -> None:
     raw = project / "data/raw/customers.csv"
     before = digest(raw)
