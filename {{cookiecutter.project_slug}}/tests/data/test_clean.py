@@ -514,3 +514,16 @@ def test_failed_run_keeps_the_previous_output(project_dir: Path, params: Params)
         run(params)
 
     assert PROCESSED_DATA.read_bytes() == b"previous output"
+
+
+def test_no_row_left_says_what_each_step_removed(project_dir: Path, params: Params) -> None:
+    write_raw([customer(i, churn="") for i in range(3)] + [customer(5, age="250")] * 2)
+
+    with pytest.raises(DataError) as refused:
+        run(params)
+
+    assert str(refused.value) == (
+        "No row of data/raw/customers.csv survived cleaning: of 5 rows, 3 had no target, "
+        "1 were duplicates, 0 repeated an id and 1 were impossible records; check the target "
+        "and the column ranges in params.yaml."
+    )

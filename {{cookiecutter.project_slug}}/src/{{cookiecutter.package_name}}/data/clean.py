@@ -650,7 +650,7 @@ def no_row_left(counts: Mapping[str, Any]) -> str:
         f"No row of {RAW_DATA} survived cleaning: of {counts['rows_in']} rows, "
         f"{counts['missing_target']} had no target, {counts['duplicate_rows']} were duplicates, "
         f"{counts['repeated_ids']} repeated an id and {counts['impossible_records']} were "
-        "impossible records; check the target and the ranges of columns: in params.yaml."
+        "impossible records; check the target and the column ranges in params.yaml."
     )
 
 
