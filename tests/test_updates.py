@@ -52,9 +52,11 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
 
 @pytest.fixture
 def template_repo(tmp_path: Path) -> Path:
-    """A git repository holding the template's files as they are now (edits included)."""
+    """A git repository holding the template as it is now (uncommitted edits included)."""
     repo = tmp_path / "template"
-    listed = git(TEMPLATE, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    # What cookiecutter reads, tracked or new: the rest (build/, the tests) is not the template.
+    parts = ["cookiecutter.json", "hooks", "{{cookiecutter.project_slug}}"]
+    listed = git(TEMPLATE, "ls-files", "-z", "--cached", "--others", "--exclude-standard", *parts)
     for relative in filter(None, listed.split("\0")):
         source = TEMPLATE / relative
         if source.is_file():
