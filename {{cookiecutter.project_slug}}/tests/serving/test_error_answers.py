@@ -76,6 +76,19 @@ def test_safe_text_escapes_what_utf8_cannot_encode_and_cuts() -> None:
         ({"a": 1, "b": 2}, "an object of 2 fields"),
         ([1] * 5000, "a list of 5000 items"),
     ],
+    ids=[
+        "null",
+        "bool",
+        "int",
+        "huge-int",
+        "nan",
+        "inf",
+        "surrogate",
+        "long-text",
+        "bytes",
+        "object",
+        "list",
+    ],
 )
 def test_an_input_is_echoed_as_a_short_encodable_excerpt(value: object, expected: object) -> None:
     assert excerpt(value) == expected

@@ -8,15 +8,18 @@ are bounded so the test takes seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.schemas import FIRST_SIGNUP
 
 KEY = "schema-test-key"
 ROUTES = [
@@ -35,6 +38,10 @@ ROUTES = [
 @pytest.fixture
 def api_schema(params: Params, store: ModelStore, tmp_path: Path) -> schemathesis.BaseSchema:
     """The app's schema, loaded from the app itself."""
+    # A signup date lies from FIRST_SIGNUP to today, as its description says; a JSON schema
+    # cannot say "today", so valid dates are drawn from that range.
+    today = dt.datetime.now(dt.UTC).date()
+    schemathesis.openapi.format("date", st.dates(FIRST_SIGNUP, today).map(dt.date.isoformat))
     settings_ = Settings(
         prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}", admin_api_key=KEY
     )

@@ -68,12 +68,14 @@ def registered_aliases(client: Any, name: str) -> dict[str, str]:
     from mlflow.exceptions import MlflowException
 
     try:
-        return dict(client.get_registered_model(name).aliases)
+        aliases = client.get_registered_model(name).aliases
     except MlflowException as error:
         if error.error_code == "RESOURCE_DOES_NOT_EXIST":
             raise NoVersion(f"The registry has no '{CHAMPION}' version of '{name}' yet.") from None
         where, reason = tracking.tracking_uri(), tracking.first_line(error)
         raise ProjectError(f"The registry at {where} cannot be read: {reason}") from None
+    # MLflow gives the versions as numbers here, as text everywhere else.
+    return {alias: str(version) for alias, version in aliases.items()}
 
 
 def load_version(
