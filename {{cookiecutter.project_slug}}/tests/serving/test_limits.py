@@ -66,6 +66,9 @@ def call(app: FastAPI, headers: list[tuple[bytes, bytes]], chunks: int) -> tuple
 
     async def receive() -> dict:
         nonlocal read
+        await asyncio.sleep(0)
+        if read == chunks:  # the whole body was read: the client is gone
+            return {"type": "http.disconnect"}
         read += 1
         return {"type": "http.request", "body": b" " * CHUNK, "more_body": read < chunks}
 
@@ -73,8 +76,8 @@ def call(app: FastAPI, headers: list[tuple[bytes, bytes]], chunks: int) -> tuple
         sent.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/predict/batch", "raw_path": b"/predict/batch",
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+        "method": "POST", "scheme": "http", "path": "/predict/batch", "raw_path": b"/predict/batch",
         "query_string": b"", "root_path": "", "headers": headers,
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
     }  # fmt: skip
