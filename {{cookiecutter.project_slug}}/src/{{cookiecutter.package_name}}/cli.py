@@ -263,7 +263,6 @@ def serve(
     """Serve the champion (and the challenger) over HTTP: http://127.0.0.1:PORT/docs."""
     import os
     import shutil
-    import tempfile
 
     # One OpenMP thread per process, unless you set another number: a request scores one or a
     # few rows, too few to share among threads, and threads waiting for each other add tens
@@ -273,6 +272,7 @@ def serve(
     import uvicorn
 
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.serving import worker_metrics
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
     # Checked here, before uvicorn starts: a bad params.yaml or log URL is then one sentence.
@@ -280,10 +280,12 @@ def serve(
     PredictionLog(get_settings().prediction_log_url)
     # Each worker process counts its own requests. Prometheus' multiprocess mode has them
     # write their counts to files in one folder, and /metrics adds them up; the folder must
-    # start empty, so each run gets a new one (unless you chose one).
+    # start empty, so each run gets a new one (unless you chose one), and the folders of runs
+    # killed before they could remove theirs are removed (serving/worker_metrics.py).
     own_folder = workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
     if own_folder:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+        worker_metrics.remove_stale_folders()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(worker_metrics.new_folder())
     try:
         uvicorn.run(
             "{{ cookiecutter.package_name }}.serving.app:create_app",

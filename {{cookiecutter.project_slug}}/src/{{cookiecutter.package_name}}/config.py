@@ -232,15 +232,39 @@ class RegistryParams(StrictModel):
 
 
 # [api]
+# Text without control characters (C0, DEL, C1): they hide in logs and terminals, break CSV
+# exports, and NUL cuts strings short in C libraries. A field with a pattern also refuses text
+# that is not valid Unicode (a lone surrogate), which could not be logged or answered.
+NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+# A canary is a small first step: at most this share of the traffic goes to the challenger.
+CANARY_MAX_SHARE = 0.2
+
+
 class ExperimentParams(StrictModel):
     """How the service splits traffic between the champion and the challenger."""
+
+    # The canary's cap, in the JSON schema too (the API's /docs and schema-based clients):
+    # `if mode is canary then challenger_share <= 0.2`.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"mode": {"const": "canary"}}, "required": ["mode"]},
+            "then": {"properties": {"challenger_share": {"maximum": CANARY_MAX_SHARE}}},
+        }
+    )
 
     # off: champion only; ab: split by challenger_share; shadow: the challenger scores every
     # request but only the champion answers; canary: a small challenger_share.
     mode: Literal["off", "ab", "shadow", "canary"]
-    challenger_share: float = Field(ge=0.0, le=1.0)
+    # strict: a number, never true/false or "0.1" taken as one (as the API's records are).
+    challenger_share: float = Field(
+        ge=0.0,
+        le=1.0,
+        strict=True,
+        description="Share of units answered by the challenger (ab, canary); a canary sends "
+        f"at most {CANARY_MAX_SHARE}.",
+    )
     # Hashed with each unit id: changing it reshuffles who sees which variant.
-    salt: str = Field(min_length=1, max_length=100)
+    salt: str = Field(min_length=1, max_length=100, pattern=NO_CONTROLS)
     # The design of the analysis (ab report): the smallest change in churn rate worth
     # detecting, the false-positive rate accepted and the chance of detecting a real change.
     minimum_detectable_effect: float = Field(gt=0.0, lt=0.5)
@@ -249,8 +273,10 @@ class ExperimentParams(StrictModel):
 
     @model_validator(mode="after")
     def _canary_is_small(self) -> ExperimentParams:
-        if self.mode == "canary" and self.challenger_share > 0.2:
-            raise ValueError("a canary sends at most 0.2 of the traffic to the challenger")
+        if self.mode == "canary" and self.challenger_share > CANARY_MAX_SHARE:
+            raise ValueError(
+                f"a canary sends at most {CANARY_MAX_SHARE} of the traffic to the challenger"
+            )
         return self
 
 
@@ -258,6 +284,8 @@ class ServingParams(StrictModel):
     """The prediction service: request limits and the A/B experiment."""
 
     max_batch: int = Field(ge=1, le=10_000)
+    # A larger body gets 413 before it is read (serving/limits.py); see params.yaml for the size.
+    max_body_bytes: int = Field(default=16_000_000, ge=10_000, le=1_000_000_000)
     experiment: ExperimentParams
 
 

@@ -36,11 +36,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """uvicorn with two workers on the workspace's registry; its URL and its prediction log."""
+def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
+    """uvicorn with two workers on the workspace's registry; its URL, prediction log and pid.
+
+    Its temporary folder (tmp_path/tmp) holds the Prometheus folder a killed run left behind.
+    """
     port, log = free_port(), tmp_path / "load.db"
+    temporary = tmp_path / "tmp"
+    (temporary / f"prometheus-{gone_pid()}-killed").mkdir(parents=True)
     env = {
         **os.environ,
+        "TMPDIR": str(temporary),
         "MLFLOW_TRACKING_URI": f"sqlite:///{workspace / 'mlflow.db'}",
         "{{ cookiecutter.package_name | upper }}_PARAMS_PATH": str(workspace / "params.yaml"),
         "{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL": f"sqlite:///{log}",
@@ -66,11 +72,18 @@ def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 assert process.poll() is None, "uvicorn exited"
                 assert time.monotonic() < deadline, "the service was not ready in 120 s"
                 time.sleep(0.5)
-        yield base, log
+        yield base, log, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
         output.close()
+
+
+def gone_pid() -> int:
+    """The id of a process that has ended."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
 
 
 def test_load_is_only_sent_to_this_machine() -> None:
@@ -91,9 +104,9 @@ def reload_now_and_then(base: str, stop: threading.Event) -> list[int]:
 
 
 def test_every_request_under_load_is_answered_and_logged_even_during_reloads(
-    server: tuple[str, Path], params: Params
+    server: tuple[str, Path, int], params: Params, tmp_path: Path
 ) -> None:
-    base, log = server
+    base, log, pid = server
     stop = threading.Event()
     with ThreadPoolExecutor(1) as pool:
         reloads = pool.submit(reload_now_and_then, base, stop)
@@ -117,6 +130,9 @@ def test_every_request_under_load_is_answered_and_logged_even_during_reloads(
         metrics = response.read().decode()
     # Whichever worker answers /metrics, it reports the requests of both.
     assert counter_total(metrics, "predictions_total", 'served="true"') == REQUESTS
+    # The killed run's Prometheus folder is gone; this run's is named after its serve process.
+    folders = [p.name for p in (tmp_path / "tmp").glob("prometheus-*")]
+    assert [name.split("-")[1] for name in folders] == [str(pid)]
 
 
 def counter_total(metrics: str, name: str, label: str) -> float:

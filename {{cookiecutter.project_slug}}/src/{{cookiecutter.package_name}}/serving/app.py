@@ -18,7 +18,6 @@ as a real type in the route signatures, not as a string.
 """
 
 import logging
-import math
 import os
 import secrets
 import time
@@ -29,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Request, Response
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import APIKeyHeader
@@ -37,6 +35,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from {{ cookiecutter.package_name }}.config import (
     ExperimentParams,
@@ -48,10 +47,13 @@ from {{ cookiecutter.package_name }}.config import (
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.assignment import assign
+from {{ cookiecutter.package_name }}.serving.error_answers import http_detail, validation_detail
+from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
 from {{ cookiecutter.package_name }}.serving.models import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.predict import score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 from {{ cookiecutter.package_name }}.serving.schemas import (
+    REQUEST_ID_PATTERN,
     BatchAnswer,
     Feedback,
     ModelInfo,
@@ -118,8 +120,12 @@ class ErrorAnswer(BaseModel):
 
 
 NOT_READY = {503: {"model": ErrorAnswer, "description": "No model loaded, or the log failed."}}
-# A body that is not UTF-8 text cannot even be parsed as JSON: FastAPI answers 400.
-BAD_BODY = {400: {"model": ErrorAnswer, "description": "The body is not UTF-8 JSON."}}
+# A body that is not UTF-8 text cannot even be parsed as JSON: FastAPI answers 400. One over
+# the size limit is not read at all (limits.py).
+BAD_BODY = {
+    400: {"model": ErrorAnswer, "description": "The body is not UTF-8 JSON."},
+    413: {"model": ErrorAnswer, "description": "The body is over serving.max_body_bytes."},
+}
 NOT_FOUND = {404: {"model": ErrorAnswer, "description": "No prediction has this id."}}
 ADMIN_ERRORS = {
     401: {"model": ErrorAnswer, "description": "The X-API-Key header is missing."},
@@ -269,7 +275,15 @@ def predict_router(params: Params) -> APIRouter:
         record: Record,
         service: ServiceDep,
         assigner: AssignerDep,
-        x_request_id: Annotated[str | None, Header(max_length=200)] = None,
+        x_request_id: Annotated[
+            str | None,
+            Header(
+                max_length=200,
+                pattern=REQUEST_ID_PATTERN,
+                description="Your id of the request (printable ASCII): the unit of A/B "
+                "assignment when the record has no customer id.",
+            ),
+        ] = None,
     ) -> Prediction:
         """Score one customer record."""
         units = [unit_of(record, x_request_id)]
@@ -379,17 +393,6 @@ def set_experiment(settings: ExperimentParams, service: ServiceDep) -> Experimen
     return settings
 
 
-def json_safe(value: Any) -> Any:
-    """The value with NaN and infinities made text: JSON has no such numbers."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
-    return value
-
-
 # --- the application -------------------------------------------------------------------------
 
 
@@ -423,6 +426,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
+    # Added before count_requests, so it runs inside it: refused bodies are counted too.
+    app.add_middleware(BodySizeLimit, max_bytes=params.serving.max_body_bytes)
 
     @app.middleware("http")
     async def count_requests(request: Request, call_next: Callable) -> Response:
@@ -437,8 +442,13 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        """422 with field-level errors; a NaN or infinite input is echoed back as text."""
-        return JSONResponse({"detail": jsonable_encoder(json_safe(error.errors()))}, 422)
+        """422 with field-level errors, each input echoed as a short excerpt (error_answers.py)."""
+        return JSONResponse({"detail": validation_detail(error.errors())}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        """A 4xx or 503 with its sentence, which may quote an input, made safe to encode."""
+        return JSONResponse({"detail": http_detail(error.detail)}, error.status_code, error.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

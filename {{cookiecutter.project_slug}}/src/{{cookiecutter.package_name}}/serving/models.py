@@ -1,20 +1,23 @@
 """The models the service answers with, loaded from the registry by alias and swapped atomically.
 
 At start-up the service loads `champion` (required) and `challenger` (optional) of the
-registered model through MLFLOW_TRACKING_URI (default: the project's mlflow.db). Each file is
-checked against the SHA-256 recorded at registration before it is loaded (model/tracking.py).
+registered model through MLFLOW_TRACKING_URI (default: the project's mlflow.db): one registry
+query reads both aliases, and a challenger that is the champion's own version is not loaded
+twice. Each file is checked against the SHA-256 recorded at registration before it is loaded
+(model/tracking.py).
 
-If the registry cannot be reached or has no champion, the service still starts: /ready says
-why and /predict answers 503. A reload builds a complete new set of models first and only then
-replaces the old set in one assignment, so a request in flight finishes with the models it
-started with and no request sees half a reload.
+If the registry cannot be reached or has no champion, the service still starts: the service
+log and /ready say why (naming the version and alias that failed) and /predict answers 503.
+
+A reload builds a complete new set of models first and only then replaces the old set in one
+assignment, so a request in flight finishes with the models it started with and no request
+sees half a reload.
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
@@ -42,52 +45,92 @@ class ServedModel:
     scorer: RecordScorer | None
 
 
-def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
-    """Load the version holding `alias`, checked; a ProjectError says why it cannot be.
+class NoVersion(ProjectError):
+    """No version of the registered model holds the alias (normal for the challenger)."""
+
+
+def registry_client() -> Any:
+    """A client of the model registry at the tracking URI (checked first if it is a server)."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    uri = tracking.tracking_uri()
+    if uri.startswith(("http://", "https://")):
+        tracking.check_server(uri)
+    # The download in tracking.py resolves models:/ URIs through MLflow's global URI. Unlike
+    # tracking.connect, no experiment is set: serving writes nothing to the tracking store.
+    mlflow.set_tracking_uri(uri)
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def registered_aliases(client: Any, name: str) -> dict[str, str]:
+    """Every alias of the registered model and its version, in one registry query."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        aliases = client.get_registered_model(name).aliases
+    except MlflowException as error:
+        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+            raise NoVersion(f"The registry has no '{CHAMPION}' version of '{name}' yet.") from None
+        where, reason = tracking.tracking_uri(), tracking.first_line(error)
+        raise ProjectError(f"The registry at {where} cannot be read: {reason}") from None
+    # MLflow gives the versions as numbers here, as text everywhere else.
+    return {alias: str(version) for alias, version in aliases.items()}
+
+
+def load_version(
+    client: Any, name: str, alias: str, version: str, columns: list[str]
+) -> ServedModel:
+    """Load a registered version, checked; a ProjectError naming the version and alias if not.
 
     `columns` are the input columns the service receives (the data contract): the model must
     need no other.
     """
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    tracking.connect(name)
-    try:
-        version = MlflowClient().get_model_version_by_alias(name, alias)
-    except MlflowException:
-        raise ProjectError(f"The registry has no '{alias}' version of '{name}' yet.") from None
-    sha256, threshold = version.tags.get("sha256"), version.tags.get("threshold")
+    what = f"Version {version} ({alias}) of '{name}'"
+    details = client.get_model_version(name, version)
+    sha256, threshold = details.tags.get("sha256"), details.tags.get("threshold")
     if not sha256 or threshold is None:
         raise ProjectError(
-            f"Version {version.version} of '{name}' lacks its sha256 or threshold tag; "
-            "register models with `make pipeline`."
+            f"{what} lacks its sha256 or threshold tag; register models with `make pipeline`."
         )
-    pipeline = tracking.load_logged_model(f"models:/{name}@{alias}", sha256)
+    try:
+        # By number, not by alias: the alias may move to another version meanwhile, whose
+        # file would not match this version's sha256.
+        pipeline = tracking.load_logged_model(f"models:/{name}/{version}", sha256)
+    except ProjectError as error:
+        raise ProjectError(f"{what} cannot be loaded: {error}") from None
     needed = [str(column) for column in pipeline.feature_names_in_]
     missing = sorted(set(needed) - set(columns))
     if missing:
         raise ProjectError(
-            f"Version {version.version} of '{name}' needs the columns {missing}, which the data "
-            "contract in params.yaml no longer declares."
+            f"{what} needs the columns {missing}, which the data contract in params.yaml no "
+            "longer declares."
         )
     try:
         scorer = compile_pipeline(pipeline)
     except NotReplayable as error:
-        logger.warning(
-            "version %s scores single records through the pipeline: %s", version.version, error
-        )
+        logger.warning("version %s scores single records through the pipeline: %s", version, error)
         scorer = None
     return ServedModel(
         variant=alias,
         name=name,
-        version=str(version.version),
-        run_id=version.run_id,
-        algorithm=version.tags.get("algorithm", "unknown"),
+        version=str(version),
+        run_id=details.run_id,
+        algorithm=details.tags.get("algorithm", "unknown"),
         threshold=float(threshold),
         pipeline=pipeline,
         columns=needed,
         scorer=scorer,
     )
+
+
+def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
+    """Load the version holding `alias` on its own (the benchmark's champion)."""
+    client = registry_client()
+    aliases = registered_aliases(client, name)
+    if alias not in aliases:
+        raise NoVersion(f"The registry has no '{alias}' version of '{name}' yet.")
+    return load_version(client, name, alias, aliases[alias], columns)
 
 
 class ModelStore:
@@ -101,11 +144,25 @@ class ModelStore:
 
     def load(self) -> dict[str, ServedModel]:
         """Load champion (required) and challenger (if any) without touching the current set."""
-        models = {CHAMPION: load_alias(self.name, CHAMPION, self.columns)}
+        client = registry_client()
+        aliases = registered_aliases(client, self.name)
+        if CHAMPION not in aliases:
+            raise NoVersion(f"The registry has no '{CHAMPION}' version of '{self.name}' yet.")
+        champion = load_version(client, self.name, CHAMPION, aliases[CHAMPION], self.columns)
+        models = {CHAMPION: champion}
         # No challenger is normal: every request then goes to the champion. A challenger that
-        # is the champion's own version (a promoted one keeps the alias) makes an A/A test.
-        with suppress(ProjectError):
-            models[CHALLENGER] = load_alias(self.name, CHALLENGER, self.columns)
+        # is the champion's own version (a promoted one keeps the alias) makes an A/A test,
+        # with the model already loaded.
+        challenger = aliases.get(CHALLENGER)
+        if challenger == champion.version:
+            models[CHALLENGER] = replace(champion, variant=CHALLENGER)
+        elif challenger is not None:
+            try:
+                models[CHALLENGER] = load_version(
+                    client, self.name, CHALLENGER, challenger, self.columns
+                )
+            except ProjectError as error:
+                logger.warning("The challenger is not served: %s", error)
         return models
 
     def reload(self) -> None:
@@ -116,8 +173,16 @@ class ModelStore:
         self.problem = None
 
     def try_reload(self) -> None:
-        """reload(), recording the reason instead of raising (for start-up)."""
+        """reload(), recording and logging the reason instead of raising (for start-up)."""
         try:
             self.reload()
         except ProjectError as error:
             self.problem = str(error)
+        except Exception as error:  # a registry that fails in a way MLflow does not name
+            self.problem = f"The models could not be loaded: {tracking.first_line(error)}"
+        else:
+            served = ", ".join(f"{v} version {m.version}" for v, m in self.models.items())
+            logger.info("Serving %s of '%s'.", served, self.name)
+            return
+        # The service still starts (/ready answers 503 with the reason): say why in its log.
+        logger.error("No model is served: %s", self.problem)

@@ -6,6 +6,10 @@ field is required but may be null (a missing value, which the model imputes as i
 numbers must be finite and inside the contract's range; an unknown field is refused, so a column
 the model must not see (model.drop_columns) cannot slip in. Categories are free text: a spelling
 the cleaner knows is normalised, and an unseen value still gets a prediction.
+
+Text is refused when it holds control characters (tab and line breaks are allowed in free text
+only) or is not valid Unicode; the signup date must lie between FIRST_SIGNUP and today (UTC).
+Each rule is written in the field's JSON schema (pattern, description), so /docs shows it.
 """
 
 from __future__ import annotations
@@ -13,12 +17,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from {{ cookiecutter.package_name }}.config import ExperimentParams, NumericColumn, Params
+from {{ cookiecutter.package_name }}.config import NO_CONTROLS, ExperimentParams, NumericColumn, Params
 
 MAX_CATEGORY_LENGTH = 100
 MAX_TEXT_LENGTH = 5000
+# Free text may hold tabs and line breaks (\t, \n, \r), no other control character.
+FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+# X-Request-ID: printable ASCII, as HTTP headers should be.
+REQUEST_ID_PATTERN = r"^[\x20-\x7e]+$"
+# No customer record predates this; an older date is a typo or a placeholder (0001-01-01).
+FIRST_SIGNUP = dt.date(1900, 1, 1)
 
 
 class Strict(BaseModel):
@@ -53,6 +63,14 @@ def iso_date_text(value: Any) -> Any:
     return value
 
 
+def plausible_date(value: dt.date | None) -> dt.date | None:
+    """Refuse a date before FIRST_SIGNUP or after today in UTC: no one signs up in the future."""
+    today = dt.datetime.now(dt.UTC).date()
+    if value is not None and not FIRST_SIGNUP <= value <= today:
+        raise ValueError(f"must be a date from {FIRST_SIGNUP} to today ({today}, UTC)")
+    return value
+
+
 def example_number(spec: NumericColumn) -> float:
     """A plausible value for the docs: a tenth of the way into the range."""
     low = spec.min if spec.min is not None else 0.0
@@ -70,15 +88,23 @@ def record_model(params: Params) -> type[BaseModel]:
             Field(
                 default=None,
                 max_length=200,
-                description="The customer's id: the unit of A/B assignment (one customer, "
-                "one variant). Without it, the X-Request-ID header or a new id is used.",
+                pattern=NO_CONTROLS,
+                description="The customer's id (no control characters): the unit of A/B "
+                "assignment (one customer, one variant). Without it, the X-Request-ID header or "
+                "a new id is used.",
                 examples=["C0000042"],
             ),
         )
     if columns.time is not None:
         fields[columns.time] = (
-            Annotated[dt.date | None, BeforeValidator(iso_date_text)],
-            Field(description=f"{columns.time}: an ISO date.", examples=["2024-03-15"]),
+            Annotated[
+                dt.date | None, BeforeValidator(iso_date_text), AfterValidator(plausible_date)
+            ],
+            Field(
+                description=f"{columns.time}: an ISO date from {FIRST_SIGNUP} to today (UTC), "
+                "or null if unknown.",
+                examples=["2024-03-15"],
+            ),
         )
     for name, spec in columns.numeric.items():
         fields[name] = numeric_field(name, spec)
@@ -87,8 +113,9 @@ def record_model(params: Params) -> type[BaseModel]:
             str | None,
             Field(
                 max_length=MAX_CATEGORY_LENGTH,
+                pattern=NO_CONTROLS,
                 description=f"{name}: one of {', '.join(spec.allowed)} (other spellings are "
-                "normalised; an unseen value still gets a prediction).",
+                "normalised; an unseen value still gets a prediction; no control characters).",
                 examples=[spec.allowed[0]],
             ),
         )
@@ -97,7 +124,9 @@ def record_model(params: Params) -> type[BaseModel]:
             str | None,
             Field(
                 max_length=MAX_TEXT_LENGTH,
-                description=f"{name}: free text, or null.",
+                pattern=FREE_TEXT,
+                description=f"{name}: free text, or null (tabs and line breaks, but no other "
+                "control characters).",
                 examples=["I cannot log in since the last update"],
             ),
         )
@@ -125,8 +154,16 @@ class BatchAnswer(BaseModel):
 class Feedback(Strict):
     """The true outcome of an earlier prediction, known later."""
 
-    prediction_id: str = Field(max_length=36)
-    outcome: int = Field(ge=0, le=1, description="1: the customer churned; 0: they stayed.")
+    prediction_id: str = Field(
+        max_length=36, pattern=NO_CONTROLS, description="The prediction_id /predict answered."
+    )
+    # strict: the JSON integer 0 or 1, never true/false or "1" (as /predict's numbers).
+    outcome: int = Field(
+        ge=0,
+        le=1,
+        strict=True,
+        description="1: the customer churned; 0: they stayed (an integer, not true/false).",
+    )
 
 
 class ServedModelInfo(BaseModel):

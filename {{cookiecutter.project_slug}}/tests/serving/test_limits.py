@@ -1,0 +1,171 @@
+"""A body over serving.max_body_bytes gets 413 before it is read: declared, or streamed.
+
+The limit is set small here (10,000 bytes), so an oversize body costs nothing to build.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
+from {{ cookiecutter.package_name }}.serving.app import create_app
+from {{ cookiecutter.package_name }}.serving.limits import too_large
+from {{ cookiecutter.package_name }}.serving.models import ModelStore
+
+from ..model.conftest import small_params
+from .conftest import record
+
+LIMIT = 10_000
+CHUNK = 1_000
+
+
+@pytest.fixture
+def app(params: Params, store: ModelStore, tmp_path: Path) -> FastAPI:
+    """The service with a body limit of LIMIT bytes."""
+    raw = small_params()
+    raw["serving"]["max_body_bytes"] = LIMIT
+    settings = Settings(prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}")
+    return create_app(parse_params(raw), settings, store)
+
+
+def test_a_declared_oversize_body_is_refused_with_one_sentence(
+    app: FastAPI, params: Params
+) -> None:
+    body = [record(params, customer=f"C{i:07d}") for i in range(60)]  # about 25 KB
+    assert len(json.dumps(body)) > LIMIT
+
+    with TestClient(app) as client:
+        refused = client.post("/predict/batch", json=body)
+        accepted = client.post("/predict/batch", json=body[:5])
+
+    assert refused.status_code == 413
+    assert refused.json() == {"detail": too_large(LIMIT)}
+    assert refused.headers["connection"] == "close"
+    assert accepted.status_code == 200
+
+
+def call(app: FastAPI, headers: list[tuple[bytes, bytes]], chunks: int) -> tuple[int, Any, int]:
+    """Send `chunks` chunks of CHUNK bytes to POST /predict/batch straight through ASGI.
+
+    Returns the status, the answer and how many chunks the app read.
+    """
+    read = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal read
+        await asyncio.sleep(0)
+        if read == chunks:  # the whole body was read: the client is gone
+            return {"type": "http.disconnect"}
+        read += 1
+        return {"type": "http.request", "body": b" " * CHUNK, "more_body": read < chunks}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+        "method": "POST", "scheme": "http", "path": "/predict/batch", "raw_path": b"/predict/batch",
+        "query_string": b"", "root_path": "", "headers": headers,
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    start = next(message for message in sent if message["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], json.loads(body), read
+
+
+def test_a_chunked_body_is_refused_as_soon_as_it_crosses_the_limit(app: FastAPI) -> None:
+    # 1,000 chunks (1 MB) announced without a Content-Length, as a chunked upload is.
+    status, answer, read = call(app, [(b"content-type", b"application/json")], chunks=1000)
+
+    assert status == 413
+    assert answer == {"detail": too_large(LIMIT)}
+    assert read == LIMIT // CHUNK + 1  # the chunk that crossed the limit, none after it
+
+
+def test_a_declared_oversize_body_is_not_read_at_all(app: FastAPI) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"1000000")]
+
+    status, answer, read = call(app, headers, chunks=1000)
+
+    assert (status, read) == (413, 0)
+    assert answer == {"detail": too_large(LIMIT)}
+
+
+# --- a real uvicorn server: what a client sees on the wire
+
+
+@pytest.fixture
+def address(app: FastAPI) -> Iterator[tuple[str, int]]:
+    """uvicorn serving the app in a thread on a loopback port of its own."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start in 30 s"
+        time.sleep(0.05)
+    yield listener.getsockname()
+    server.should_exit = True
+    thread.join(timeout=10)
+    listener.close()
+
+
+def answer_on(connection: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (bounded by a timeout)."""
+    connection.settimeout(10)
+    parts = []
+    while part := connection.recv(65536):
+        parts.append(part)
+    return b"".join(parts)
+
+
+def test_uvicorn_answers_413_before_a_chunked_body_ends_and_closes(
+    address: tuple[str, int],
+) -> None:
+    with socket.create_connection(address, timeout=10) as connection:
+        connection.sendall(
+            b"POST /predict/batch HTTP/1.1\r\nHost: test\r\n"
+            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        # Twice the limit, and the body never ends (no last chunk): only an early answer
+        # can reach the client.
+        for _ in range(2 * LIMIT // CHUNK):
+            connection.sendall(b"%x\r\n%s\r\n" % (CHUNK, b" " * CHUNK))
+
+        answer = answer_on(connection)
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert json.loads(body) == {"detail": too_large(LIMIT)}
+
+
+def test_uvicorn_refuses_a_declared_gigabyte_without_waiting_for_it(
+    address: tuple[str, int],
+) -> None:
+    with socket.create_connection(address, timeout=10) as connection:
+        connection.sendall(
+            b"POST /predict/batch HTTP/1.1\r\nHost: test\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n"
+        )
+
+        answer = answer_on(connection)
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert json.loads(body) == {"detail": too_large(LIMIT)}

@@ -1,0 +1,101 @@
+"""Loading the served models: one registry query for the aliases, and every failure logged with
+the version and alias it concerns (the service log, not only /ready)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.model import tracking
+from {{ cookiecutter.package_name }}.model.features import input_columns
+from {{ cookiecutter.package_name }}.serving import models as served
+from {{ cookiecutter.package_name }}.serving.app import create_app
+from {{ cookiecutter.package_name }}.serving.models import ModelStore, registered_aliases, registry_client
+
+
+def test_one_query_reads_every_alias(params: Params) -> None:
+    client = registry_client()
+
+    aliases = registered_aliases(client, params.registry.model_name)
+
+    assert aliases == {"champion": "1", "challenger": "2"}
+
+
+def unloadable(version: str) -> object:
+    """tracking.load_logged_model, except that `version`'s file is missing."""
+    real = tracking.load_logged_model
+
+    def load(model_uri: str, sha256: str) -> object:
+        if model_uri.endswith(f"/{version}"):
+            raise tracking.ModelError("/tmp/model-x1y2/model.skops does not exist.")
+        return real(model_uri, sha256)
+
+    return load
+
+
+def test_a_champion_that_cannot_load_is_logged_at_start_up_naming_version_and_alias(
+    params: Params,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(tracking, "load_logged_model", unloadable("1"))
+    name = params.registry.model_name
+    store = ModelStore(name, input_columns(params))
+    settings = Settings(prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}")
+
+    app = create_app(params, settings, store)
+    with caplog.at_level(logging.INFO, logger=served.__name__), TestClient(app) as client:
+        ready = client.get("/ready")
+
+    expected = f"Version 1 (champion) of '{name}' cannot be loaded: "
+    assert ready.status_code == 503
+    assert ready.json()["detail"].startswith(expected)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == [f"No model is served: {ready.json()['detail']}"]
+
+
+def test_a_challenger_that_cannot_load_is_logged_and_the_champion_served(
+    params: Params, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(tracking, "load_logged_model", unloadable("2"))
+    name = params.registry.model_name
+    store = ModelStore(name, input_columns(params))
+
+    with caplog.at_level(logging.INFO, logger=served.__name__):
+        store.try_reload()
+
+    assert {v: m.version for v, m in store.models.items()} == {"champion": "1"}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"The challenger is not served: Version 2 (challenger) of '{name}' cannot be loaded: "
+        "/tmp/model-x1y2/model.skops does not exist."
+    ]
+    assert caplog.records[-1].getMessage() == f"Serving champion version 1 of '{name}'."
+
+
+def test_a_challenger_that_is_the_champion_is_loaded_once(
+    params: Params, store: ModelStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = []
+    real = tracking.load_logged_model
+
+    def counted(model_uri: str, sha256: str) -> object:
+        loads.append(model_uri)
+        return real(model_uri, sha256)
+
+    monkeypatch.setattr(tracking, "load_logged_model", counted)
+    monkeypatch.setattr(
+        served, "registered_aliases", lambda client, name: {"champion": "1", "challenger": "1"}
+    )
+    fresh = ModelStore(params.registry.model_name, input_columns(params))
+
+    fresh.reload()
+
+    assert loads == [f"models:/{params.registry.model_name}/1"]
+    assert fresh.models["challenger"].pipeline is fresh.models["champion"].pipeline
+    assert fresh.models["challenger"].variant == "challenger"
