@@ -31,7 +31,7 @@ from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, 
 from {{ cookiecutter.package_name }}.model.features import model_input
 
 from ..conftest import require_exercises
-from .conftest import free_port, make_workspace, read_json, small_params
+from .conftest import free_port, make_workspace, read_json, shown, small_params
 
 NAME = "customer-model"
 # Enough test rows (a fifth) for the default model to beat the reference with a clear interval.
@@ -135,7 +135,7 @@ def test_a_weak_model_is_refused_and_the_champion_stays(
         summary = register.run(weak)
 
     # Loading the champion to rescore it printed no warning and no download progress bar
-    assert [f"{w.category.__name__}: {w.message}" for w in caught] == []
+    assert shown(caught) == []
     assert "%|" not in "".join(capfd.readouterr())
 
     report = read_json(PROMOTION_JSON)

@@ -43,7 +43,7 @@ from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.validation import LeakageError
 
 from ..conftest import require_exercises
-from .conftest import free_port, read_json, small_params, with_changes
+from .conftest import free_port, read_json, shown, small_params, with_changes
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_same_params_give_the_same_metrics_and_model_files_quietly(
     assert retrained["sha256"] == retrained["logged_sha256"] == training["sha256"]
     assert retrained["baselines_sha256"] == training["baselines_sha256"]
     # Nothing but the stages' own output: no warning, no download progress bar
-    assert [f"{w.category.__name__}: {w.message}" for w in caught] == []
+    assert shown(caught) == []
     output = capfd.readouterr()
     assert "%|" not in output.err + output.out and "Downloading" not in output.err
 

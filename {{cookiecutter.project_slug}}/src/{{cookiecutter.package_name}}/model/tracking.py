@@ -121,6 +121,24 @@ def first_line(error: BaseException) -> str:
     return line if line.endswith(".") else f"{line}."
 
 
+def log_dataset(frame: pd.DataFrame, path: Path, target: str, name: str, context: str) -> None:
+    """Record in the active run the data set read from `path` (its digest, schema and source)."""
+    import warnings
+
+    import mlflow
+    from mlflow.data.dataset_source_registry import get_dataset_source_from_json
+
+    # Given a path, MLflow finds two identical readers for it (the "" and "file" schemes) and
+    # warns that the source is ambiguous: the source is typed here instead ("local").
+    source = get_dataset_source_from_json(json.dumps({"uri": str(path.resolve())}), "local")
+    with warnings.catch_warnings():
+        # The hint says an integer column cannot take a missing value at inference: advice
+        # for a model's signature (model_signature heeds it), noise for the record of a file.
+        warnings.filterwarnings("ignore", "Hint: Inferred schema contains integer", UserWarning)
+        dataset = mlflow.data.from_pandas(frame, source=source, targets=target, name=name)
+        mlflow.log_input(dataset, context=context)
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()

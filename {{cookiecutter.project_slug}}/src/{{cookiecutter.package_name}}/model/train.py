@@ -409,13 +409,9 @@ def log_run(
         mlflow.log_metrics({f"cv_{k}": v for k, v in report["cv"].items()})
         mlflow.log_metrics({f"reference_cv_{k}": v for k, v in report["reference_cv"].items()})
         mlflow.log_metric("threshold", report["threshold"])
-        dataset = mlflow.data.from_pandas(
-            development,
-            source=str(DEVELOPMENT_DATA.resolve()),
-            targets=params.columns.target,
-            name="development",
+        tracking.log_dataset(
+            development, DEVELOPMENT_DATA, params.columns.target, "development", "training"
         )
-        mlflow.log_input(dataset, context="training")
         mlflow.log_artifacts(str(TRAINING_FIGURES), artifact_path="figures/training")
         mlflow.log_artifact(str(TRAINING_REPORT))
         mlflow.log_artifact(str(TRAINING_PROFILE), artifact_path="profile")

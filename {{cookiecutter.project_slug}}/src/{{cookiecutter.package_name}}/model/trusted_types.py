@@ -14,7 +14,7 @@ column, k-means segments, few input columns, the hyperparameter values that chan
 model's parts), and on the two baselines of model/features.py.
 
 How to regenerate it (after adding an algorithm or a pipeline step, or upgrading
-scikit-learn): run `uv run pytest tests/model/test_tracking.py -k trusted`. The test trains
+scikit-learn): run `uv run pytest tests/model/test_tracking.py -k listed_types`. The test trains
 every variant and fails listing the types missing from this list, or listed but no longer
 needed; review each new type (does building it run code chosen by the file?) before adding it.
 """
