@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -269,6 +270,19 @@ def test_two_trainings_of_one_model_give_byte_identical_files(
     assert stamps == {tracking.ZIP_EPOCH}
     assert names == sorted(names) and "schema.json" in names
     assert all(name.split(".")[0].isdigit() for name in names if name != "schema.json")
+
+
+def test_an_address_a_model_keeps_does_not_change_its_bytes() -> None:
+    # Given a fitted TF-IDF as two processes leave it: it keeps id() of its stop-word list
+    vectorizer = TfidfVectorizer().fit(["a first message", "a second message"])
+    files = []
+    for address in (140640424147936, 139735094115296):
+        vectorizer._stop_words_id = address
+        files.append(tracking.model_bytes(vectorizer))
+    # Then the files are the same, and the loaded vectorizer works
+    assert files[0] == files[1]
+    loaded = sio.loads(files[0], trusted=[])
+    assert loaded.transform(["a message"]).shape == (1, 3)
 
 
 def test_renumbering_keeps_shared_objects_shared() -> None:

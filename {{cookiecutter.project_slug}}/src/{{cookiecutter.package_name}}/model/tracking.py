@@ -54,6 +54,9 @@ MODEL_ARTIFACT = "model"
 SKOPS_FILE = "model.skops"
 # The time stamp of every member of a model file: zip's earliest, the same on every run.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Fitted attributes that hold a memory address: TF-IDF's `_stop_words_id` is id() of its stop
+# word list, a cache key that cannot match once the model is loaded. Written as 0.
+ADDRESS_ATTRIBUTES = ("_stop_words_id",)
 # Seconds to wait for a tracking server: the MLflow client itself retries for minutes.
 SERVER_TIMEOUT = 5
 # What loading the model needs, pinned to the installed versions. Given explicitly because
@@ -181,8 +184,9 @@ def canonical_skops(data: bytes) -> bytes:
 
     skops names each object after its address in memory (`__id__` in schema.json, and the
     `<id>.npy` member files) and stamps each member with the time of the dump, so two dumps
-    of one model differ. Numbered in order instead, and stamped with a fixed time, identical
-    models give identical files: their SHA-256 and dvc.lock change only when the model does.
+    of one model differ. Numbered in order instead, stamped with a fixed time and without the
+    addresses a model keeps itself (ADDRESS_ATTRIBUTES), identical models give identical
+    files: their SHA-256 and dvc.lock change only when the model does.
     """
     with zipfile.ZipFile(BytesIO(data)) as source:
         schema = json.loads(source.read("schema.json"))
@@ -212,6 +216,9 @@ def renumber(schema: dict[str, Any]) -> dict[str, str]:
             for item in value:
                 visit(item)
         elif isinstance(value, dict):
+            for name in ADDRESS_ATTRIBUTES:
+                if isinstance(value.get(name), dict) and value[name].get("is_json"):
+                    value[name]["content"] = "0"
             if "__loader__" in value:
                 if isinstance(value.get("__id__"), int):
                     value["__id__"] = ids.setdefault(value["__id__"], len(ids) + 1)
