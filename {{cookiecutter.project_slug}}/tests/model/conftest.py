@@ -80,9 +80,7 @@ def shown(caught: list[warnings.WarningMessage]) -> list[str]:
     """The warnings Python prints by default (deprecations are for library authors)."""
     hidden = (DeprecationWarning, PendingDeprecationWarning)
     return [
-        f"{w.category.__name__}: {w.message}"
-        for w in caught
-        if not issubclass(w.category, hidden)
+        f"{w.category.__name__}: {w.message}" for w in caught if not issubclass(w.category, hidden)
     ]
 
 
