@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,6 +74,14 @@ def with_changes(**sections: dict) -> Params:
     for section, values in sections.items():
         raw[section].update(values)
     return parse_params(raw)
+
+
+def shown(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The warnings Python prints by default (deprecations are for library authors)."""
+    hidden = (DeprecationWarning, PendingDeprecationWarning)
+    return [
+        f"{w.category.__name__}: {w.message}" for w in caught if not issubclass(w.category, hidden)
+    ]
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ from sklearn.utils.estimator_checks import check_estimator
 from {{ cookiecutter.package_name }}.config import Params, load_params
 from {{ cookiecutter.package_name }}.data import acquire, clean
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.model import features
+from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
 from {{ cookiecutter.package_name }}.model.features import (
     CustomerSegments,
@@ -57,8 +57,6 @@ SMALL = {
     "bagging": {"n_estimators": 5},
     "mlp": {"hidden_layer_sizes": [8], "max_iter": 300, "early_stopping": True},
 }
-# What the safe model loader will trust (by prefix): this package, scikit-learn, numpy, scipy.
-TRUSTED_PREFIXES = (f"{features.__name__.split('.')[0]}.", "sklearn.", "numpy.", "scipy.")
 
 
 @pytest.fixture(scope="module")
@@ -350,6 +348,6 @@ def test_every_fitted_pipeline_round_trips_through_skops(
     # When it is loaded back, trusting only the types it declares
     untrusted = sio.get_untrusted_types(data=data)
     loaded = sio.loads(data, trusted=untrusted)
-    # Then it gives identical scores, and every type it needs is from a trusted package
+    # Then it gives identical scores, and every type it needs is one the project trusts
     np.testing.assert_array_equal(loaded.predict_proba(X), fitted[name].predict_proba(X))
-    assert [kind for kind in untrusted if not kind.startswith(TRUSTED_PREFIXES)] == []
+    assert tracking.untrusted(untrusted) == []

@@ -7,6 +7,8 @@ versions of a real registry do: version 1 is the default model, version 2 a deli
 from __future__ import annotations
 
 import json
+import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, 
 from {{ cookiecutter.package_name }}.model.features import model_input
 
 from ..conftest import require_exercises
-from .conftest import free_port, make_workspace, read_json, small_params
+from .conftest import free_port, make_workspace, read_json, shown, small_params
 
 NAME = "customer-model"
 # Enough test rows (a fifth) for the default model to beat the reference with a clear interval.
@@ -107,12 +109,34 @@ def test_the_champion_loads_from_the_registry_and_scores(workspace: Path, params
     assert ((scores > 0) & (scores < 1)).all()
 
 
-def test_a_weak_model_is_refused_and_the_champion_stays(workspace: Path) -> None:
+def test_loading_errors_name_the_model_and_its_file_not_a_temporary_folder(
+    workspace: Path,
+) -> None:
+    with pytest.raises(tracking.ModelError) as changed:
+        tracking.load_logged_model(f"models:/{NAME}@champion", "0" * 64)
+    with pytest.raises(tracking.TrackingError) as missing:
+        tracking.load_logged_model(f"models:/{NAME}/99", "0" * 64)
+
+    assert str(changed.value).startswith(f"model.skops of models:/{NAME}@champion has sha256 ")
+    assert str(missing.value).startswith(f"Could not download models:/{NAME}/99: ")
+    for error in (changed, missing):
+        assert tempfile.gettempdir() not in str(error.value)
+
+
+def test_a_weak_model_is_refused_and_the_champion_stays(
+    workspace: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     weak = weak_params()
     train.run(weak)
     evaluate.run(weak)
 
-    summary = register.run(weak)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary = register.run(weak)
+
+    # Loading the champion to rescore it printed no warning and no download progress bar
+    assert shown(caught) == []
+    assert "%|" not in "".join(capfd.readouterr())
 
     report = read_json(PROMOTION_JSON)
     assert report["promoted"] is False

@@ -7,6 +7,7 @@ untouched.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import mlflow
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import (
+    BASELINE_FILES,
     DEVELOPMENT_DATA,
     EVALUATION_FIGURES,
     INTERIM_DATA,
@@ -41,7 +43,7 @@ from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.validation import LeakageError
 
 from ..conftest import require_exercises
-from .conftest import free_port, read_json, small_params, with_changes
+from .conftest import free_port, read_json, shown, small_params, with_changes
 
 
 @pytest.fixture
@@ -197,14 +199,30 @@ def test_evaluation_writes_scores_figures_and_a_model_card(workspace: Path) -> N
         assert section in card
 
 
-def test_same_params_give_the_same_metrics(workspace: Path, params: Params) -> None:
+def test_same_params_give_the_same_metrics_and_model_files_quietly(
+    workspace: Path, params: Params, capfd: pytest.CaptureFixture[str]
+) -> None:
     before = METRICS_JSON.read_bytes(), TRAINING_REPORT.read_bytes()
+    training = read_json(TRAINING_JSON)
+    files = {path: path.read_bytes() for path in (MODEL_FILE, *BASELINE_FILES.values())}
 
-    split.run(params)
-    train.run(params)
-    evaluate.run(params)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        split.run(params)
+        train.run(params)
+        evaluate.run(params)
 
     assert (METRICS_JSON.read_bytes(), TRAINING_REPORT.read_bytes()) == before
+    # The same model gives the same bytes, in models/ and in the MLflow store (a new run)
+    retrained = read_json(TRAINING_JSON)
+    assert retrained["run_id"] != training["run_id"]
+    assert {path: path.read_bytes() for path in files} == files
+    assert retrained["sha256"] == retrained["logged_sha256"] == training["sha256"]
+    assert retrained["baselines_sha256"] == training["baselines_sha256"]
+    # Nothing but the stages' own output: no warning, no download progress bar
+    assert shown(caught) == []
+    output = capfd.readouterr()
+    assert "%|" not in output.err + output.out and "Downloading" not in output.err
 
 
 def test_a_tampered_model_file_is_refused(workspace: Path, params: Params) -> None:

@@ -301,10 +301,7 @@ def log_evaluation(
             {f"test_{name}_upper": value["upper"] for name, value in report["model"].items()}
         )
         mlflow.log_metric("test_cost_per_customer", report["cost_per_customer"]["model"])
-        dataset = mlflow.data.from_pandas(
-            test, source=str(TEST_DATA.resolve()), targets=params.columns.target, name="test"
-        )
-        mlflow.log_input(dataset, context="evaluation")
+        tracking.log_dataset(test, TEST_DATA, params.columns.target, "test", "evaluation")
         mlflow.log_artifacts(str(EVALUATION_FIGURES), artifact_path="figures/evaluation")
         mlflow.log_artifact(str(MODEL_CARD))
         mlflow.log_artifact(str(METRICS_JSON))

@@ -42,6 +42,7 @@ from {{ cookiecutter.package_name }}.config import (
     TRAINING_REPORT,
     Params,
 )
+from {{ cookiecutter.package_name }}.data.clean import parse_numbers
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import figures, tracking
 from {{ cookiecutter.package_name }}.model.algorithms import (
@@ -409,15 +410,20 @@ def log_run(
         mlflow.log_metrics({f"cv_{k}": v for k, v in report["cv"].items()})
         mlflow.log_metrics({f"reference_cv_{k}": v for k, v in report["reference_cv"].items()})
         mlflow.log_metric("threshold", report["threshold"])
-        dataset = mlflow.data.from_pandas(
-            development,
-            source=str(DEVELOPMENT_DATA.resolve()),
-            targets=params.columns.target,
-            name="development",
+        tracking.log_dataset(
+            development, DEVELOPMENT_DATA, params.columns.target, "development", "training"
         )
-        mlflow.log_input(dataset, context="training")
         mlflow.log_artifacts(str(TRAINING_FIGURES), artifact_path="figures/training")
         mlflow.log_artifact(str(TRAINING_REPORT))
         mlflow.log_artifact(str(TRAINING_PROFILE), artifact_path="profile")
-        model_uri, sha256 = tracking.log_model(model, X.head(5), MODEL_FILE)
+        signature = tracking.model_signature(params, list(X.columns))
+        model_uri, sha256 = tracking.log_model(
+            model, contract_example(X.head(5), params), MODEL_FILE, signature
+        )
     return run.info.run_id, model_uri, sha256
+
+
+def contract_example(rows: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Input rows as the signature types them: numbers parsed ("1 234,50" -> 1234.5)."""
+    numeric = [name for name in params.model_columns.numeric if name in rows.columns]
+    return rows.assign(**{name: parse_numbers(rows[name]) for name in numeric})

@@ -15,6 +15,7 @@ Targets, all measured in the same run (ratios, since the machine is shared):
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -40,10 +41,11 @@ from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHAMPION
 from {{ cookiecutter.package_name }}.serving.load import LoadResult, send_load, simulated_customers
 from {{ cookiecutter.package_name }}.serving.models import ServedModel, load_alias
-from {{ cookiecutter.package_name }}.serving.predict import as_raw_text, records_frame
+from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 CONCURRENCY = 16
+COMPARED = 50  # records both servers score, to check they give the same scores
 WARM_UP = 20  # requests sent to each server before measuring (imports, caches, connections)
 MAX_SECONDS = 120.0  # per measured run: the benchmark always stops
 START_SECONDS = 120.0  # a server not ready by then is reported, not waited for
@@ -126,11 +128,22 @@ def in_process_ms(
     return float(np.median(seconds) * 1000)
 
 
-def mlflow_body(record: dict[str, Any], columns: list[str]) -> dict[str, Any]:
-    """One record as MLflow's scoring server takes it: the model's columns, values as text."""
-    raw = {name: as_raw_text(record.get(name)) for name in columns}
-    # as_raw_text gives text, or NaN for a missing value, which JSON spells null.
-    return {"dataframe_records": [{k: v if isinstance(v, str) else None for k, v in raw.items()}]}
+def mlflow_body(records: list[dict[str, Any]], columns: list[str]) -> dict[str, Any]:
+    """Records as MLflow's scoring server takes them: the model's columns, values as the API's.
+
+    The model's signature is the data contract's (numbers as numbers), so MLflow takes the
+    very values this service takes.
+    """
+    rows = [{name: record.get(name) for name in columns} for record in records]
+    return {"dataframe_records": rows}
+
+
+def mlflow_scores(url: str, records: list[dict[str, Any]], columns: list[str]) -> np.ndarray:
+    """The churn scores `mlflow models serve` gives the records, in one request."""
+    body = json.dumps(mlflow_body(records, columns)).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=START_SECONDS) as response:
+        return np.asarray(json.load(response)["predictions"], dtype="float64")[:, 1]
 
 
 def service_env(params: Params, workdir: Path) -> dict[str, str]:
@@ -170,7 +183,7 @@ def run(params: Params, sequential: int, concurrent: int, console: Console) -> d
     records, _ = simulated_customers(params, max(sequential, concurrent) + WARM_UP, params.seed)
     # Fails here, with one sentence, when there is no champion to serve.
     model = load_alias(params.registry.model_name, CHAMPION, input_columns(params))
-    bodies = [mlflow_body(record, model.columns) for record in records]
+    bodies = [mlflow_body([record], model.columns) for record in records]
     results: dict[str, dict[str, LoadResult]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as workdir:
         port = free_port()
@@ -195,10 +208,14 @@ def run(params: Params, sequential: int, concurrent: int, console: Console) -> d
             results["mlflow models serve"] = measure(
                 f"{base}/invocations", lambda i: bodies[i], sequential, concurrent
             )
+            theirs = mlflow_scores(f"{base}/invocations", records[:COMPARED], model.columns)
+    ours, _ = score(model, records[:COMPARED], params)
     in_process = in_process_ms(model, params, records, min(sequential, 200))
     figures = summary(results, in_process)
     answered = WARM_UP + sum(result.ok for result in results["this service"].values())
     figures["logged"], figures["answered"] = logged, answered
+    figures["compared"] = len(ours)
+    figures["largest_score_difference"] = float(np.max(np.abs(ours - theirs)))
     print_results(results, figures, console)
     return figures
 
@@ -284,6 +301,10 @@ def print_results(
     console.print(
         f"This service logged {figures['logged']:,} predictions for {figures['answered']:,} "
         "answered requests (warm-up included)."
+    )
+    console.print(
+        f"Scores of the same {figures['compared']} records by mlflow models serve and by this "
+        f"service's scoring: largest difference {figures['largest_score_difference']:.1e}."
     )
     for where, count in figures["failed"].items():
         console.print(f"{count} requests did not get a 200 ({where}).")
