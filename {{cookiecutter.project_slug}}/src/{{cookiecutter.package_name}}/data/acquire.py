@@ -27,6 +27,7 @@ columns (no loop over rows): the same params give the same file, and a million r
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }}.data import ingest
 from {{ cookiecutter.package_name }}.config import (
     FEEDBACK_DATA,
     RAW_DATA,
@@ -594,8 +596,12 @@ def churn_rate(target: pd.Series) -> float | str:
 def run(params: Params) -> dict[str, object]:
     """Generate the synthetic data (or read your CSV) and write it to data/raw/customers.csv."""
     summary: dict[str, object] = {"source": params.data.source}
+    capped: Counter[str] = Counter()  # overlong cells of a CSV, cut or made missing
     if params.data.source == "csv" and params.data.csv_path is not None:
-        frame = io.read_raw_csv(params.data.csv_path, params.columns)
+        frame = ingest.read_user_csv(params.data, params.columns)
+        frame = ingest.binary_target(frame, params.columns, params.data.csv_path)
+        frame, capped_csv = ingest.cap_cells(frame, params.columns)
+        capped.update(capped_csv)
         counts: dict[str, object] = {}
         summary["input"] = str(params.data.csv_path)
     else:
@@ -604,9 +610,13 @@ def run(params: Params) -> dict[str, object]:
     if FEEDBACK_DATA.exists():
         # Production records with their outcome (make retrain): new rows like any other.
         feedback = io.read_raw_csv(FEEDBACK_DATA, params.columns)
+        feedback = ingest.binary_target(feedback, params.columns, FEEDBACK_DATA)
+        feedback, capped_feedback = ingest.cap_cells(feedback, params.columns)
+        capped.update(capped_feedback)
         frame = pd.concat([frame, feedback[frame.columns]], ignore_index=True)
         summary["feedback rows"] = len(feedback)
     io.write_csv(RAW_DATA, frame)
+    summary |= capped
     summary.update(
         {
             "rows": len(frame),

@@ -15,10 +15,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from {{ cookiecutter.package_name }}.config import ExperimentParams, NumericColumn, Params
+from {{ cookiecutter.package_name }}.config import (
+    MAX_TEXT_LENGTH,
+    MAX_VALUE_LENGTH,
+    ExperimentParams,
+    NumericColumn,
+    Params,
+)
 
-MAX_CATEGORY_LENGTH = 100
-MAX_TEXT_LENGTH = 5000
+# One fact with what acquire keeps of a CSV's cells (config.py).
+MAX_CATEGORY_LENGTH = MAX_VALUE_LENGTH
 
 
 class Strict(BaseModel):
