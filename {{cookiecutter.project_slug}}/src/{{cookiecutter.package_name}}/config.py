@@ -165,7 +165,7 @@ class ColumnsParams(StrictModel):
         mapping = data.get("target_mapping") if isinstance(data, dict) else None
         if isinstance(mapping, dict) and any(isinstance(key, bool) for key in mapping):
             raise ValueError(
-                'target_mapping has a label read as a boolean: YAML reads yes, no, true, '
+                "target_mapping has a label read as a boolean: YAML reads yes, no, true, "
                 'false, on and off unquoted as booleans, so quote them ("yes": 1)'
             )
         return data

@@ -125,7 +125,9 @@ def test_a_target_that_is_not_binary_is_refused_at_ingest_naming_its_values(
 
     assert f"{MINE} has a target column 'churn' that is not binary" in str(error.value)
     assert expected in str(error.value)
-    assert str(error.value).endswith('columns.target_mapping in params.yaml, e.g. {"yes": 1, "no": 0}.')
+    assert str(error.value).endswith(
+        'columns.target_mapping in params.yaml, e.g. {"yes": 1, "no": 0}.'
+    )
     assert not RAW_DATA.exists()
 
 

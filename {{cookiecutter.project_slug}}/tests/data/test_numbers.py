@@ -16,6 +16,7 @@ from {{ cookiecutter.package_name }}.data.numbers import (
     parse_numbers,
 )
 
+
 def test_parse_numbers_reads_every_written_form() -> None:
     readable = ["1234.50", "1 234,50", "1\u00a0234,50", "$1,234.50", "€12", "-3", "1,234", "12,5"]
     text = pd.Series([*readable, "abc", "inf", None])
@@ -56,7 +57,9 @@ def test_parse_number_reads_each_spelling_as_parse_numbers_reads_the_column() ->
     st.lists(st.text(alphabet="0123456789.,-+ $€\u00a0\u0661eEinfa", max_size=24), min_size=1),
     st.sampled_from(["auto", ".", ","]),
 )
-def test_parse_number_agrees_with_parse_numbers_on_any_text(values: list[str], decimal: str) -> None:
+def test_parse_number_agrees_with_parse_numbers_on_any_text(
+    values: list[str], decimal: str
+) -> None:
     column = parse_numbers(pd.Series(values, dtype=object), decimal)
 
     assert all(
@@ -132,3 +135,15 @@ def test_a_plain_number_is_finite_and_needs_no_parsing() -> None:
     text = pd.Series(["12", "-3.5", "1e3", "1 234", "12,5", "inf", "1e400", None], dtype=object)
 
     assert is_plain_number(text).tolist() == [True, True, True, False, False, False, False, False]
+
+
+@pytest.mark.parametrize("decimal", ["auto", ".", ","])
+def test_a_value_that_already_is_a_number_is_taken_as_it_is(decimal: str) -> None:
+    values = [1.234, 1234, "1,234", float("inf"), True, None]
+
+    column = parse_numbers(pd.Series(values, dtype=object), decimal)
+
+    singles = [parse_number(value, decimal) for value in values]
+    assert all(same_numbers(a, b) for a, b in zip(column, singles, strict=True))
+    assert column.tolist()[:2] == [1.234, 1234.0]
+    assert column.iloc[3:].isna().all()  # inf is non-finite; a boolean is no number

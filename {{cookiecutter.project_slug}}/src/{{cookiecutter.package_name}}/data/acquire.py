@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import io
-from {{ cookiecutter.package_name }}.data import ingest
 from {{ cookiecutter.package_name }}.config import (
     FEEDBACK_DATA,
     RAW_DATA,
@@ -44,6 +43,7 @@ from {{ cookiecutter.package_name }}.config import (
     DirtParams,
     Params,
 )
+from {{ cookiecutter.package_name }}.data import ingest
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
 # The columns of the raw CSV, in the order the generator writes them.

@@ -547,9 +547,7 @@ def column_report(
     for name in columns.numeric:
         low, high = clipper.lower_bounds_[name], clipper.upper_bounds_[name]
         parsing = parsing_counts(normalised[name], parsed[name], columns.decimal)
-        report[name] = parsing | clipping_counts(
-            parsed[name], clipped[name], low, high
-        )
+        report[name] = parsing | clipping_counts(parsed[name], clipped[name], low, high)
     for name in columns.text:
         report[name] = {}
     for name in columns.features:

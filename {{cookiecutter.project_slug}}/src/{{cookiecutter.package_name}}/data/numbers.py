@@ -9,7 +9,8 @@ and `parse_number` for one served value (plain Python); the tests require both t
 The rule:
 
 1. Currency signs and spaces (also the non-breaking ones of spreadsheets) are removed.
-2. The decimal mark is the contract's `columns.decimal`. With "auto", the last comma or point
+2. (A value that already is a number, such as a served record's float, skips steps 1-2.)
+   The decimal mark is the contract's `columns.decimal`. With "auto", the last comma or point
    is the decimal mark, except that a comma followed only by groups of three digits ("1,234")
    separates thousands. With "." or ",", the other sign may only group thousands ("1,234.5",
    "1.234,5"); anywhere else the text is no number.
@@ -77,9 +78,11 @@ def parse_text_numbers(values: pd.Series, decimal: str) -> np.ndarray:
     # Parse each distinct text once: a million rows hold a few thousand distinct amounts, so
     # the string work is done on thousands of values, then spread to the rows by their codes.
     codes, uniques = pd.factorize(values)
+    # A value that already is a number (a served record's float) is taken as it is.
+    typed = np.array([is_typed_number(value) for value in uniques], dtype=bool)
     # pyarrow strings: their str methods run in C++, several times faster than Python's re.
-    text = pd.Series(uniques, dtype=object).astype(str).astype("string[pyarrow]")
-    text = text.str.replace(CURRENCY_AND_SPACES, "", regex=True)
+    text = pd.Series(np.where(typed, "", uniques), dtype=object).astype(str)
+    text = text.astype("string[pyarrow]").str.replace(CURRENCY_AND_SPACES, "", regex=True)
     plain = plain_spellings(text, decimal)
     # Only plain numbers reach the cast, which would also accept "inf" or "nan". pyarrow's
     # cast rounds correctly (like Python's float()); pd.to_numeric can be one unit off in the
@@ -89,8 +92,14 @@ def parse_text_numbers(values: pd.Series, decimal: str) -> np.ndarray:
     words = text.str.fullmatch(NON_FINITE_WORD).to_numpy(dtype=bool)
     # A spelt-out inf or nan is non-finite, like an overflow ("1e400").
     parsed = np.where(words, np.inf, parsed)
+    parsed[typed] = np.asarray(uniques, dtype=object)[typed].astype("float64")
     # factorize marks a missing cell with code -1, which picks the NaN appended last.
     return np.append(parsed, np.nan)[codes]
+
+
+def is_typed_number(value: Any) -> bool:
+    """True for a number that is no text (int or float, not a boolean): no rule to apply."""
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def numeric_values(values: pd.Series) -> np.ndarray:
@@ -129,8 +138,11 @@ def parse_number(value: Any, decimal: str = "auto") -> float:
     plain Python, about a hundred times faster than through a one-row pandas Series.
     """
     check_decimal(decimal)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return math.nan
+    if is_typed_number(value):
+        number = float(value)
+        return number if math.isfinite(number) else math.nan
     text = re.sub(CURRENCY_AND_SPACES, "", str(value))
     if decimal == "auto":
         if re.search(DECIMAL_COMMA, text) and not re.fullmatch(COMMA_THOUSANDS, text):
