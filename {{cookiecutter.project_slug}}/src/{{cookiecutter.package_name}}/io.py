@@ -8,6 +8,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ BINARY_SIGNATURES = {
     b"SQLite format 3\x00": "an SQLite database",
 }
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+HEADER_CHARS = 1024 * 1024  # where the header must end
 
 
 @contextmanager
@@ -188,8 +190,11 @@ def binary_kind(head: bytes) -> str | None:
 def read_header(path: Path, delimiter: str) -> list[str]:
     """The column names of the file's first line, as written (pandas would rename duplicates)."""
     try:
+        # A bounded read: a file of one endless line must not be loaded whole to find a header.
         with path.open(encoding="utf-8-sig", newline="") as file:
-            return next(csv.reader(file, delimiter=delimiter), [])
+            start = file.read(HEADER_CHARS)
+        rows = csv.reader(StringIO(start), delimiter=delimiter)
+        return next((row for row in rows if row), [])
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again.") from None
     except csv.Error as error:
