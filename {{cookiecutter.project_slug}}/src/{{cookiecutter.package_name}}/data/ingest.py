@@ -42,6 +42,8 @@ SHOWN_VALUES = 5  # distinct target values named in the message
 def read_user_csv(data: DataParams, columns: ColumnsParams) -> pd.DataFrame:
     """Read your CSV (data.csv_path) as raw text columns, after every check of steps 1-3."""
     path = Path(data.csv_path or "")
+    if not path.exists():
+        raise DataError(f"{path} does not exist; check data.csv_path in params.yaml.")
     io.check_text_file(path)
     check_size(path, data.max_csv_mb)
     delimiter = data.csv_delimiter
