@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import os
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -56,11 +59,20 @@ def test_a_valid_csv_is_read_as_text(tmp_path: Path, params: Params, header: str
     [
         (b"", "is empty"),
         (b"\n\n", "is empty"),
-        (b"customer_id;churn\nC1;0\n", "seems to use the semicolon as delimiter"),
+        (b"customer_id;churn\nC1;0\n", "set data.csv_delimiter to ';' (or auto)"),
         (b"customer_id\tchurn\nC1\t0\n", "seems to use the tab as delimiter"),
         (b"customer_id,age\nC1,3\n", "has no target column 'churn'"),
         (b"customer_id,churn\nC1,0\n", "lacks the declared columns ['signup_date'"),
         ("Pr\u00e9nom,churn\n".encode("latin-1"), "is not UTF-8 text"),
+        ("customer_id,churn\n".encode("utf-16"), "is UTF-16 text"),
+        ("customer_id,churn\n".encode("utf-16-be"), "is UTF-16 text"),
+        (b"customer_id,churn\nC1,\x00\x00\n", "is binary data (it holds NUL bytes)"),
+        (b"PAR1\x15\x04\x15\x80", "is a Parquet file"),
+        (gzip.compress(b"customer_id,churn\n"), "is gzip-compressed"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "is an old Excel (.xls) workbook"),
+        (b"customer_id,churn,customer_id\nC1,0,C1\n", "has the column 'customer_id' 2 times"),
+        (b"customer_id,,churn\nC1,x,0\n", "has a column without a name (column 2"),
+        (b"x" * 200_000 + b",churn\n1,0\n", "has a header that could not be read (field larger"),
     ],
 )
 def test_a_bad_csv_is_one_sentence(
@@ -74,6 +86,94 @@ def test_a_bad_csv_is_one_sentence(
 
     assert expected in str(error.value)
     assert str(path) in str(error.value)
+
+
+def test_a_folder_is_not_a_csv_file(tmp_path: Path, params: Params) -> None:
+    with pytest.raises(DataError, match=r"is a folder, not a CSV file; point to the CSV file"):
+        read_raw_csv(tmp_path, params.columns)
+
+
+def test_a_pipe_is_not_a_regular_file(tmp_path: Path, params: Params) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # reading it would block for ever
+
+    with pytest.raises(DataError, match=r"pipe\.csv is not a regular file"):
+        read_raw_csv(fifo, params.columns)
+
+
+def test_an_unreadable_file_names_its_permissions(
+    tmp_path: Path, params: Params, header: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.csv"
+    path.write_text(f"{header}\n", encoding="utf-8")
+
+    # Tests run as root, who may read any file: the refusal is simulated where it happens.
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+
+    with pytest.raises(DataError, match=r"locked\.csv cannot be read \(Permission denied\); check"):
+        read_raw_csv(path, params.columns)
+
+
+def test_an_xlsx_workbook_renamed_csv_is_named(tmp_path: Path, params: Params) -> None:
+    path = tmp_path / "export.csv"
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+
+    with pytest.raises(DataError, match=r"is a zip archive \(an \.xlsx workbook is one\)"):
+        read_raw_csv(path, params.columns)
+
+
+def test_a_bom_crlf_and_quoted_newlines_are_read(
+    tmp_path: Path, params: Params, header: str
+) -> None:
+    row = one_row(params).replace("all good", '"all\r\ngood, really"')
+    path = tmp_path / "excel.csv"
+    path.write_bytes(f"\ufeff{header}\r\n{row}\r\n{one_row(params)}\r\n".encode())
+
+    frame = read_raw_csv(path, params.columns)
+
+    assert list(frame.columns) == params.columns.all
+    assert frame["support_message"].tolist() == ["all\r\ngood, really", "all good"]
+    assert frame["churn"].tolist() == ["0", "0"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("1", "has a row (row 3, counting the header as row 1) of 1 cell where the header has"),
+        (",1" * 20, "of 35 cells where the header has 15"),
+    ],
+    ids=["short", "long"],
+)
+def test_a_ragged_row_is_named_when_whole_rows_are_required(
+    tmp_path: Path, params: Params, header: str, extra: str, expected: str
+) -> None:
+    path = tmp_path / "ragged.csv"
+    ragged = extra if extra == "1" else one_row(params) + extra
+    path.write_text(f"{header}\n{one_row(params)}\n{ragged}\n", encoding="utf-8")
+
+    with pytest.raises(DataError, match="a value holding the delimiter needs quotes") as error:
+        read_raw_csv(path, params.columns, whole_rows=True)
+
+    assert expected in str(error.value)
+
+
+def test_a_row_with_too_many_cells_is_one_sentence(
+    tmp_path: Path, params: Params, header: str
+) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(f"{header}\n{one_row(params)}\n{one_row(params)},extra\n", encoding="utf-8")
+
+    with pytest.raises(DataError) as error:
+        read_raw_csv(path, params.columns)
+
+    assert str(error.value) == (
+        f"{path} could not be parsed as CSV (Error tokenizing data. C error: Expected 15 fields "
+        "in line 3, saw 16); check the quotes and delimiters of that line."
+    )
 
 
 def test_an_undeclared_column_is_refused(tmp_path: Path, params: Params, header: str) -> None:

@@ -68,6 +68,13 @@ GateMetric = Literal["roc_auc", "pr_auc", "log_loss", "brier"]
 # A share of the rows held out: above one half the model would learn from the smaller part.
 HeldOutShare = Annotated[float, Field(gt=0.0, le=0.5)]
 
+# The longest cell kept at ingest (acquire) and accepted by the API: a text column's cell is cut
+# to MAX_TEXT_LENGTH characters; an id, date, number or category longer than MAX_VALUE_LENGTH
+# cannot be a valid one and becomes missing. Without these bounds, a CSV of 200 rows holding
+# 1 MB per cell made training run for hours.
+MAX_TEXT_LENGTH = 5000
+MAX_VALUE_LENGTH = 100
+
 # A rate of injected dirt: above one half the data would be mostly dirt.
 Rate = Annotated[float, Field(ge=0.0, le=0.5)]
 
@@ -96,6 +103,10 @@ class DataParams(StrictModel):
 
     source: Literal["synthetic", "csv"]
     csv_path: Path | None = None
+    # How the cells of your CSV are separated; auto: the most frequent of these in the header.
+    csv_delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
+    # A larger CSV is refused before it is read: pandas needs several times its size in memory.
+    max_csv_mb: int = Field(default=1024, ge=1)
     n_rows: int = Field(ge=100, le=20_000_000)
     dirt: DirtParams
 
@@ -143,6 +154,21 @@ class ColumnsParams(StrictModel):
     categorical: dict[str, CategoricalColumn]
     text: list[str]
     max_null_rate: float = Field(ge=0.0, le=1.0)
+    # How numbers are written (data/numbers.py): auto, "." (1,234.5) or "," (1.234,5).
+    decimal: Literal["auto", ".", ","] = "auto"
+    # Target labels other than 0 and 1, mapped at ingest: {"yes": 1, "no": 0}.
+    target_mapping: dict[str, Literal[0, 1]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels_are_quoted(cls, data: Any) -> Any:
+        mapping = data.get("target_mapping") if isinstance(data, dict) else None
+        if isinstance(mapping, dict) and any(isinstance(key, bool) for key in mapping):
+            raise ValueError(
+                "target_mapping has a label read as a boolean: YAML reads yes, no, true, "
+                'false, on and off unquoted as booleans, so quote them ("yes": 1)'
+            )
+        return data
 
     @model_validator(mode="after")
     def _each_column_has_one_role(self) -> ColumnsParams:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
+from pyarrow import csv as pa_csv
 
 from {{ cookiecutter.package_name }}.errors import DataError
 
@@ -20,7 +25,23 @@ if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import ColumnsParams
 
 # A header that parsed as one column but holds one of these was written with another delimiter.
-OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+OTHER_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# Enough of a file's start to tell text from another format.
+SAMPLE_BYTES = 64 * 1024
+# First bytes of formats often saved or renamed as .csv by mistake.
+BINARY_SIGNATURES = {
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one)",
+    b"\x1f\x8b": "gzip-compressed",
+    b"BZh": "bzip2-compressed",
+    b"\xfd7zXZ\x00": "xz-compressed",
+    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
+    b"PAR1": "a Parquet file",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook",
+    b"%PDF": "a PDF document",
+    b"SQLite format 3\x00": "an SQLite database",
+}
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+HEADER_CHARS = 1024 * 1024  # where the header must end
 # The status of a report that records a refused run instead of results (see write_refusal).
 FAILED = "failed"
 
@@ -126,44 +147,165 @@ def write_refusal(path: Path, stage: str, error: str) -> None:
 
 
 def read_raw_csv(
-    path: Path, columns: ColumnsParams, produced_by: str | None = None
+    path: Path,
+    columns: ColumnsParams,
+    produced_by: str | None = None,
+    delimiter: str = ",",
+    whole_rows: bool = False,
 ) -> pd.DataFrame:
     """Read a raw CSV as text columns and check it against the data contract.
 
     Every column is read as text because raw data is dirty ("1 234,50", "FR"): parsing is
     the cleaning stage's job. Empty cells become missing values. `produced_by` names the
-    command that makes the file, for the message when it is missing.
+    command that makes the file, for the message when it is missing. With `whole_rows`, a row
+    with fewer cells than the header is refused too (pandas would silently fill it up).
     """
-    if not path.exists():
-        hint = f"; run `{produced_by}` first" if produced_by else ""
-        raise DataError(f"{path} does not exist{hint}.")
-    if path.stat().st_size == 0:
-        raise DataError(f"{path} is empty.")
+    check_text_file(path, produced_by)
+    check_raw_columns(read_header(path, delimiter), columns, path)
+    if whole_rows:
+        check_row_lengths(path, delimiter)
     try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8")
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8", sep=delimiter)
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again.") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is empty.") from None
     except pd.errors.ParserError as error:
-        reason = str(error).strip().splitlines()[-1]
-        raise DataError(f"{path} could not be parsed as CSV ({reason}).") from None
-    check_raw_columns(frame, columns, path)
+        raise DataError(
+            f"{path} could not be parsed as CSV ({parser_reason(error)}); check the quotes "
+            "and delimiters of that line."
+        ) from None
     if frame.empty:
-        raise DataError(f"{path} has a header but no rows.")
+        raise DataError(f"{path} has a header but no rows; add data rows and try again.")
     return frame
 
 
-def check_raw_columns(frame: pd.DataFrame, columns: ColumnsParams, path: Path | str) -> None:
-    """Raise a DataError naming the first way the frame's columns break the contract."""
-    header = list(frame.columns)
+def parser_reason(error: Exception) -> str:
+    """The last line of a parser's message, cut short (it may quote a whole row)."""
+    return excerpt(str(error).strip().splitlines()[-1], 120)
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """The text cut to `limit` characters, so an absurd value never floods a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_text_file(path: Path, produced_by: str | None = None) -> None:
+    """Raise a DataError when `path` is no readable, non-empty file of UTF-8 text."""
+    if not path.exists():
+        hint = f"; run `{produced_by}` first" if produced_by else ""
+        raise DataError(f"{path} does not exist{hint}.")
+    if path.is_dir():
+        raise DataError(f"{path} is a folder, not a CSV file; point to the CSV file itself.")
+    if not path.is_file():
+        raise DataError(
+            f"{path} is not a regular file (a pipe, socket or device); copy the data "
+            "into a CSV file and point to that."
+        )
+    try:
+        with path.open("rb") as file:
+            head = file.read(SAMPLE_BYTES)
+    except OSError as error:
+        raise DataError(
+            f"{path} cannot be read ({error.strerror}); check its permissions."
+        ) from None
+    if not head.strip():
+        raise DataError(f"{path} is empty.")
+    kind = binary_kind(head)
+    if kind:
+        raise DataError(f"{path} is {kind}, not CSV text; export it as a UTF-8 CSV and try again.")
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What the first bytes of a file say it is, when it is not UTF-8 text (else None)."""
+    for signature, kind in BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    if head.startswith(UTF16_BOMS) or head[1:40:2].count(0) > 10 or head[0:40:2].count(0) > 10:
+        return "UTF-16 text"
+    if b"\x00" in head:
+        return "binary data (it holds NUL bytes)"
+    return None
+
+
+def read_header(path: Path, delimiter: str) -> list[str]:
+    """The column names of the file's first line, as written (pandas would rename duplicates)."""
+    try:
+        # A bounded read: a file of one endless line must not be loaded whole to find a header.
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            start = file.read(HEADER_CHARS)
+        rows = csv.reader(StringIO(start), delimiter=delimiter)
+        return next((row for row in rows if row), [])
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again.") from None
+    except csv.Error as error:
+        raise DataError(
+            f"{path} has a header that could not be read ({excerpt(str(error), 80)}); "
+            "check its first line."
+        ) from None
+
+
+def check_row_lengths(path: Path, delimiter: str) -> None:
+    """Raise a DataError naming the first row whose number of cells differs from the header's."""
+    bad_rows: list[Any] = []
+
+    def stop(row: Any) -> str:
+        bad_rows.append(row)
+        return "error"
+
+    options = pa_csv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=True, invalid_row_handler=stop
+    )
+    # Only the rows' shape matters here: one column is kept, as text (nothing is converted),
+    # and one thread gives each bad row its number.
+    try:
+        pa_csv.read_csv(
+            path,
+            parse_options=options,
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=["f0"], column_types={"f0": pa.string()}
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if not bad_rows:
+            reason = excerpt(str(error), 120)
+            raise DataError(f"{path} could not be parsed as CSV ({reason}).") from None
+    if bad_rows:
+        row = bad_rows[0]
+        cells = f"{row.actual_columns} cell{'' if row.actual_columns == 1 else 's'}"
+        raise DataError(
+            f"{path} has a row ({row_name(row.number)}) of {cells} where the header has "
+            f"{row.expected_columns}; fix that row (a value holding the delimiter needs "
+            "quotes) and try again."
+        )
+
+
+def row_name(number: int | None) -> str:
+    """Where a row is: "row 4, counting the header as row 1"."""
+    return "position unknown" if number is None else f"row {number}, counting the header as row 1"
+
+
+def check_raw_columns(header: list[str], columns: ColumnsParams, path: Path | str) -> None:
+    """Raise a DataError naming the first way the file's header breaks the contract."""
     if len(header) == 1:
         for delimiter, name in OTHER_DELIMITERS.items():
             if delimiter in header[0]:
                 raise DataError(
-                    f"{path} seems to use the {name} as delimiter; "
-                    "save it with commas (',') instead."
+                    f"{path} seems to use the {name} as delimiter; set data.csv_delimiter "
+                    f"to {delimiter!r} (or auto) in params.yaml, or save it with commas."
                 )
+    if "" in header:
+        raise DataError(
+            f"{path} has a column without a name (column {header.index('') + 1} of the "
+            "header); name it or remove it (a delimiter at the end of a line makes one)."
+        )
+    repeated = [name for name, count in Counter(header).items() if count > 1]
+    if repeated:
+        raise DataError(
+            f"{path} has the column '{excerpt(repeated[0])}' {Counter(header)[repeated[0]]} "
+            "times; rename or remove the copies and try again."
+        )
     if columns.target not in header:
         raise DataError(
             f"{path} has no target column '{columns.target}' (columns.target in params.yaml)."
@@ -171,9 +313,9 @@ def check_raw_columns(frame: pd.DataFrame, columns: ColumnsParams, path: Path | 
     missing = [name for name in columns.all if name not in header]
     if missing:
         raise DataError(f"{path} lacks the declared columns {missing}.")
-    undeclared = [name for name in header if name not in columns.all]
+    undeclared = [excerpt(name) for name in header if name not in columns.all]
     if undeclared:
         raise DataError(
-            f"{path} has columns of unknown type {undeclared}: declare each under "
+            f"{path} has columns of unknown type {undeclared[:10]}: declare each under "
             "columns.numeric, columns.categorical or columns.text in params.yaml."
         )

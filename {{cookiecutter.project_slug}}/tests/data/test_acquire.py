@@ -420,11 +420,14 @@ def test_run_copies_a_user_csv(project_dir: Path, params: Params) -> None:
     [
         (None, "does not exist"),
         (b"", "is empty"),
-        (b"customer_id;churn\nC0000001;0\n", "seems to use the semicolon as delimiter"),
+        # Split at its semicolons (data.csv_delimiter: auto), the header lacks most columns.
+        (b"customer_id;churn\nC0000001;0\n", "lacks the declared columns ['signup_date'"),
+        ((",".join(RAW_COLUMNS) + "\nC0000001\n").encode(), "has a row (row 2, counting the"),
         (b"customer_id,age\nC0000001,42\n", "has no target column 'churn'"),
         ("customer_id,pr\u00e9nom,churn\nC0000001,L\u00e9a,0\n".encode("latin-1"), "is not UTF-8"),
+        (b"folder", "is a folder, not a CSV file"),
     ],
-    ids=["missing", "empty", "semicolons", "no-target", "latin-1"],
+    ids=["missing", "empty", "semicolons", "short-row", "no-target", "latin-1", "folder"],
 )
 def test_a_bad_user_csv_is_one_sentence_and_keeps_the_previous_raw_data(
     project_dir: Path, params: Params, content: bytes | None, expected: str
@@ -432,7 +435,9 @@ def test_a_bad_user_csv_is_one_sentence_and_keeps_the_previous_raw_data(
     run(params)
     before = RAW_DATA.read_bytes()
     mine = Path("data/external/mine.csv")
-    if content is not None:
+    if content == b"folder":
+        mine.mkdir(parents=True)
+    elif content is not None:
         mine.parent.mkdir(parents=True)
         mine.write_bytes(content)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -11,8 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -36,8 +33,6 @@ from {{ cookiecutter.package_name }}.data.clean import (
     drop_missing_target,
     fit_steps,
     parse_dates,
-    parse_number,
-    parse_numbers,
     resolve_repeated_ids,
     run,
 )
@@ -211,51 +206,6 @@ def test_clean_rows_counts_every_step(params: Params) -> None:
 
 
 # --- Column steps.
-
-
-def test_parse_numbers_reads_every_written_form() -> None:
-    readable = ["1234.50", "1 234,50", "1\u00a0234,50", "$1,234.50", "€12", "-3", "1,234", "12,5"]
-    text = pd.Series([*readable, "abc", "inf", None])
-
-    numbers = parse_numbers(text)
-
-    expected = [1234.5, 1234.5, 1234.5, 1234.5, 12.0, -3.0, 1234.0, 12.5]
-    assert numbers.tolist()[:8] == expected
-    assert numbers.iloc[8:].isna().all()
-    assert numbers.dtype == "float64"
-
-
-NUMBER_SPELLINGS = [
-    *["1234.50", "1 234,50", "1\u00a0234,50", "1\u202f234,50", "$1,234.50", "€12", "12£"],
-    *["-3", "+3", "-0", ".5", "5.", "1,234", "12,345,678", "1,5", "1,23", "1.234,56", "1\x0b2"],
-    *["12345678901234567890.123", "0.30000000000000004441", "abc", "inf", "1e400", "NaN"],
-    *["", " ", "--1", "1.2.3", "1,2,3", "\u0661\u0662\u0663", "\uff11\uff12\uff13"],
-]
-
-
-def same_numbers(one: float, other: float) -> bool:
-    """Equal, or both NaN."""
-    return one == other or (math.isnan(one) and math.isnan(other))
-
-
-def test_parse_number_reads_each_spelling_as_parse_numbers_reads_the_column() -> None:
-    column = parse_numbers(pd.Series([*NUMBER_SPELLINGS, None], dtype=object))
-
-    singles = [parse_number(value) for value in [*NUMBER_SPELLINGS, None]]
-
-    assert all(same_numbers(a, b) for a, b in zip(column, singles, strict=True))
-    assert singles[:3] == [1234.5, 1234.5, 1234.5]
-    assert parse_number("12345678901234567890.123") == float("12345678901234567890.123")
-
-
-@settings(max_examples=300, derandomize=True, deadline=None)
-@given(st.lists(st.text(alphabet="0123456789.,-+ $€\u00a0\u0661e", max_size=24), min_size=1))
-def test_parse_number_agrees_with_parse_numbers_on_any_text(values: list[str]) -> None:
-    column = parse_numbers(pd.Series(values, dtype=object))
-
-    assert all(
-        same_numbers(a, parse_number(value)) for a, value in zip(column, values, strict=True)
-    )
 
 
 def test_parse_dates_accepts_dates_and_times_with_offsets() -> None:

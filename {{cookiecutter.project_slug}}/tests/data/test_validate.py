@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,8 @@ from {{ cookiecutter.package_name }}.config import (
     Params,
     load_params,
 )
+from {{ cookiecutter.package_name }}.data.clean import drop_impossible_records, parsing_counts
+from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.data.validate import (
     build_schema,
     check_quality,
@@ -49,9 +52,9 @@ RAW_VALUES = {
     "refund_amount": ["0", "0", "12.5", "0", "0"],
     "churn": ["0", "1", "0", "1", "0"],
 }
-# Rules the contract in params.yaml gives. Raw: 3 for the id, 2 for the date, 3 per numeric
+# Rules the contract in params.yaml gives. Raw: 3 for the id, 2 for the date, 4 per numeric
 # column (7), 2 per categorical one (4), 1 for the text, 3 for the target, 1 on whole rows.
-RAW_RULES = 3 + 2 + 3 * 7 + 2 * 4 + 1 + 3 + 1
+RAW_RULES = 3 + 2 + 4 * 7 + 2 * 4 + 1 + 3 + 1
 # Clean: 2 for the id, 2 for the date, 3 per numeric, 2 per categorical, 1 text, 2 target, 1 rows.
 CLEAN_RULES = 2 + 2 + 3 * 7 + 2 * 4 + 1 + 2 + 1
 NUMERIC = [
@@ -152,6 +155,10 @@ def test_the_rules_come_in_contract_order_with_stable_names(params: Params) -> N
         ),
         ([("age", 0, "250"), ("age", 1, "-3"), ("age", 2, "17.5")], {("in_range", "age"): 3}),
         (
+            [("age", 0, "inf"), ("age", 1, "1e400"), ("age", 2, "-Inf"), ("age", 3, "1e308")],
+            {("is_finite", "age"): 3, ("in_range", "age"): 1},
+        ),
+        (
             [("country", 0, "FR"), ("country", 1, "france"), ("plan", 2, " premium")],
             {("allowed_values", "country"): 2, ("allowed_values", "plan"): 1},
         ),
@@ -168,6 +175,7 @@ def test_the_rules_come_in_contract_order_with_stable_names(params: Params) -> N
         "is_date",
         "is_number",
         "in_range",
+        "is_finite",
         "allowed_values",
         "binary_target",
         "not_null-target",
@@ -502,3 +510,22 @@ def test_a_missing_input_says_which_command_makes_it(
 
     assert not RAW_QUALITY_JSON.exists()
     assert not QUALITY_JSON.exists()
+
+
+def test_validation_and_cleaning_read_numbers_by_one_rule(params: Params) -> None:
+    frame = raw_frame()
+    frame["tenure_months"] = ["1e308", "inf", "-Infinity", "1e400", "12"]
+    frame["total_charges"] = ["1 234,50", "$1,234.50", "abc", "1e3", "12"]
+
+    report = check_quality(frame, params.columns, "raw")
+    kept, impossible = drop_impossible_records(frame, params.columns, today=date(2025, 1, 1))
+    tenure = parsing_counts(frame["tenure_months"], parse_numbers(frame["tenure_months"]), "auto")
+
+    assert failures(report) == {
+        ("in_range", "tenure_months"): 1,
+        ("is_finite", "tenure_months"): 3,
+        ("is_number", "total_charges"): 3,
+    }
+    assert impossible["tenure_months"] == 1  # 1e308: out of range in both stages
+    assert tenure == {"parsed_from_text": 0, "unparseable": 0, "non_finite_to_missing": 3}
+    assert len(kept) == 4

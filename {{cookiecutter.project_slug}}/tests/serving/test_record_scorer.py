@@ -134,3 +134,26 @@ def test_missing_values_and_unknown_categories_still_get_a_score(
     score = scorer.score({name: math.nan for name in pipeline.feature_names_in_})
 
     assert 0.0 < score < 1.0
+
+
+def test_the_replay_reads_numbers_with_the_contract_s_decimal_mark(
+    data: tuple[pd.DataFrame, pd.Series, pd.DataFrame],
+) -> None:
+    raw = small_params()
+    raw["columns"]["decimal"] = ","
+    params = parse_params(raw)
+    X, y, _ = data
+    numeric = [name for name in params.model_columns.numeric]
+    europe = X.assign(**{name: X[name].str.replace(".", ",", regex=False) for name in numeric})
+    pipeline = build_pipeline(params, build_estimator("logistic_regression", {}, params.seed))
+    pipeline.fit(europe, y)
+    # "1,234" is 1.234 with a decimal comma (a thousand with "auto"); "1.234,5" is 1234.5.
+    records = [{"monthly_charges": "1,234"}, {"monthly_charges": "1.234,5"}]
+    records += [{"monthly_charges": 1.234}, {"monthly_charges": 1234.5}, {"monthly_charges": 1234}]
+
+    expected, replayed = both_ways(pipeline, params, records)
+
+    np.testing.assert_allclose(replayed, expected, rtol=1e-9, atol=1e-12)
+    assert replayed[0] == replayed[2] and replayed[1] == replayed[3]
+    assert replayed[0] != replayed[4]
+    assert pipeline[0].named_steps["numbers"].decimal == ","

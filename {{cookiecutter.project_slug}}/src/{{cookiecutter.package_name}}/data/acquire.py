@@ -27,6 +27,7 @@ columns (no loop over rows): the same params give the same file, and a million r
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ from {{ cookiecutter.package_name }}.config import (
     DirtParams,
     Params,
 )
+from {{ cookiecutter.package_name }}.data import ingest
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
 # The columns of the raw CSV, in the order the generator writes them.
@@ -591,15 +593,20 @@ def churn_rate(target: pd.Series) -> float | str:
     return "n/a" if pd.isna(rate) else round(float(rate), 3)
 
 
-def read_csv_input(params: Params) -> pd.DataFrame:
-    """Read your CSV (data.source: csv) and check it against the data contract."""
-    return io.read_raw_csv(params.data.csv_path, params.columns)
+def read_csv_input(params: Params) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Read your CSV (data.source: csv) as `run` takes it in; also the overlong cells capped.
+
+    Checked against the data contract, the target made 0/1 (or refused), cells capped.
+    """
+    frame = ingest.read_user_csv(params.data, params.columns)
+    frame = ingest.binary_target(frame, params.columns, params.data.csv_path)
+    return ingest.cap_cells(frame, params.columns)
 
 
 def check_input(params: Params) -> dict[str, object]:
     """Check the configured input as `run` takes it in, writing nothing (`make pipeline` first)."""
     if params.data.source == "csv" and params.data.csv_path is not None:
-        rows = len(read_csv_input(params))
+        rows = len(read_csv_input(params)[0])
         return {"params": "valid", "input": str(params.data.csv_path), "rows": rows}
     check_contract(params.columns)
     return {"params": "valid", "input": "synthetic", "rows": params.data.n_rows}
@@ -608,8 +615,10 @@ def check_input(params: Params) -> dict[str, object]:
 def run(params: Params) -> dict[str, object]:
     """Generate the synthetic data (or read your CSV) and write it to data/raw/customers.csv."""
     summary: dict[str, object] = {"source": params.data.source}
+    capped: Counter[str] = Counter()  # overlong cells of a CSV, cut or made missing
     if params.data.source == "csv" and params.data.csv_path is not None:
-        frame = read_csv_input(params)
+        frame, capped_csv = read_csv_input(params)
+        capped.update(capped_csv)
         counts: dict[str, object] = {}
         summary["input"] = str(params.data.csv_path)
     else:
@@ -618,9 +627,13 @@ def run(params: Params) -> dict[str, object]:
     if FEEDBACK_DATA.exists():
         # Production records with their outcome (make retrain): new rows like any other.
         feedback = io.read_raw_csv(FEEDBACK_DATA, params.columns)
+        feedback = ingest.binary_target(feedback, params.columns, FEEDBACK_DATA)
+        feedback, capped_feedback = ingest.cap_cells(feedback, params.columns)
+        capped.update(capped_feedback)
         frame = pd.concat([frame, feedback[frame.columns]], ignore_index=True)
         summary["feedback rows"] = len(feedback)
     io.write_csv(RAW_DATA, frame)
+    summary |= capped
     summary.update(
         {
             "rows": len(frame),

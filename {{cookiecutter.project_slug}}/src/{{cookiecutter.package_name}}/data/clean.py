@@ -19,8 +19,6 @@ exploration read) and reports/cleaning.json, which counts what every step change
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -42,86 +40,19 @@ from {{ cookiecutter.package_name }}.config import (
     ColumnsParams,
     Params,
 )
+from {{ cookiecutter.package_name }}.data.numbers import (
+    is_plain_number,
+    non_finite_numbers,
+    parse_numbers,
+)
 from {{ cookiecutter.package_name }}.errors import DataError
 
 ACQUIRE_COMMAND = "{{ cookiecutter.project_slug }} data acquire"
-# The patterns below are run by two engines: pyarrow's (RE2) on columns, Python's `re` on one
-# served record (parse_number). They are written so both read them alike: [0-9] rather than
-# \d (Python's \d also matches other scripts' digits), whitespace spelt out rather than \s
-# (RE2's \s misses the vertical tab and the non-breaking spaces of spreadsheets).
-# A number as a program writes it: optional sign, digits, optional decimal point.
-PLAIN_NUMBER = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
-# Removed before parsing: currency signs and spaces, also the non-breaking ones that
-# spreadsheets put between thousands.
-CURRENCY_AND_SPACES = "[ \t\n\r\f\v\u00a0\u202f$€£]"
-# "1,234" or "12,345,678": commas grouping thousands, not a decimal comma.
-COMMA_THOUSANDS = r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+"
-# A comma with no point after it: the comma is the decimal mark, unless it groups thousands.
-DECIMAL_COMMA = r",[^.]*$"
 LABELS = (0, 1)
 DIGITS = 6  # floats in cleaning.json are rounded so reruns give byte-identical files
 
 
-# --- Parsing helpers shared by the row and column steps.
-
-
-def parse_numbers(values: pd.Series) -> pd.Series:
-    """Parse text such as "1234.50", "1 234,50", "$1,234.50", "€12" or "-3" into float64.
-
-    Text that is no number ("abc") becomes NaN. The decimal mark is the last comma or point;
-    a comma followed only by groups of three digits ("1,234") separates thousands.
-    """
-    if pd.api.types.is_numeric_dtype(values):
-        return pd.Series(
-            values.to_numpy(dtype="float64", na_value=np.nan), index=values.index, name=values.name
-        )
-    # Parse each distinct text once: a million rows hold a few thousand distinct amounts, so
-    # the string work is done on thousands of values, then spread to the rows by their codes.
-    codes, uniques = pd.factorize(values)
-    # pyarrow strings: their str methods run in C++, several times faster than Python's re.
-    text = pd.Series(uniques).astype("string[pyarrow]")
-    text = text.str.replace(CURRENCY_AND_SPACES, "", regex=True)
-    # The last separator is the decimal mark: a comma with no point after it, unless it only
-    # groups thousands.
-    comma_is_decimal = text.str.contains(DECIMAL_COMMA) & ~text.str.fullmatch(COMMA_THOUSANDS)
-    plain = text.str.replace(",", "", regex=False).where(
-        ~comma_is_decimal,
-        text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
-    )
-    # Only plain numbers reach the cast, which would also accept "inf" or "1e400". pyarrow's
-    # cast rounds correctly (like Python's float()); pd.to_numeric can be one unit off in the
-    # last digit for numbers of more than 17 digits.
-    plain = plain.where(plain.str.fullmatch(PLAIN_NUMBER))
-    parsed = plain.astype("float64[pyarrow]").to_numpy(dtype="float64", na_value=np.nan)
-    # factorize marks a missing cell with code -1, which picks the NaN appended last.
-    numbers = np.append(parsed, np.nan)[codes]
-    return pd.Series(numbers, index=values.index, name=values.name)
-
-
-def parse_number(value: Any) -> float:
-    """One raw value parsed exactly as parse_numbers parses a text column (for one record).
-
-    A column of a million rows is parsed by pyarrow; a single served value is parsed here, in
-    plain Python, about a hundred times faster than through a one-row pandas Series. The tests
-    check that both give the same number for every spelling they know.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return math.nan
-    text = re.sub(CURRENCY_AND_SPACES, "", str(value))
-    if re.search(DECIMAL_COMMA, text) and not re.fullmatch(COMMA_THOUSANDS, text):
-        plain = text.replace(".", "").replace(",", ".")
-    else:
-        plain = text.replace(",", "")
-    return float(plain) if re.fullmatch(PLAIN_NUMBER, plain) else math.nan
-
-
-def is_plain_number(values: pd.Series) -> pd.Series:
-    """True where the text is already a plain number ("1234.50", not "1 234,50")."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.notna()
-    codes, uniques = pd.factorize(values)
-    plain = pd.Series(uniques).astype("string[pyarrow]").str.fullmatch(PLAIN_NUMBER)
-    return pd.Series(np.append(plain.to_numpy(dtype=bool), False)[codes], index=values.index)
+# --- Parsing helpers shared by the row and column steps (numbers: see data/numbers.py).
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -207,7 +138,7 @@ def drop_impossible_records(
         counts[columns.time] = int(bad.sum())
         impossible |= bad
     for name, limits in columns.numeric.items():
-        numbers = parse_numbers(frame[name])
+        numbers = parse_numbers(frame[name], columns.decimal)
         low = -np.inf if limits.min is None else limits.min
         high = np.inf if limits.max is None else limits.max
         bad = ((numbers < low) | (numbers > high)).to_numpy()
@@ -368,12 +299,16 @@ def normalize_categories(values: pd.Series, spellings: Mapping[str, str]) -> pd.
 class NumericParser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Parse numbers written as text ("1 234,50", "$1,234.50") into float64; junk becomes NaN.
 
+    Non-finite numbers ("inf", "1e400") become NaN too, by the rule of data/numbers.py.
+
     Args:
         columns: The columns to parse; None parses every column.
+        decimal: The decimal mark: "auto", "." or "," (columns.decimal in params.yaml).
     """
 
-    def __init__(self, columns: Sequence[str] | None = None) -> None:
+    def __init__(self, columns: Sequence[str] | None = None, decimal: str = "auto") -> None:
         self.columns = columns
+        self.decimal = decimal
 
     def fit(self, X: Any, y: Any = None) -> NumericParser:
         """Remember which columns to parse (nothing is learned from the values)."""
@@ -386,7 +321,7 @@ class NumericParser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         frame = check_input(self, X, reset=False, numeric=False).copy(deep=False)
         for name in self.columns_:
-            frame[name] = parse_numbers(frame[name])
+            frame[name] = parse_numbers(frame[name], self.decimal)
         return same_kind(X, frame)
 
     def __sklearn_tags__(self) -> Any:
@@ -535,7 +470,7 @@ def build_cleaner(columns: ColumnsParams, clean: CleanParams) -> Pipeline:
     )
     steps = [
         ("categories", CategoryNormalizer(categories)),
-        ("numbers", NumericParser(numeric)),
+        ("numbers", NumericParser(numeric, columns.decimal)),
         ("outliers", QuantileClipper(lower, upper, numeric)),
         ("impute", imputer),
     ]
@@ -568,11 +503,13 @@ def normalisation_counts(before: pd.Series, after: pd.Series) -> dict[str, int]:
     }
 
 
-def parsing_counts(text: pd.Series, numbers: pd.Series) -> dict[str, int]:
-    """Numbers recovered from text that was no plain number, and text that is no number."""
+def parsing_counts(text: pd.Series, numbers: pd.Series, decimal: str) -> dict[str, int]:
+    """Numbers recovered from text, text that is no number, and non-finite numbers ("inf")."""
+    non_finite = non_finite_numbers(text, decimal)
     return {
         "parsed_from_text": int((numbers.notna() & ~is_plain_number(text)).sum()),
-        "unparseable": int((text.notna() & numbers.isna()).sum()),
+        "unparseable": int((text.notna() & numbers.isna() & ~non_finite).sum()),
+        "non_finite_to_missing": int(non_finite.sum()),
     }
 
 
@@ -609,9 +546,8 @@ def column_report(
         report[name] = normalisation_counts(raw[name], normalised[name])
     for name in columns.numeric:
         low, high = clipper.lower_bounds_[name], clipper.upper_bounds_[name]
-        report[name] = parsing_counts(normalised[name], parsed[name]) | clipping_counts(
-            parsed[name], clipped[name], low, high
-        )
+        parsing = parsing_counts(normalised[name], parsed[name], columns.decimal)
+        report[name] = parsing | clipping_counts(parsed[name], clipped[name], low, high)
     for name in columns.text:
         report[name] = {}
     for name in columns.features:

@@ -35,6 +35,11 @@ from {{ cookiecutter.package_name }}.config import (
     NumericColumn,
     Params,
 )
+from {{ cookiecutter.package_name }}.data.numbers import (
+    is_plain_number,
+    non_finite_numbers,
+    parse_numbers,
+)
 from {{ cookiecutter.package_name }}.errors import DataError, QualityError
 
 Stage = Literal["raw", "clean"]
@@ -60,30 +65,31 @@ class Rule:
 # --- The checks: each takes a whole column (or frame), returns one boolean per row or one in all.
 
 
-def parse_plain_numbers(values: pd.Series) -> pd.Series:
-    """Parse text as plain numbers; anything else ("1 234,50", "$1,234.50") becomes NaN."""
-    if pd.api.types.is_numeric_dtype(values):
-        return pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=values.index)
-    # Parse each distinct text once: ages or ticket counts repeat a few hundred values over a
-    # million rows, so this is ten times faster than parsing every cell.
-    codes, uniques = pd.factorize(values)
-    parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
-    numbers = np.append(parsed.to_numpy(dtype="float64"), np.nan)
-    # factorize marks a missing cell with code -1, which picks the NaN appended last.
-    return pd.Series(numbers[codes], index=values.index)
+def is_number(decimal: str) -> Callable[[pd.Series], pd.Series]:
+    """A check passing plain numbers; a non-finite one ("inf") is the is_finite rule's business."""
+    return lambda values: is_plain_number(values) | non_finite_numbers(values, decimal)
 
 
-def is_number(values: pd.Series) -> pd.Series:
-    """True where the text is a plain number."""
-    return parse_plain_numbers(values).notna()
+def is_finite(decimal: str) -> Callable[[pd.Series], pd.Series]:
+    """A check failing non-finite numbers ("inf", "1e400"), which cleaning makes missing."""
+    return lambda values: ~non_finite_numbers(values, decimal)
 
 
-def in_range(low: float | None, high: float | None) -> Callable[[pd.Series], pd.Series]:
-    """A check passing numbers within [low, high], None meaning unbounded."""
+def in_range(
+    low: float | None, high: float | None, decimal: str = "auto"
+) -> Callable[[pd.Series], pd.Series]:
+    """A check passing numbers within [low, high], None meaning unbounded.
+
+    Text is parsed as cleaning parses it (data/numbers.py), so this rule counts the values
+    that cleaning drops as impossible; a typed column is checked as it is (inf included).
+    """
 
     def check(values: pd.Series) -> pd.Series:
-        numbers = parse_plain_numbers(values)
-        # Text that is no number is the is_number rule's business, not this one's.
+        if pd.api.types.is_numeric_dtype(values):
+            numbers = pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), values.index)
+        else:
+            numbers = parse_numbers(values, decimal)
+        # Text that is no (finite) number is the is_number (is_finite) rule's business.
         return numbers.isna() | numbers.between(
             -np.inf if low is None else low, np.inf if high is None else high
         )
@@ -226,7 +232,7 @@ def is_datetime_rule(column: str) -> Rule:
     )
 
 
-def is_number_rule(column: str) -> Rule:
+def is_number_rule(column: str, decimal: str) -> Rule:
     """Raw text parses as a plain number."""
     return make_rule(
         "is_number",
@@ -234,7 +240,7 @@ def is_number_rule(column: str) -> Rule:
         False,
         "Text is a plain number (no spaces, thousands separators or currency signs).",
         "value not written as a plain number",
-        is_number,
+        is_number(decimal),
     )
 
 
@@ -251,7 +257,19 @@ def is_float_rule(column: str) -> Rule:
     )
 
 
-def in_range_rule(column: str, limits: NumericColumn, blocking: bool) -> Rule:
+def is_finite_rule(column: str, decimal: str) -> Rule:
+    """Raw numbers are finite; cleaning treats "inf", "nan" and "1e400" as missing."""
+    return make_rule(
+        "is_finite",
+        column,
+        False,
+        "Numbers are finite (inf, nan and numbers too large for a float are treated as missing).",
+        "value not finite (treated as missing)",
+        is_finite(decimal),
+    )
+
+
+def in_range_rule(column: str, limits: NumericColumn, blocking: bool, decimal: str) -> Rule:
     """Numbers lie within the contract's [min, max]."""
     return make_rule(
         "in_range",
@@ -259,7 +277,7 @@ def in_range_rule(column: str, limits: NumericColumn, blocking: bool) -> Rule:
         blocking,
         f"Numbers lie within {range_text(limits)}.",
         f"value outside {range_text(limits)}",
-        in_range(limits.min, limits.max),
+        in_range(limits.min, limits.max, decimal),
     )
 
 
@@ -298,8 +316,10 @@ def column_rules(name: str, columns: ColumnsParams, stage: Stage) -> list[Rule]:
     elif name == columns.time:
         rules.append(is_date_rule(name) if raw else is_datetime_rule(name))
     elif name in columns.numeric:
-        rules.append(is_number_rule(name) if raw else is_float_rule(name))
-        rules.append(in_range_rule(name, columns.numeric[name], blocking))
+        rules.append(is_number_rule(name, columns.decimal) if raw else is_float_rule(name))
+        if raw:
+            rules.append(is_finite_rule(name, columns.decimal))
+        rules.append(in_range_rule(name, columns.numeric[name], blocking, columns.decimal))
     elif name in columns.categorical:
         allowed = columns.categorical[name].allowed
         rules.append(allowed_values_rule(name, allowed, blocking, "allowed_values"))

@@ -20,11 +20,17 @@ from {{ cookiecutter.package_name }}.serving.models import ServedModel
 
 
 def as_raw_text(value: Any) -> Any:
-    """A value as the raw data holds it: text, or missing (the pipeline parses text itself)."""
+    """A value as the raw data holds it: text, a number or missing (the pipeline parses text).
+
+    A number stays a number: written as text it would be read again by the contract's decimal
+    mark (columns.decimal), and 1.234 would become 1234 with a decimal comma.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return np.nan
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     return str(value)
 
 

@@ -33,9 +33,9 @@ from {{ cookiecutter.package_name }}.data.clean import (
     MissingValueImputer,
     NumericParser,
     QuantileClipper,
-    parse_number,
     spelling_key,
 )
+from {{ cookiecutter.package_name }}.data.numbers import parse_number
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
 
@@ -60,8 +60,8 @@ def normalize_record(step: CategoryNormalizer, record: Record) -> Record:
 
 
 def parse_record(step: NumericParser, record: Record) -> Record:
-    """NumericParser on one record: numbers written as text become floats."""
-    return record | {name: parse_number(record[name]) for name in step.columns_}
+    """NumericParser on one record: numbers written as text become floats (same decimal mark)."""
+    return record | {name: parse_number(record[name], step.decimal) for name in step.columns_}
 
 
 def clip_record(step: QuantileClipper, record: Record) -> Record:

@@ -19,10 +19,17 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from {{ cookiecutter.package_name }}.config import NO_CONTROLS, ExperimentParams, NumericColumn, Params
+from {{ cookiecutter.package_name }}.config import (
+    MAX_TEXT_LENGTH,
+    MAX_VALUE_LENGTH,
+    NO_CONTROLS,
+    ExperimentParams,
+    NumericColumn,
+    Params,
+)
 
-MAX_CATEGORY_LENGTH = 100
-MAX_TEXT_LENGTH = 5000
+# One fact with what acquire keeps of a CSV's cells (config.py).
+MAX_CATEGORY_LENGTH = MAX_VALUE_LENGTH
 # Free text may hold tabs and line breaks (\t, \n, \r), no other control character.
 FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 # X-Request-ID: printable ASCII, as HTTP headers should be.
