@@ -70,6 +70,16 @@ def iso_date_text(value: Any) -> Any:
     return value
 
 
+def no_bool_or_text(value: Any) -> Any:
+    """Refuse true/false and text where a number belongs: pydantic would read them as one.
+
+    1.0 stays allowed: JSON Schema counts it as the integer 1.
+    """
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON number, not true/false or text")
+    return value
+
+
 def plausible_date(value: dt.date | None) -> dt.date | None:
     """Refuse a date before FIRST_SIGNUP or after today in UTC: no one signs up in the future."""
     today = dt.datetime.now(dt.UTC).date()
@@ -164,12 +174,11 @@ class Feedback(Strict):
     prediction_id: str = Field(
         max_length=36, pattern=NO_CONTROLS, description="The prediction_id /predict answered."
     )
-    # strict: the JSON integer 0 or 1, never true/false or "1" (as /predict's numbers).
-    outcome: int = Field(
+    # The number 0 or 1, never true/false or "1" (as /predict's numbers).
+    outcome: Annotated[int, BeforeValidator(no_bool_or_text)] = Field(
         ge=0,
         le=1,
-        strict=True,
-        description="1: the customer churned; 0: they stayed (an integer, not true/false).",
+        description="1: the customer churned; 0: they stayed (a number, not true/false).",
     )
 
 
