@@ -27,8 +27,12 @@ def labelled_rows(log: pd.DataFrame, params: Params) -> pd.DataFrame:
     """The served predictions with an outcome, as raw data rows: inputs as text, the target."""
     known = log[log["served"].astype(bool) & log["outcome"].notna()]
     names, target = params.columns.all, params.columns.target
+    decimal = params.columns.decimal
     rows = pd.DataFrame(
-        [{name: as_raw_text(record.get(name)) for name in names} for record in known["inputs"]],
+        [
+            {name: raw_cell(record.get(name), decimal) for name in names}
+            for record in known["inputs"]
+        ],
         columns=names,
         dtype="object",
     )
@@ -37,6 +41,19 @@ def labelled_rows(log: pd.DataFrame, params: Params) -> pd.DataFrame:
         # The log is oldest first: the last row of a customer holds the latest record.
         rows = rows.drop_duplicates(subset=params.columns.id, keep="last")
     return rows.reset_index(drop=True)
+
+
+def raw_cell(value: object, decimal: str) -> object:
+    """A logged input as the raw CSV must hold it: a number written with the contract's mark.
+
+    acquire reads data/feedback/customers.csv by columns.decimal like any raw file: with a
+    decimal comma, 12.5 written as "12.5" would not be a number there (the point may only
+    group thousands), and the row would lose the value.
+    """
+    cell = as_raw_text(value)
+    if decimal == "," and isinstance(cell, float) and not pd.isna(cell):
+        return repr(cell).replace(".", ",")
+    return cell
 
 
 def run(params: Params, log: PredictionLog) -> dict[str, object]:
