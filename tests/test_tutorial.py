@@ -167,6 +167,9 @@ def check_validation(project: Path, output: str) -> None:
     assert output.count("leaderboard (validation folds") == 2
     assert "Column 'refund_amount' alone predicts churn with ROC AUC 0.97" in output
     assert "train stopped: exit 1" in output
+    # The refusal was recorded in the report, then the pipeline's own report put back.
+    assert "\nfailed\n" in output
+    assert "learning_curve" in read_json(project, "reports/training.json")
     assert not list(project.glob("*-params.yaml")), "the chapter cleans up its parameter files"
 
 

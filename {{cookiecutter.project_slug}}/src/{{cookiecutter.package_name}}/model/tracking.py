@@ -84,9 +84,6 @@ def connect(experiment: str) -> str:
     uri = tracking_uri()
     if uri.startswith(("http://", "https://")):
         check_server(uri)
-    # MLflow draws a progress bar for every model it downloads (each load from the registry):
-    # noise in a stage's output. setdefault: a user who sets the variable keeps the bar.
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     mlflow.set_tracking_uri(uri)
     with store_errors():
         mlflow.set_experiment(experiment)
@@ -375,6 +372,9 @@ def download(model_uri: str, workdir: str) -> str:
     import mlflow
     from mlflow.exceptions import MlflowException
 
+    # MLflow draws a progress bar for every model it downloads (each load from the registry,
+    # by a stage or the service): noise. setdefault: a user who sets the variable keeps it.
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     try:
         return mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=workdir)
     except (MlflowException, OSError) as error:
