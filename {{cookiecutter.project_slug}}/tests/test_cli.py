@@ -105,7 +105,8 @@ def test_a_bad_user_csv_keeps_the_previous_raw_data(project_dir: Path) -> None:
     result = invoke("data", "acquire")
 
     assert result.exit_code == 1
-    assert "seems to use the semicolon as delimiter" in result.stderr
+    # The semicolon is detected (data.csv_delimiter: auto); the file lacks the contract's columns.
+    assert "data/external/mine.csv lacks the declared columns ['signup_date'" in result.stderr
     assert RAW_DATA.read_bytes() == before
 
 
