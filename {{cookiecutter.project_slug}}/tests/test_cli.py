@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.cli import app, run_stage
 from {{ cookiecutter.package_name }}.config import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
 from {{ cookiecutter.package_name }}.errors import DataError
@@ -167,7 +167,7 @@ def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(project_dir: Pa
     rewritten.write_text("last good run")
 
     def work() -> dict[str, object]:
-        io.write_text(rewritten, "what this refused run found")  # as the stages write
+        files.write_text(rewritten, "what this refused run found")  # as the stages write
         raise DataError("The data broke a rule.")
 
     with pytest.raises(DataError):

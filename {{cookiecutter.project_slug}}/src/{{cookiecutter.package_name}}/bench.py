@@ -144,7 +144,7 @@ def measure_train_stage() -> dict[str, float]:
     import mlflow  # noqa: F401  (timed: the stage imports it)
     import skops.io  # noqa: F401  (timed: the stage saves its models with it)
 
-    from {{ cookiecutter.package_name }} import io
+    from {{ cookiecutter.package_name }} import files
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model import figures, tracking, train
 
@@ -157,7 +157,7 @@ def measure_train_stage() -> dict[str, float]:
     Pipeline.fit = watch.wrap("fit", Pipeline.fit)
     Pipeline.predict_proba = watch.wrap("predict", Pipeline.predict_proba)
     train.log_run = watch.wrap("mlflow", train.log_run)
-    io.save_figure = watch.wrap("figures", io.save_figure)
+    files.save_figure = watch.wrap("figures", files.save_figure)
     for name in ("learning_curve_figure", "validation_curve_figure"):
         setattr(figures, name, watch.wrap("figures", getattr(figures, name)))
     start = time.perf_counter()

@@ -83,7 +83,7 @@ def run_stage(
     run's stay. Its `reports` that it did not rewrite become the record of the refusal: left as
     they were, they would describe another run beside the failure.
     """
-    from {{ cookiecutter.package_name }} import io
+    from {{ cookiecutter.package_name }} import files
 
     before = {path: modified_at(path) for path in reports}
     try:
@@ -92,7 +92,7 @@ def run_stage(
     except ProjectError as error:
         for path, stamp in before.items():
             if modified_at(path) == stamp:
-                io.write_refusal(path, title, str(error))
+                files.write_refusal(path, title, str(error))
         raise
     print_summary(title, summary)
 

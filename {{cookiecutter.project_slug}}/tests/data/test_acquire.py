@@ -10,7 +10,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     FEEDBACK_DATA,
     RAW_DATA,
@@ -361,7 +361,7 @@ def csv_source(params: Params, path: Path) -> Params:
 def test_run_writes_the_raw_csv_and_summarises_it(project_dir: Path, params: Params) -> None:
     summary = run(params)
 
-    written = io.read_raw_csv(RAW_DATA, params.columns)
+    written = files.read_raw_csv(RAW_DATA, params.columns)
     expected, counts = generate(2000, params.data.dirt, params.columns, params.seed)
     pd.testing.assert_frame_equal(written, expected)
     assert summary["source"] == "synthetic"
@@ -375,11 +375,11 @@ def test_run_writes_the_raw_csv_and_summarises_it(project_dir: Path, params: Par
 
 def test_run_appends_the_production_feedback_rows(project_dir: Path, params: Params) -> None:
     feedback, _ = generate(120, params.data.dirt, params.columns, seed=9)
-    io.write_csv(FEEDBACK_DATA, feedback)
+    files.write_csv(FEEDBACK_DATA, feedback)
 
     summary = run(params)
 
-    written = io.read_raw_csv(RAW_DATA, params.columns)
+    written = files.read_raw_csv(RAW_DATA, params.columns)
     generated, _ = generate(2000, params.data.dirt, params.columns, params.seed)
     assert summary["rows"] == len(written) == 2120
     assert summary["feedback rows"] == 120
@@ -391,7 +391,7 @@ def test_a_feedback_file_with_a_wrong_column_is_one_sentence(
     project_dir: Path, params: Params
 ) -> None:
     feedback, _ = generate(50, params.data.dirt, params.columns, seed=9)
-    io.write_csv(FEEDBACK_DATA, feedback.drop(columns=["age"]))
+    files.write_csv(FEEDBACK_DATA, feedback.drop(columns=["age"]))
 
     with pytest.raises(
         DataError, match=r"data/feedback/customers.csv lacks the declared columns \['age'\]"
@@ -404,7 +404,7 @@ def test_a_feedback_file_with_a_wrong_column_is_one_sentence(
 def test_run_copies_a_user_csv(project_dir: Path, params: Params) -> None:
     mine = Path("data/external/mine.csv")
     frame, _ = generate(300, params.data.dirt, params.columns, seed=5)
-    io.write_csv(mine, frame)
+    files.write_csv(mine, frame)
 
     summary = run(csv_source(params, mine))
 

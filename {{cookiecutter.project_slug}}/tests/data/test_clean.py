@@ -88,7 +88,7 @@ def customer(i: int, **changes: str) -> dict[str, str]:
 
 
 def as_raw(rows: list[dict[str, str]]) -> pd.DataFrame:
-    """Rows as io.read_raw_csv returns them: text columns, NaN for empty cells."""
+    """Rows as files.read_raw_csv returns them: text columns, NaN for empty cells."""
     csv = pd.DataFrame(rows, columns=RAW_COLUMNS).to_csv(index=False)
     return pd.read_csv(StringIO(csv), dtype=str)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     CLEANING_JSON,
     MAX_TEXT_LENGTH,
@@ -76,7 +76,7 @@ def test_a_european_export_is_read_with_its_delimiter_and_decimal_commas(
     europe = with_data(params, decimal=",")
 
     summary = acquire.run(europe)
-    raw = io.read_raw_csv(RAW_DATA, params.columns)
+    raw = files.read_raw_csv(RAW_DATA, params.columns)
     rows, _ = clean.clean_rows(raw, europe.columns)
     cleaner = clean.build_cleaner(europe.columns, europe.clean)
     numbers = cleaner.named_steps["numbers"].fit_transform(rows[list(europe.columns.numeric)])
@@ -138,7 +138,7 @@ def test_declared_labels_are_mapped_to_1_and_0(project_dir: Path, params: Params
 
     summary = acquire.run(with_data(params, target_mapping={"yes": 1, "no": 0}))
 
-    raw = io.read_raw_csv(RAW_DATA, params.columns)
+    raw = files.read_raw_csv(RAW_DATA, params.columns)
     assert raw["churn"].value_counts().to_dict() == {"1": 100, "0": 100}
     assert raw["churn"].isna().sum() == 100  # a missing target stays missing: cleaning drops it
     assert summary["churn rate"] == 0.5
@@ -154,7 +154,7 @@ def test_zero_and_one_written_as_floats_are_the_same_labels(
 
     acquire.run(with_data(params))
 
-    assert io.read_raw_csv(RAW_DATA, params.columns)["churn"].tolist() == ["1", "0", "0"] * 100
+    assert files.read_raw_csv(RAW_DATA, params.columns)["churn"].tolist() == ["1", "0", "0"] * 100
 
 
 def test_a_label_read_by_yaml_as_a_boolean_is_refused_with_the_fix(params: Params) -> None:
@@ -208,7 +208,7 @@ def test_megabyte_cells_cannot_hang_the_stages(project_dir: Path, params: Params
 
     assert time.perf_counter() - start < 60  # hours before the cap
     assert (summary[CUT], summary[EMPTIED]) == (40, 2)
-    assert io.read_raw_csv(RAW_DATA, params.columns)["support_message"].str.len().max() == 5000
+    assert files.read_raw_csv(RAW_DATA, params.columns)["support_message"].str.len().max() == 5000
     assert clean_summary["rows in"] == 200
     assert pd.read_parquet(PROCESSED_DATA)["support_message"].str.len().max() == 5000
     report = json.loads(CLEANING_JSON.read_text(encoding="utf-8"))

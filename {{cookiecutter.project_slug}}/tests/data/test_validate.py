@@ -69,7 +69,7 @@ NUMERIC = [
 
 
 def raw_frame() -> pd.DataFrame:
-    """The raw frame as io.read_raw_csv returns it: every column text."""
+    """The raw frame as files.read_raw_csv returns it: every column text."""
     return pd.DataFrame(RAW_VALUES)
 
 

@@ -15,7 +15,7 @@ import pytest
 from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.model import evaluate, register, train
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.schemas import example_number
 
 from ..conftest import require_exercises

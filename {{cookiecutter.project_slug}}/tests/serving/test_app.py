@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 
 from .conftest import record
 

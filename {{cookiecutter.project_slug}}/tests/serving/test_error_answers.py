@@ -23,7 +23,7 @@ from {{ cookiecutter.package_name }}.serving.error_answers import (
     safe_text,
     validation_detail,
 )
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 
 from .conftest import record
 

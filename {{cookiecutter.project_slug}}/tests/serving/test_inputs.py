@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import CANARY_MAX_SHARE, ExperimentParams, Params, Settings
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.schemas import FIRST_SIGNUP
 
 from .conftest import record

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.limits import too_large
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 
 from ..model.conftest import small_params
 from .conftest import record

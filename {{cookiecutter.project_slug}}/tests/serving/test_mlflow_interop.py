@@ -15,8 +15,8 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.serving.load import simulated_customers
-from {{ cookiecutter.package_name }}.serving.models import load_alias
+from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
+from {{ cookiecutter.package_name }}.serving.model_store import load_alias
 from {{ cookiecutter.package_name }}.serving.predict import score
 
 

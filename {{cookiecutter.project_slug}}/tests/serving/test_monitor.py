@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, FEEDBACK_DATA, Params, Settings, get_settings
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
@@ -24,8 +24,8 @@ from {{ cookiecutter.package_name }}.monitoring import benchmark as monitor_benc
 from {{ cookiecutter.package_name }}.monitoring import feedback, monitor, simulate
 from {{ cookiecutter.package_name }}.monitoring import report as monitor_report
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.load import simulated_customers
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 from ..conftest import require_exercises
@@ -418,7 +418,7 @@ def test_feedback_writes_one_labelled_raw_row_per_customer(
 
     summary = feedback.run(params, PredictionLog(url))
 
-    rows = io.read_raw_csv(workspace / FEEDBACK_DATA, params.columns)
+    rows = files.read_raw_csv(workspace / FEEDBACK_DATA, params.columns)
     assert summary["with an outcome"] == 350
     assert summary["rows written (one per customer)"] == len(rows) == 300
     assert list(rows.columns) == params.columns.all

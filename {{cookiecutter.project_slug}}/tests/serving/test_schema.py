@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.models import ModelStore
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.schemas import FIRST_SIGNUP
 
 KEY = "schema-test-key"

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.ab.stats import (
     compare_variants,
     peeking_warning,
@@ -176,6 +176,6 @@ def run(params: Params, settings: Settings, share: float | None = None) -> dict[
         report = analyse(log, params, share)
     except ValueError as error:  # the statistics refuse data they cannot test
         raise DataError(f"The A/B data cannot be analysed: {error}") from None
-    io.save_figure(AB_FIGURE, churn_figure(report))
-    io.write_json(AB_REPORT, report)
+    files.save_figure(AB_FIGURE, churn_figure(report))
+    files.write_json(AB_REPORT, report)
     return report

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     FEEDBACK_DATA,
     RAW_DATA,
@@ -167,7 +167,7 @@ def generate(
 
     Returns:
         The frame (exactly n_rows rows in RAW_COLUMNS order; str columns with NaN for empty
-        cells, as `io.read_raw_csv` reads them back) and, for each kind of dirt, how many rows
+        cells, as `files.read_raw_csv` reads them back) and, for each kind of dirt, how many rows
         (or, per column, cells) received it.
     """
     check_contract(columns)
@@ -626,13 +626,13 @@ def run(params: Params) -> dict[str, object]:
         frame, counts = generate(data.n_rows, data.dirt, params.columns, params.seed)
     if FEEDBACK_DATA.exists():
         # Production records with their outcome (make retrain): new rows like any other.
-        feedback = io.read_raw_csv(FEEDBACK_DATA, params.columns)
+        feedback = files.read_raw_csv(FEEDBACK_DATA, params.columns)
         feedback = ingest.binary_target(feedback, params.columns, FEEDBACK_DATA)
         feedback, capped_feedback = ingest.cap_cells(feedback, params.columns)
         capped.update(capped_feedback)
         frame = pd.concat([frame, feedback[frame.columns]], ignore_index=True)
         summary["feedback rows"] = len(feedback)
-    io.write_csv(RAW_DATA, frame)
+    files.write_csv(RAW_DATA, frame)
     summary |= capped
     summary.update(
         {

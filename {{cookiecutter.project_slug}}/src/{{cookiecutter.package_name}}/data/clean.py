@@ -29,7 +29,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     CLEANING_JSON,
     INTERIM_DATA,
@@ -593,7 +593,7 @@ def no_row_left(counts: Mapping[str, Any]) -> str:
 def run(params: Params) -> dict[str, object]:
     """Clean data/raw/customers.csv into the interim and processed files and cleaning.json."""
     columns = params.columns
-    raw = io.read_raw_csv(RAW_DATA, columns, produced_by=ACQUIRE_COMMAND)
+    raw = files.read_raw_csv(RAW_DATA, columns, produced_by=ACQUIRE_COMMAND)
     interim, row_counts = clean_rows(raw, columns)
     if interim.empty:
         raise DataError(no_row_left(row_counts))
@@ -605,9 +605,9 @@ def run(params: Params) -> dict[str, object]:
     report = {"rows": row_counts, "columns": column_report(frames, cleaner, columns)}
 
     # Every output is computed before the first is written: a failure leaves the old ones.
-    io.write_parquet(INTERIM_DATA, interim)
-    io.write_parquet(PROCESSED_DATA, processed)
-    io.write_json(CLEANING_JSON, report)
+    files.write_parquet(INTERIM_DATA, interim)
+    files.write_parquet(PROCESSED_DATA, processed)
+    files.write_json(CLEANING_JSON, report)
     return {
         "rows in": row_counts["rows_in"],
         "rows out": row_counts["rows_out"],

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     EDA_FIGURES,
     EDA_MD,
@@ -528,20 +528,20 @@ def check_processed(frame: pd.DataFrame, columns: ColumnsParams) -> None:
 def run(params: Params) -> dict[str, object]:
     """Read the processed and raw data, draw the figures, write eda.md; return a summary."""
     columns = params.columns
-    frame = io.read_parquet(PROCESSED_DATA, produced_by="{{ cookiecutter.project_slug }} data clean")
+    frame = files.read_parquet(PROCESSED_DATA, produced_by="{{ cookiecutter.project_slug }} data clean")
     check_processed(frame, columns)
     # Only the missing shares of the raw data are needed: the raw frame is dropped at once.
     missing = missing_share(
-        io.read_raw_csv(RAW_DATA, columns, produced_by="{{ cookiecutter.project_slug }} data acquire")
+        files.read_raw_csv(RAW_DATA, columns, produced_by="{{ cookiecutter.project_slug }} data acquire")
     )
     findings = summarise(frame, missing, columns, params.explore.later_share)
     figures = draw_figures(frame, findings, columns)
     # The folder is rebuilt whole: a figure the current params no longer allow cannot linger.
-    with io.atomic_dir(EDA_FIGURES) as folder:
+    with files.atomic_dir(EDA_FIGURES) as folder:
         for name, figure in figures.items():
-            io.save_figure(folder / name, figure)
+            files.save_figure(folder / name, figure)
     figure_dir = EDA_FIGURES.relative_to(EDA_MD.parent).as_posix()
-    io.write_text(EDA_MD, summary_markdown(findings, list(figures), figure_dir))
+    files.write_text(EDA_MD, summary_markdown(findings, list(figures), figure_dir))
     periods = findings.periods
     return {
         "rows": findings.rows,

@@ -3,7 +3,7 @@
 Whatever a file holds, it gets one sentence naming the file and the fix, never a traceback,
 and no later stage can be made to hang or to learn the wrong thing:
 
-1. The file must be a readable file of UTF-8 text (io.check_text_file), no larger than
+1. The file must be a readable file of UTF-8 text (files.check_text_file), no larger than
    data.max_csv_mb: pandas needs several times a CSV's size in memory.
 2. The delimiter is data.csv_delimiter, or with auto the most frequent of , ; tab | in the
    header line (a European export uses ";", often with decimal commas: see columns.decimal).
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     MAX_TEXT_LENGTH,
     MAX_VALUE_LENGTH,
@@ -44,12 +44,12 @@ def read_user_csv(data: DataParams, columns: ColumnsParams) -> pd.DataFrame:
     path = Path(data.csv_path or "")
     if not path.exists():
         raise DataError(f"{path} does not exist; check data.csv_path in params.yaml.")
-    io.check_text_file(path)
+    files.check_text_file(path)
     check_size(path, data.max_csv_mb)
     delimiter = data.csv_delimiter
     if delimiter == "auto":
         delimiter = detect_delimiter(path)
-    return io.read_raw_csv(path, columns, delimiter=delimiter, whole_rows=True)
+    return files.read_raw_csv(path, columns, delimiter=delimiter, whole_rows=True)
 
 
 def check_size(path: Path, max_mb: int) -> None:
@@ -66,7 +66,7 @@ def check_size(path: Path, max_mb: int) -> None:
 def detect_delimiter(path: Path) -> str:
     """The most frequent of , ; tab | in the header line (a comma when none appears)."""
     with path.open("rb") as file:
-        line = file.readline(io.SAMPLE_BYTES).decode("utf-8", errors="replace")
+        line = file.readline(files.SAMPLE_BYTES).decode("utf-8", errors="replace")
     counts = {delimiter: line.count(delimiter) for delimiter in DELIMITERS}
     best = max(counts, key=lambda delimiter: counts[delimiter])  # the first one on a tie
     return best if counts[best] else ","
@@ -117,6 +117,6 @@ def binary_target(frame: pd.DataFrame, columns: ColumnsParams, path: Path | str)
 def describe_values(values: pd.Series) -> str:
     """The most frequent distinct values with their counts: "'yes' (120), 'no' (80)"."""
     counts = sorted(values.value_counts().items(), key=lambda item: (-item[1], str(item[0])))
-    shown = [f"'{io.excerpt(str(value))}' ({count:,})" for value, count in counts[:SHOWN_VALUES]]
+    shown = [f"'{files.excerpt(str(value))}' ({count:,})" for value, count in counts[:SHOWN_VALUES]]
     more = len(counts) - SHOWN_VALUES
     return ", ".join(shown) + (f" and {more:,} other values" if more > 0 else "")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     PROCESSED_DATA,
     QUALITY_JSON,
@@ -494,8 +494,8 @@ def to_markdown(report: dict) -> str:
 def read_stage_input(params: Params, stage: Stage) -> tuple[pd.DataFrame, Path]:
     """Read the data the stage checks: the raw CSV or the processed Parquet file."""
     if stage == "raw":
-        return io.read_raw_csv(RAW_DATA, params.columns, produced_by=ACQUIRE_COMMAND), RAW_DATA
-    frame = io.read_parquet(PROCESSED_DATA, produced_by=CLEAN_COMMAND)
+        return files.read_raw_csv(RAW_DATA, params.columns, produced_by=ACQUIRE_COMMAND), RAW_DATA
+    frame = files.read_parquet(PROCESSED_DATA, produced_by=CLEAN_COMMAND)
     return frame, PROCESSED_DATA
 
 
@@ -509,8 +509,8 @@ def run(params: Params, stage: Stage) -> dict[str, object]:
     frame, path = read_stage_input(params, stage)
     report = check_quality(frame, params.columns, stage, source=str(path))
     json_path, md_path = OUTPUTS[stage]
-    io.write_json(json_path, report)
-    io.write_text(md_path, to_markdown(report))
+    files.write_json(json_path, report)
+    files.write_text(md_path, to_markdown(report))
     enforce_blocking_rules(report, params.columns, str(path), md_path)
     summary = report["summary"]
     return {

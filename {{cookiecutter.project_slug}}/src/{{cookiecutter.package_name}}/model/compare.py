@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     DEVELOPMENT_DATA,
     FIGURES,
@@ -87,7 +87,7 @@ def run(
     check_hyperparameters(params.model, params.seed)
     tracking.connect(params.registry.model_name)
     columns, validation = params.columns, params.validation
-    development = io.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
+    development = files.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
     development = subsample(development, max_rows, columns.target, params.seed)
     development = development.reset_index(drop=True)
     splits, _ = checked_folds(development, params)
@@ -120,8 +120,8 @@ def run(
         board = pd.DataFrame(rows).set_index("algorithm")
         board = board.sort_values("roc_auc_mean", ascending=False, kind="stable")
         figure = figures.leaderboard_figure(board)
-        io.save_figure(LEADERBOARD_FIGURE, figure)
-        io.write_json(
+        files.save_figure(LEADERBOARD_FIGURE, figure)
+        files.write_json(
             LEADERBOARD_JSON,
             {
                 "strategy": validation.strategy,

@@ -26,7 +26,7 @@ import pandas as pd
 from sklearn.inspection import permutation_importance
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     BASELINE_FILES,
     EVALUATION_FIGURES,
@@ -63,9 +63,9 @@ MODELS = ("model", "reference", "dummy")
 
 def load_models(training: Mapping[str, Any]) -> dict[str, Pipeline]:
     """The trained model and the baselines, each checked against the hash training recorded."""
-    files = {"model": MODEL_FILE, **BASELINE_FILES}
+    paths = {"model": MODEL_FILE, **BASELINE_FILES}
     hashes = {"model": training["sha256"], **training["baselines_sha256"]}
-    return {name: tracking.load_model(files[name], hashes[name]) for name in MODELS}
+    return {name: tracking.load_model(paths[name], hashes[name]) for name in MODELS}
 
 
 def score_models(models: Mapping[str, Pipeline], X: pd.DataFrame) -> pd.DataFrame:
@@ -241,12 +241,12 @@ A missed churner costs {costs.cost_missed_churner:g}, a retention offer
 
 def run(params: Params) -> dict[str, object]:
     """Evaluate the trained model on data/split/test.parquet and log the results to its run."""
-    training = io.read_json(TRAINING_JSON, TRAIN_COMMAND)
-    training_report = io.read_json(TRAINING_REPORT, TRAIN_COMMAND)
-    split_report = io.read_json(SPLIT_JSON, SPLIT_COMMAND)
+    training = files.read_json(TRAINING_JSON, TRAIN_COMMAND)
+    training_report = files.read_json(TRAINING_REPORT, TRAIN_COMMAND)
+    split_report = files.read_json(SPLIT_JSON, SPLIT_COMMAND)
     tracking.connect(params.registry.model_name)
     models = load_models(training)
-    test = io.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
+    test = files.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
     X = model_input(test, params)
     y = test[params.columns.target].to_numpy(dtype=np.int64)
     if np.unique(y).size < 2:
@@ -262,12 +262,12 @@ def run(params: Params) -> dict[str, object]:
     )
     drawn = draw_figures(y, scores, threshold, importance, params)
 
-    io.write_parquet(TEST_SCORES, scores.assign(**{params.columns.target: y}))
-    with io.atomic_dir(EVALUATION_FIGURES) as folder:
+    files.write_parquet(TEST_SCORES, scores.assign(**{params.columns.target: y}))
+    with files.atomic_dir(EVALUATION_FIGURES) as folder:
         for name, figure in drawn.items():
-            io.save_figure(folder / name, figure)
-    io.write_text(MODEL_CARD, card)
-    io.write_json(METRICS_JSON, report)
+            files.save_figure(folder / name, figure)
+    files.write_text(MODEL_CARD, card)
+    files.write_json(METRICS_JSON, report)
     log_evaluation(training["run_id"], report, test, params)
     model = report["model"]
     return {

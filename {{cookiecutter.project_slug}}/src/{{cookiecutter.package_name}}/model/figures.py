@@ -2,7 +2,7 @@
 
 Only drawing happens here: every number comes from the caller or from scikit-learn's curve
 functions. Figures are matplotlib `Figure` objects (no pyplot state, no GUI backend); the
-stages save them with io.save_figure, which DVC declares as plots and MLflow logs.
+stages save them with files.save_figure, which DVC declares as plots and MLflow logs.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     METRICS_JSON,
     PROMOTION_JSON,
@@ -115,7 +115,7 @@ def champion_scores(champion: ModelVersion, name: str, params: Params, n_rows: i
             "checked before loading; register models with `make pipeline`."
         )
     model = tracking.load_logged_model(f"models:/{name}@{CHAMPION}", sha256)
-    test = io.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
+    test = files.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
     scores = model.predict_proba(model_input(test, params))[:, 1]
     if len(scores) != n_rows:
         raise DataError(f"{TEST_DATA} and {TEST_SCORES} disagree; run `{EVALUATE_COMMAND}`.")
@@ -180,9 +180,9 @@ def rounded(value: Any) -> Any:
 
 def run(params: Params) -> dict[str, object]:
     """Register the trained model as challenger; promote it to champion if it passes the gate."""
-    training = io.read_json(TRAINING_JSON, TRAIN_COMMAND)
-    metrics = io.read_json(METRICS_JSON, EVALUATE_COMMAND)
-    scores = io.read_parquet(TEST_SCORES, produced_by=EVALUATE_COMMAND)
+    training = files.read_json(TRAINING_JSON, TRAIN_COMMAND)
+    metrics = files.read_json(METRICS_JSON, EVALUATE_COMMAND)
+    scores = files.read_parquet(TEST_SCORES, produced_by=EVALUATE_COMMAND)
     name, gate = params.registry.model_name, params.registry
     tracking.connect(name)
     registry = client()
@@ -237,7 +237,7 @@ def run(params: Params) -> dict[str, object]:
         "reasons": decision["reasons"],
         "comparisons": rounded(decision["comparisons"]),
     }
-    io.write_json(PROMOTION_JSON, report)
+    files.write_json(PROMOTION_JSON, report)
     verdict = "promoted to champion" if decision["promote"] else "refused: stays challenger"
     return {
         "model": f"{name} version {version} ({training['algorithm']})",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     DEVELOPMENT_DATA,
     INTERIM_DATA,
@@ -79,7 +79,7 @@ def sample(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 def run(params: Params) -> dict[str, object]:
     """Write data/split/development.parquet, data/split/test.parquet and reports/split.json."""
-    frame = io.read_parquet(INTERIM_DATA, produced_by=CLEAN_COMMAND)
+    frame = files.read_parquet(INTERIM_DATA, produced_by=CLEAN_COMMAND)
     development, test = split_frame(frame, params)
     # The date itself is left out: on a time split it tells the sides apart by construction.
     features = params.model_columns.features
@@ -97,9 +97,9 @@ def run(params: Params) -> dict[str, object]:
         "adversarial_auc": round(auc, 4),
         "adversarial_verdict": describe_adversarial_auc(auc),
     }
-    io.write_parquet(DEVELOPMENT_DATA, development)
-    io.write_parquet(TEST_DATA, test)
-    io.write_json(SPLIT_JSON, report)
+    files.write_parquet(DEVELOPMENT_DATA, development)
+    files.write_parquet(TEST_DATA, test)
+    files.write_json(SPLIT_JSON, report)
     return {
         "mode": report["mode"],
         "development rows": len(development),

@@ -37,7 +37,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.trusted_types import TRUSTED_TYPES
 
@@ -151,7 +151,7 @@ def file_sha256(path: Path) -> str:
 def save_model(model: Any, path: Path) -> str:
     """Write a fitted model as a skops file (atomically, reproducibly); return its SHA-256."""
     data = model_bytes(model)
-    with io.atomic_path(path) as tmp:
+    with files.atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return hashlib.sha256(data).hexdigest()
 
@@ -206,7 +206,7 @@ def renumber(schema: dict[str, Any]) -> dict[str, str]:
     never the keys of a model's own dictionaries.
     """
     ids: dict[int, int] = {}
-    files: dict[str, str] = {}
+    names: dict[str, str] = {}
 
     def visit(value: Any) -> None:
         if isinstance(value, list):
@@ -221,12 +221,12 @@ def renumber(schema: dict[str, Any]) -> dict[str, str]:
                     value["__id__"] = ids.setdefault(value["__id__"], len(ids) + 1)
                 if isinstance(value.get("file"), str):
                     old = value["file"]
-                    value["file"] = files.setdefault(old, f"{len(files) + 1}{Path(old).suffix}")
+                    value["file"] = names.setdefault(old, f"{len(names) + 1}{Path(old).suffix}")
             for item in value.values():
                 visit(item)
 
     visit(schema)
-    return files
+    return names
 
 
 def untrusted(needed: list[str]) -> list[str]:

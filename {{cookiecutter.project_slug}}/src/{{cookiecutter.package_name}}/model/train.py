@@ -30,7 +30,7 @@ from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
@@ -293,7 +293,7 @@ def run(params: Params) -> dict[str, object]:
     check_hyperparameters(params.model, params.seed)
     # Connect first: an unreachable tracking server should stop the stage before minutes of work.
     tracking.connect(params.registry.model_name)
-    development = io.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
+    development = files.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
     columns, name = params.columns, params.model.name
     if development[columns.target].nunique() < 2:
         raise DataError(f"{DEVELOPMENT_DATA} holds only one class of {columns.target}.")
@@ -361,15 +361,15 @@ def run(params: Params) -> dict[str, object]:
     hashes = {"model": tracking.save_model(model, MODEL_FILE)}
     for kind, path in BASELINE_FILES.items():
         hashes[kind] = tracking.save_model(baselines[kind], path)
-    with io.atomic_dir(TRAINING_FIGURES) as folder:
-        io.save_figure(folder / "learning_curve.png", learning_figure)
-        io.save_figure(folder / "validation_curve.png", curve_figure)
-    io.write_json(TRAINING_REPORT, report)
-    io.write_parquet(TRAINING_PROFILE, training_profile(X, splits, model_cv.scores, params.seed))
+    with files.atomic_dir(TRAINING_FIGURES) as folder:
+        files.save_figure(folder / "learning_curve.png", learning_figure)
+        files.save_figure(folder / "validation_curve.png", curve_figure)
+    files.write_json(TRAINING_REPORT, report)
+    files.write_parquet(TRAINING_PROFILE, training_profile(X, splits, model_cv.scores, params.seed))
     run_id, model_uri, logged_sha256 = log_run(
         params, hyperparameters, report, development, X, model
     )
-    io.write_json(
+    files.write_json(
         TRAINING_JSON,
         {
             "run_id": run_id,

@@ -23,7 +23,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
     METRICS_JSON,
     MODEL_FILE,
@@ -43,10 +43,10 @@ AWAITING = 0.2
 
 def local_version(params: Params) -> tuple[Version, Any, float]:
     """The pipeline's trained model as a monitored version, with the model and its threshold."""
-    training = io.read_json(TRAINING_JSON, "model train")
+    training = files.read_json(TRAINING_JSON, "model train")
     model = tracking.load_model(MODEL_FILE, training["sha256"])
-    metrics = io.read_json(METRICS_JSON, "model evaluate")
-    profile = io.read_parquet(TRAINING_PROFILE, "model train")
+    metrics = files.read_json(METRICS_JSON, "model evaluate")
+    profile = files.read_parquet(TRAINING_PROFILE, "model train")
     test_metrics = {name: values["estimate"] for name, values in metrics["model"].items()}
     version = Version(version="local", cleaner=model[0], profile=profile, test_metrics=test_metrics)
     return version, model, float(metrics["threshold"])

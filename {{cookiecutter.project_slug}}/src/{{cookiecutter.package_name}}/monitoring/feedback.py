@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import FEEDBACK_DATA, Params
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.serving.predict import as_raw_text
@@ -65,7 +65,7 @@ def run(params: Params, log: PredictionLog) -> dict[str, object]:
             "The prediction log holds no served prediction with an outcome yet: there is "
             "nothing new to learn from (send outcomes to POST /feedback, or monitor simulate)."
         )
-    io.write_csv(FEEDBACK_DATA, rows)
+    files.write_csv(FEEDBACK_DATA, rows)
     return {
         "served predictions": int(history["served"].astype(bool).sum()),
         "with an outcome": int((history["served"].astype(bool) & history["outcome"].notna()).sum()),

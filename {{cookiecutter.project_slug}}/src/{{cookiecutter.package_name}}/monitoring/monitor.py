@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import PROFILE_SCORE, REPORTS, MonitoringParams, Params
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
@@ -301,9 +301,9 @@ def summary(checked: list[tuple[Version, pd.DataFrame, dict[str, Any]]]) -> dict
 
 def write_outputs(report: dict[str, Any]) -> None:
     """Write monitoring.json; the retraining signal exists exactly when the last check alerted."""
-    io.write_json(MONITORING_JSON, report)
+    files.write_json(MONITORING_JSON, report)
     if report["alerts"]:
-        io.write_json(RETRAIN_SIGNAL, {"reasons": report["alerts"]})
+        files.write_json(RETRAIN_SIGNAL, {"reasons": report["alerts"]})
     else:
         RETRAIN_SIGNAL.unlink(missing_ok=True)
 

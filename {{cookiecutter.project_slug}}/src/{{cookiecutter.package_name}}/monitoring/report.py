@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.package_name }} import io
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import PROFILE_SCORE, REPORTS, Params
 from {{ cookiecutter.package_name }}.monitoring import monitor
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
@@ -192,5 +192,5 @@ def run(
     report = monitor.summary(checked)
     monitor.write_outputs(report)
     sections = [version_section(version, part, result, params) for version, part, result in checked]
-    io.write_text(MONITORING_HTML, render(report, sections))
+    files.write_text(MONITORING_HTML, render(report, sections))
     return report

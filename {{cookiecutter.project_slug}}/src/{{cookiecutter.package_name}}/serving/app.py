@@ -49,7 +49,7 @@ from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.assignment import assign
 from {{ cookiecutter.package_name }}.serving.error_answers import http_detail, validation_detail
 from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
-from {{ cookiecutter.package_name }}.serving.models import ModelStore, ServedModel
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.predict import score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 from {{ cookiecutter.package_name }}.serving.schemas import (

@@ -1,7 +1,7 @@
 """Serving benchmark: this service and `mlflow models serve` on the same champion, side by side.
 
 Both servers run on 127.0.0.1 with one worker process and load the registry's champion; the
-same client (serving/load.py) sends both the same single-record requests, first one at a
+same client (serving/load_generator.py) sends both the same single-record requests, first one at a
 time, then CONCURRENCY at once. This service runs as in production, its prediction log on
 (in a temporary SQLite file, so the project's own log is untouched), with the experiment
 off so that it scores with one model, as MLflow does. The model's own predict_proba on one
@@ -39,8 +39,8 @@ from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.register import CHAMPION
-from {{ cookiecutter.package_name }}.serving.load import LoadResult, send_load, simulated_customers
-from {{ cookiecutter.package_name }}.serving.models import ServedModel, load_alias
+from {{ cookiecutter.package_name }}.serving.load_generator import LoadResult, send_load, simulated_customers
+from {{ cookiecutter.package_name }}.serving.model_store import ServedModel, load_alias
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 

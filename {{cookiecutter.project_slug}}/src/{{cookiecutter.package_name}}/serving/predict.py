@@ -16,7 +16,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.serving.models import ServedModel
+from {{ cookiecutter.package_name }}.serving.model_store import ServedModel
 
 
 def as_raw_text(value: Any) -> Any:

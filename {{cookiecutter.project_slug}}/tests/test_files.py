@@ -12,7 +12,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.io import (
+from {{ cookiecutter.package_name }}.files import (
     atomic_dir,
     atomic_path,
     read_json,

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.serving import models as served
+from {{ cookiecutter.package_name }}.serving import model_store as served
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.models import ModelStore, registered_aliases, registry_client
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, registered_aliases, registry_client
 
 
 def test_one_query_reads_every_alias(params: Params) -> None:

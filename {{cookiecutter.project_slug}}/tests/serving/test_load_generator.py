@@ -19,7 +19,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
-from {{ cookiecutter.package_name }}.serving.load import send_load
+from {{ cookiecutter.package_name }}.serving.load_generator import send_load
 
 from .conftest import record
 
