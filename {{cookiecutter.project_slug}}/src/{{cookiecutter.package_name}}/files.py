@@ -13,6 +13,7 @@ from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pa_csv
@@ -44,6 +45,8 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HEADER_CHARS = 1024 * 1024  # where the header must end
 # The status of a report that records a refused run instead of results (see write_refusal).
 FAILED = "failed"
+# Floats in reports are rounded so that reruns give byte-identical files (and dvc.lock hashes).
+DIGITS = 6
 
 
 @contextmanager
@@ -83,6 +86,21 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def rounded(value: Any, digits: int = DIGITS) -> Any:
+    """Floats rounded and numpy values made plain, recursively, for a stable JSON report."""
+    if isinstance(value, dict):
+        return {str(key): rounded(item, digits) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(item, digits) for item in value]
+    if isinstance(value, np.ndarray):
+        return [rounded(item, digits) for item in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, digits)
+    return value
 
 
 def write_text(path: Path, text: str) -> None:

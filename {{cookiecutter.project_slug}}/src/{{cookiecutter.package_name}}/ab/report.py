@@ -36,7 +36,6 @@ from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 AB_REPORT = REPORTS / "ab_report.json"
 AB_FIGURE = FIGURES / "ab" / "churn_by_variant.png"
-DIGITS = 6
 
 
 def served_units(log: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +103,7 @@ def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> di
                 outcomes, CHAMPION, alpha=experiment.alpha, seed=params.seed
             )[CHALLENGER]
     report["verdict"] = verdict(report)
-    return rounded(report)
+    return files.rounded(report)
 
 
 def verdict(report: dict[str, Any]) -> str:
@@ -133,19 +132,6 @@ def verdict(report: dict[str, Any]) -> str:
     if report["peeking_warning"]:
         text += " " + report["peeking_warning"]
     return text
-
-
-def rounded(value: Any) -> Any:
-    """Floats rounded and numpy scalars made plain, recursively, for a stable JSON report."""
-    if isinstance(value, dict):
-        return {str(key): rounded(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [rounded(item) for item in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return round(value, DIGITS)
-    return value
 
 
 def churn_figure(report: dict[str, Any]) -> Figure:

@@ -49,7 +49,6 @@ from {{ cookiecutter.package_name }}.errors import DataError
 
 ACQUIRE_COMMAND = "{{ cookiecutter.project_slug }} data acquire"
 LABELS = (0, 1)
-DIGITS = 6  # floats in cleaning.json are rounded so reruns give byte-identical files
 
 
 # --- Parsing helpers shared by the row and column steps (numbers: see data/numbers.py).
@@ -517,21 +516,14 @@ def clipping_counts(before: pd.Series, after: pd.Series, low: float, high: float
     """Values moved to a bound, and the bounds."""
     return {
         "clipped": int((before.notna() & (before != after)).sum()),
-        "clip_lower": rounded(low),
-        "clip_upper": rounded(high),
+        "clip_lower": files.rounded(low),
+        "clip_upper": files.rounded(high),
     }
 
 
 def imputation_counts(before: pd.Series, fill_value: Any) -> dict[str, object]:
     """Missing values filled, and the value they got."""
-    return {"imputed": int(before.isna().sum()), "fill_value": rounded(fill_value)}
-
-
-def rounded(value: Any) -> Any:
-    """A plain Python value for JSON, floats rounded so reruns give identical files."""
-    if isinstance(value, (float, np.floating)):
-        return round(float(value), DIGITS)
-    return value.item() if isinstance(value, np.generic) else value
+    return {"imputed": int(before.isna().sum()), "fill_value": files.rounded(fill_value)}
 
 
 def column_report(

@@ -57,7 +57,6 @@ TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
 # Permutation importance refits nothing but scores the model n_repeats times per column.
 PERMUTATION_ROWS = 5_000
 PERMUTATION_REPEATS = 5
-DIGITS = 6
 MODELS = ("model", "reference", "dummy")
 
 
@@ -71,11 +70,6 @@ def load_models(training: Mapping[str, Any]) -> dict[str, Pipeline]:
 def score_models(models: Mapping[str, Pipeline], X: pd.DataFrame) -> pd.DataFrame:
     """Each model's churn probability for each row, one column per model."""
     return pd.DataFrame({name: model.predict_proba(X)[:, 1] for name, model in models.items()})
-
-
-def rounded(value: float) -> float:
-    """A float rounded for a stable report."""
-    return round(float(value), DIGITS)
 
 
 def metrics_report(
@@ -93,29 +87,29 @@ def metrics_report(
     )
     cost_args = (costs.cost_missed_churner, costs.cost_retention_offer)
     return {
-        "threshold": rounded(threshold),
+        "threshold": files.rounded(threshold),
         "test_rows": len(y),
         "confidence": costs.confidence,
         "model": {
             name: {
-                "estimate": rounded(i.estimate),
-                "lower": rounded(i.lower),
-                "upper": rounded(i.upper),
+                "estimate": files.rounded(i.estimate),
+                "lower": files.rounded(i.lower),
+                "upper": files.rounded(i.upper),
             }
             for name, i in intervals.items()
         },
         "reference": {
-            name: rounded(value)
+            name: files.rounded(value)
             for name, value in classification_metrics(y, scores["reference"], threshold).items()
         },
         "dummy": {
-            name: rounded(value)
+            name: files.rounded(value)
             for name, value in classification_metrics(y, scores["dummy"], threshold).items()
         },
         "cost_per_customer": {
-            "model": rounded(expected_cost(y, scores["model"], threshold, *cost_args)),
-            "flag_nobody": rounded(expected_cost(y, np.zeros(len(y)), 1.0, *cost_args)),
-            "flag_everyone": rounded(expected_cost(y, np.ones(len(y)), 0.0, *cost_args)),
+            "model": files.rounded(expected_cost(y, scores["model"], threshold, *cost_args)),
+            "flag_nobody": files.rounded(expected_cost(y, np.zeros(len(y)), 1.0, *cost_args)),
+            "flag_everyone": files.rounded(expected_cost(y, np.ones(len(y)), 0.0, *cost_args)),
         },
     }
 

@@ -47,7 +47,6 @@ TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
 EVALUATE_COMMAND = "{{ cookiecutter.project_slug }} model evaluate"
 # MLflow keeps tag values up to a few thousand characters; the reasons fit well below.
 MAX_TAG_LENGTH = 4000
-DIGITS = 6
 
 
 class RegistryError(ProjectError):
@@ -166,15 +165,6 @@ def register_version(
     return version
 
 
-def rounded(value: Any) -> Any:
-    """Floats rounded (recursively) for a stable report."""
-    if isinstance(value, dict):
-        return {key: rounded(item) for key, item in value.items()}
-    if isinstance(value, float):
-        return round(value, DIGITS)
-    return value
-
-
 # --- the commands ----------------------------------------------------------------------------
 
 
@@ -235,7 +225,7 @@ def run(params: Params) -> dict[str, object]:
         "champion_before": previous,
         "champion_after": champion_now,
         "reasons": decision["reasons"],
-        "comparisons": rounded(decision["comparisons"]),
+        "comparisons": files.rounded(decision["comparisons"]),
     }
     files.write_json(PROMOTION_JSON, report)
     verdict = "promoted to champion" if decision["promote"] else "refused: stays challenger"

@@ -74,7 +74,6 @@ SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
 # Learning and validation curves refit the model many times: a few folds show the trend.
 CURVE_FOLDS = 3
 LEARNING_SIZES = (0.1, 0.25, 0.5, 0.75, 1.0)
-DIGITS = 6  # reports are rounded so that reruns give byte-identical files
 # Rows kept in the training profile: enough for drift tests to see small shifts, small enough
 # to download with each monitoring run.
 PROFILE_ROWS = 5000
@@ -168,8 +167,8 @@ def fold_summary(folds: pd.DataFrame) -> dict[str, float]:
     """Mean and standard deviation of each fold metric (fit time excluded: it is not a result)."""
     summary = {}
     for name in folds.columns.drop("fit_seconds"):
-        summary[f"{name}_mean"] = round(float(folds[name].mean()), DIGITS)
-        summary[f"{name}_std"] = round(float(folds[name].std(ddof=0)), DIGITS)
+        summary[f"{name}_mean"] = round(float(folds[name].mean()), files.DIGITS)
+        summary[f"{name}_std"] = round(float(folds[name].std(ddof=0)), files.DIGITS)
     return summary
 
 
@@ -197,7 +196,8 @@ def tune(
     for candidate in candidates(params):
         estimator = build_estimator(name, {**base, **candidate}, seed)
         folds = cross_validate(build_pipeline(params, estimator), X, y, splits).folds
-        tried.append({**candidate, "roc_auc": round(float(folds["valid_roc_auc"].mean()), DIGITS)})
+        score = round(float(folds["valid_roc_auc"].mean()), files.DIGITS)
+        tried.append({**candidate, "roc_auc": score})
     if not tried:
         return base, []
     best = max(tried, key=lambda row: row["roc_auc"])
@@ -283,11 +283,6 @@ def mlflow_params(params: Params, hyperparameters: Mapping[str, Any]) -> dict[st
     }
 
 
-def rounded(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Floats rounded for a stable report."""
-    return {k: round(v, DIGITS) if isinstance(v, float) else v for k, v in values.items()}
-
-
 def run(params: Params) -> dict[str, object]:
     """Train the model of params.yaml on data/split/development.parquet and track the run."""
     check_hyperparameters(params.model, params.seed)
@@ -336,20 +331,20 @@ def run(params: Params) -> dict[str, object]:
         "development_rows": len(development),
         "cv": model_summary,
         "reference_cv": reference_summary,
-        "threshold": round(threshold, DIGITS),
+        "threshold": round(threshold, files.DIGITS),
         "learning_curve": {
             "train_sizes": sizes.tolist(),
-            "train_roc_auc": np.round(learn_train.mean(axis=1), DIGITS).tolist(),
-            "validation_roc_auc": np.round(learn_valid.mean(axis=1), DIGITS).tolist(),
+            "train_roc_auc": np.round(learn_train.mean(axis=1), files.DIGITS).tolist(),
+            "validation_roc_auc": np.round(learn_valid.mean(axis=1), files.DIGITS).tolist(),
             "verdict": verdict,
         },
         "validation_curve": {
             "hyperparameter": param,
             "values": values,
-            "train_roc_auc": np.round(curve_train.mean(axis=1), DIGITS).tolist(),
-            "validation_roc_auc": np.round(curve_valid.mean(axis=1), DIGITS).tolist(),
+            "train_roc_auc": np.round(curve_train.mean(axis=1), files.DIGITS).tolist(),
+            "validation_roc_auc": np.round(curve_valid.mean(axis=1), files.DIGITS).tolist(),
         },
-        "leakage_check": rounded(leakage.to_dict()),
+        "leakage_check": files.rounded(leakage.to_dict()),
         "tuning": tried,
     }
     learning_figure = figures.learning_curve_figure(sizes, learn_train, learn_valid, "ROC AUC")

@@ -51,7 +51,7 @@ from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 MONITORING_JSON = REPORTS / "monitoring.json"
 RETRAIN_SIGNAL = REPORTS / "retrain_signal.json"
 PROFILE_ARTIFACT = "profile/training_profile.parquet"
-DIGITS = 4
+DIGITS = 4  # monitoring figures are read by people, not diffed: fewer digits (files.DIGITS is 6)
 
 
 @dataclass(frozen=True)
@@ -244,16 +244,11 @@ def check_version(version: Version, window: pd.DataFrame, params: Params) -> dic
         "drifted_share": None if share is None else round(share, DIGITS),
         "dataset_drift": drifted,
         "drifted_columns": [drift.column for drift in drifts if drift.drifted],
-        "columns": [rounded(asdict(drift)) for drift in drifts],
+        "columns": [files.rounded(asdict(drift), DIGITS) for drift in drifts],
         "performance": perf,
         "alerts": alerts,
         "warnings": warnings,
     }
-
-
-def rounded(values: dict[str, Any]) -> dict[str, Any]:
-    """Floats rounded for a readable report."""
-    return {k: round(v, DIGITS) if isinstance(v, float) else v for k, v in values.items()}
 
 
 def served_window(log: PredictionLog, last: int, hours: float | None = None) -> pd.DataFrame:
