@@ -107,7 +107,8 @@ def test_without_ab_testing_the_service_still_serves(env: dict[str, str], tmp_pa
 
     run(["make", "install", "lint"], project, env)
     collected = run(["uv", "run", "pytest", "--collect-only", "-q"], project, env)
-    serving = run(["uv", "run", "pytest", "tests/serving/test_app.py", "-q"], project, env)
+    routes = ["tests/serving/test_app.py", "tests/serving/routes"]
+    serving = run(["uv", "run", "pytest", *routes, "-q"], project, env)
 
     assert re.search(r"\d+ tests collected", collected)
     assert re.search(r"\d+ passed", serving) and " failed" not in serving
