@@ -292,11 +292,16 @@ def test_a_new_cleaning_step_is_one_class(params: Params, monkeypatch: pytest.Mo
 
     cleaned = pipeline[0].transform(X)
     assert cleaned[number].max() <= cap  # the pipeline applies the new step
+    replayed = [replay(pipeline[0], record) for record in X.to_dict("records")]
+    assert all(
+        same_values(record, row)
+        for record, row in zip(replayed, cleaned.to_dict("records"), strict=True)
+    )
     # [api]
     scorer = compile_pipeline(pipeline)  # and so does the record scorer, with no change to it
     frame = records_frame([{number: f"{cap * k:.2f}"} for k in (0.5, 1, 4, 400)], params)
     expected = pipeline.predict_proba(frame)[:, 1]
-    replayed = [scorer.score(record) for record in frame.to_dict("records")]
-    np.testing.assert_allclose(replayed, expected, rtol=1e-9, atol=1e-12)
-    assert replayed[1] == replayed[2] == replayed[3] != replayed[0]  # capped alike
+    scores = [scorer.score(record) for record in frame.to_dict("records")]
+    np.testing.assert_allclose(scores, expected, rtol=1e-9, atol=1e-12)
+    assert scores[1] == scores[2] == scores[3] != scores[0]  # capped alike
     # [/api]

@@ -13,9 +13,10 @@ Each step has two ways to apply what it learned:
 
 To add a cleaning step: write one class here like those below (`__init__` stores parameters,
 `fit` learns attributes ending in `_` and returns self, `transform` and `transform_record`
-apply them), add it to the list in `build_cleaner` where its input is ready, and test it in
-tests/data/test_transformers.py (its own values, the estimator contract, and a record through
-the record scorer: see the test of this recipe there).
+apply them), add it to the list in `build_cleaner` where its input is ready, list its full
+name in model/trusted_types.py (a saved model may hold only the types listed there), and test
+it in tests/data/test_transformers.py (its values, the estimator contract, and
+`transform_record` against `transform`: see the test of this recipe there).
 """
 
 from __future__ import annotations
