@@ -148,6 +148,18 @@ def test_an_unknown_step_is_not_replayed(
         compile_pipeline(pipeline)
 
 
+def test_a_cleaning_step_without_transform_record_is_not_replayed(
+    params: Params, data: tuple[pd.DataFrame, pd.Series, pd.DataFrame]
+) -> None:
+    X, y, _ = data
+    pipeline = build_pipeline(params, build_estimator("logistic_regression", {}, params.seed))
+    pipeline[0].steps.insert(1, ("same", FunctionTransformer()))
+    pipeline.fit(X, y)
+
+    with pytest.raises(NotReplayable, match="a FunctionTransformer cleaning step"):
+        compile_pipeline(pipeline)
+
+
 def test_missing_values_and_unknown_categories_still_get_a_score(
     params: Params, data: tuple[pd.DataFrame, pd.Series, pd.DataFrame]
 ) -> None:
