@@ -30,7 +30,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from {{ cookiecutter.package_name }}.data.transformers import is_missing
+from {{ cookiecutter.package_name }}.data.transformers import Record, is_missing
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
 
@@ -130,7 +130,7 @@ def feature_part(transformer: Any) -> Callable[[Any], np.ndarray]:
 class RecordScorer:
     """A fitted pipeline replayed on one record: cleaning, features, segments, estimator."""
 
-    cleaning: Sequence[Any]  # the cleaner's steps, each with its transform_record
+    cleaning: Sequence[Callable[[Record], Record]]  # each cleaning step's transform_record
     features: Sequence[tuple[Callable[[Any], np.ndarray], Any]]  # (vector, column or columns)
     after_features: Sequence[Any]  # steps that take the feature matrix, e.g. CustomerSegments
     estimator: Any
@@ -138,8 +138,8 @@ class RecordScorer:
     def score(self, record: Mapping[str, Any]) -> float:
         """The churn probability of one raw record (values as text or missing)."""
         values = dict(record)
-        for step in self.cleaning:
-            values = step.transform_record(values)
+        for transform_record in self.cleaning:
+            values = transform_record(values)
         parts = []
         for vector, columns in self.features:
             if isinstance(columns, str):  # a text column: its vectorizer takes one string
@@ -158,10 +158,11 @@ def compile_pipeline(pipeline: Pipeline) -> RecordScorer:
     if len(steps) < 3 or not isinstance(steps[0], Pipeline):
         raise NotReplayable("a pipeline that does not start with the cleaner and the features")
     # Each cleaning step replays itself (data/transformers.py): a new step needs no code here.
-    cleaning = [step for _, step in steps[0].steps]
-    for step in cleaning:
+    cleaning = []
+    for _, step in steps[0].steps:
         if not hasattr(step, "transform_record"):
             raise NotReplayable(f"a {type(step).__name__} cleaning step")
+        cleaning.append(step.transform_record)
     if not isinstance(steps[1], ColumnTransformer):
         raise NotReplayable("a features step that is no ColumnTransformer")
     features = []
