@@ -11,7 +11,7 @@ Cleaning has two kinds of steps, kept apart on purpose:
    `MissingValueImputer`, chained by `build_cleaner`) are scikit-learn transformers, in
    data/transformers.py. They must live inside the model's Pipeline so that training and
    serving apply the very same cleaning, with values (quantiles, medians) learned on the
-   training data only; this stage fits them once more, on all clean rows, for the report.
+   training data only. This stage also fits them, on all clean rows, for the processed file.
 
 `run` writes the interim file (clean rows, raw text values: what the model pipeline trains on),
 the processed file (the interim rows through the fitted cleaner: what validation and
