@@ -214,7 +214,7 @@ def test_a_name_that_breaks_jinja_writes_nothing(cookies, tmp_path: Path) -> Non
 
 # --- The practice exercises: number -> file below the package, function (see exercises.py).
 EXERCISES = {
-    1: ("data/clean.py", "QuantileClipper.transform"),
+    1: ("data/transformers.py", "QuantileClipper.transform"),
     2: ("model/validation.py", "group_kfold"),
     3: ("model/metrics.py", "choose_threshold"),
     4: ("model/metrics.py", "gate_decision"),

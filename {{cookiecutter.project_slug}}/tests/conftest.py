@@ -16,6 +16,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -217,3 +218,49 @@ def project_dir(
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
+
+
+
+# Dirt as real exports write it, used by dirty_frame below: numbers as text in other forms,
+# out of range, non-finite or no number; categories respelt, unknown; dates in other forms.
+DIRTY_NUMBERS = ("${:.2f}", "{:.2f} ", " {:,.3f}", "1e400", "inf", "abc", "-{:.0f}", "{:.0f}00")
+DIRTY_DATES = ("2021-03-14T23:30:00-05:00", "14/03/2021", "2099-01-01", "2021-02-30", "soon")
+MESSAGES = ("", "thanks", "refund please", "refund refund", "the app is slow")
+
+
+def dirty_frame(columns: ColumnsParams, n: int, seed: int = 0) -> pd.DataFrame:
+    """n raw records of the contract with random dirt in every column, as read_raw_csv returns them.
+
+    About one value in ten is dirty and one cell in twenty empty; one row in fifty is an exact
+    copy of another. The target follows the first numeric column (with noise), so that a model
+    has something to learn.
+    """
+    rng = np.random.default_rng(seed)
+    first = next(iter(columns.numeric))
+    middle = number_in(columns, first, 10)
+    rows = []
+    for i in range(n - n // 50):
+        row = raw_row(columns, i)
+        for name in columns.numeric:
+            value = number_in(columns, name, int(rng.integers(1000)))
+            row[name] = f"{value:.2f}"
+            if rng.random() < 0.1:
+                row[name] = str(rng.choice(DIRTY_NUMBERS)).format(value)
+            if name == first:
+                signal = value > middle
+        for name, spec in columns.categorical.items():
+            row[name] = str(rng.choice(spec.allowed))
+            if rng.random() < 0.1:
+                variants = [f"  {row[name].upper()} ", *spec.synonyms, "unheard of"]
+                row[name] = str(rng.choice(variants))
+        if columns.time is not None and rng.random() < 0.1:
+            row[columns.time] = str(rng.choice(DIRTY_DATES))
+        for name in columns.text:
+            row[name] = str(rng.choice(MESSAGES))
+        row[columns.target] = str(int(signal) if rng.random() < 0.8 else i % 2)
+        for name in columns.all:
+            if name != columns.target and rng.random() < 0.05:
+                row[name] = ""
+        rows.append(row)
+    rows += [rows[int(j)] for j in rng.integers(len(rows), size=n // 50)]
+    return raw_frame(columns, rows)

@@ -33,7 +33,7 @@ class Exercise:
 
     number: int
     title: str
-    module: str  # below the package, e.g. "data.clean"
+    module: str  # below the package, e.g. "data.transformers"
     function: str  # its qualified name in the module, e.g. "QuantileClipper.transform"
     chapter: str
 
@@ -44,7 +44,9 @@ class Exercise:
 
 
 CATALOGUE = (
-    Exercise(1, "outlier clipping", "data.clean", "QuantileClipper.transform", "03 cleaning"),
+    Exercise(
+        1, "outlier clipping", "data.transformers", "QuantileClipper.transform", "03 cleaning"
+    ),
     Exercise(2, "group k-fold", "model.validation", "group_kfold", "05 validation"),
     Exercise(3, "business threshold", "model.metrics", "choose_threshold", "07 evaluation"),
     Exercise(4, "promotion gate", "model.metrics", "gate_decision", "07 evaluation"),

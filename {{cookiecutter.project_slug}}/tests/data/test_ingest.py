@@ -19,7 +19,7 @@ from {{ cookiecutter.package_name }}.config import (
     Params,
     parse_params,
 )
-from {{ cookiecutter.package_name }}.data import acquire, clean, validate
+from {{ cookiecutter.package_name }}.data import acquire, clean, transformers, validate
 from {{ cookiecutter.package_name }}.data.ingest import binary_target, cap_cells, detect_delimiter
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 
@@ -78,7 +78,7 @@ def test_a_european_export_is_read_with_its_delimiter_and_decimal_commas(
     summary = acquire.run(europe)
     raw = files.read_raw_csv(RAW_DATA, params.columns)
     rows, _ = clean.clean_rows(raw, europe.columns)
-    cleaner = clean.build_cleaner(europe.columns, europe.clean)
+    cleaner = transformers.build_cleaner(europe.columns, europe.clean)
     numbers = cleaner.named_steps["numbers"].fit_transform(rows[list(europe.columns.numeric)])
 
     assert summary["rows"] == 300

@@ -12,7 +12,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from {{ cookiecutter.package_name }}.config import Algorithm, Params, load_params
-from {{ cookiecutter.package_name }}.data import acquire, clean
+from {{ cookiecutter.package_name }}.data import acquire, clean, transformers
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.algorithms import (
     ALGORITHMS,
@@ -57,7 +57,8 @@ def matrix(yaml_params: Params) -> tuple[np.ndarray, np.ndarray]:
     raw, _ = acquire.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
     rows, _ = clean.clean_rows(raw, yaml_params.columns)
     X = model_input(rows, yaml_params)
-    cleaned = clean.build_cleaner(yaml_params.model_columns, yaml_params.clean).fit_transform(X)
+    cleaner = transformers.build_cleaner(yaml_params.model_columns, yaml_params.clean)
+    cleaned = cleaner.fit_transform(X)
     features = build_features(yaml_params).fit_transform(cleaned)
     return features, rows[yaml_params.columns.target].to_numpy()
 

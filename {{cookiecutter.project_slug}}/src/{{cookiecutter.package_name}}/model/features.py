@@ -4,7 +4,7 @@ A fitted pipeline holds every step that learns from the training rows, so that t
 cross-validation folds and serving apply exactly the same transformations, with values
 learned on the training rows only:
 
-    clean     the column-level cleaners of data/clean.py (categories, numbers, outliers, gaps)
+    clean     the cleaner of data/transformers.py (categories, numbers, outliers, gaps)
     features  numeric: imputed and standardised; categorical: one-hot; text: TF-IDF;
               signup date: year (as a fraction), month and day of week, standardised
     segments  (optional, model.segments > 0) the one-hot of each customer's k-means segment
@@ -33,7 +33,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.data.clean import build_cleaner, check_input, parse_dates
+from {{ cookiecutter.package_name }}.data.dates import parse_dates
+from {{ cookiecutter.package_name }}.data.transformers import build_cleaner, check_input
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 
 DATE_PARTS = ("year", "month", "day_of_week")

@@ -23,7 +23,7 @@ from {{ cookiecutter.package_name }}.config import (
     TEST_DATA,
     Params,
 )
-from {{ cookiecutter.package_name }}.data.clean import parse_dates
+from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.model.validation import (
     adversarial_validation,
     check_group_overlap,

@@ -42,7 +42,7 @@ from {{ cookiecutter.package_name }}.config import (
     TRAINING_REPORT,
     Params,
 )
-from {{ cookiecutter.package_name }}.data.clean import parse_numbers
+from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import figures, tracking
 from {{ cookiecutter.package_name }}.model.algorithms import (

@@ -25,11 +25,11 @@ PACKAGE = "{{ cookiecutter.package_name }}"
 
 TRUSTED_TYPES: frozenset[str] = frozenset(
     {
-        # This project's transformers (data/clean.py and model/features.py).
-        f"{PACKAGE}.data.clean.CategoryNormalizer",
-        f"{PACKAGE}.data.clean.MissingValueImputer",
-        f"{PACKAGE}.data.clean.NumericParser",
-        f"{PACKAGE}.data.clean.QuantileClipper",
+        # This project's transformers (data/transformers.py and model/features.py).
+        f"{PACKAGE}.data.transformers.CategoryNormalizer",
+        f"{PACKAGE}.data.transformers.MissingValueImputer",
+        f"{PACKAGE}.data.transformers.NumericParser",
+        f"{PACKAGE}.data.transformers.QuantileClipper",
         f"{PACKAGE}.model.features.CustomerSegments",
         f"{PACKAGE}.model.features.DateFeatures",
         # The dtype of the arrays the transformers learn (every pipeline).

@@ -36,7 +36,8 @@ from sklearn.model_selection import (
     cross_val_score,
 )
 
-from {{ cookiecutter.package_name }}.data.clean import parse_dates, parse_numbers
+from {{ cookiecutter.package_name }}.data.dates import parse_dates
+from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError, ProjectError
 
 FinalTestMode = Literal["time", "random"]

@@ -3,9 +3,12 @@
 A scikit-learn Pipeline is built for columns. Scoring one row through it costs about 15 ms
 here, almost all of it pandas and validation overhead around a few arithmetic operations
 (the model itself needs well under a millisecond). An API answers one customer at a time, so
-this module reads the fitted values out of each step once, when a model is loaded (the
-allowed spellings, the clipping bounds, the medians, the scaler's means, the one-hot
-categories, the vocabulary) and replays the same operations on one record's values.
+this module assembles, once, when a model is loaded, a replay of the fitted steps on one
+record's values:
+- the cleaning steps replay themselves: each transformer of data/transformers.py has a
+  `transform_record` beside its `transform`, chained here in the cleaner's order;
+- the feature steps are read here (the medians, the scaler's means, the one-hot categories,
+  the vocabulary) and replayed as vectors.
 
 Two implementations of one transformation are a classic source of training/serving skew, so:
 - only the steps this project builds are replayed; any other step makes `compile_pipeline`
@@ -15,7 +18,6 @@ Two implementations of one transformation are a classic source of training/servi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,75 +30,13 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from {{ cookiecutter.package_name }}.data.clean import (
-    CategoryNormalizer,
-    MissingValueImputer,
-    NumericParser,
-    QuantileClipper,
-    spelling_key,
-)
-from {{ cookiecutter.package_name }}.data.numbers import parse_number
+from {{ cookiecutter.package_name }}.data.transformers import Record, is_missing
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
-
-Record = dict[str, Any]
 
 
 class NotReplayable(ProjectError):
     """The pipeline holds a step this module does not replay (the pipeline path is used)."""
-
-
-# --- The cleaner: each step maps a record's values to new values.
-
-
-def normalize_record(step: CategoryNormalizer, record: Record) -> Record:
-    """CategoryNormalizer on one record: canonical spelling, NaN for an unknown category."""
-    out = dict(record)
-    for name, spellings in step.spellings_.items():
-        value = record[name]
-        if isinstance(value, str):
-            out[name] = spellings.get(spelling_key(value), math.nan)
-    return out
-
-
-def parse_record(step: NumericParser, record: Record) -> Record:
-    """NumericParser on one record: numbers written as text become floats (same decimal mark)."""
-    return record | {name: parse_number(record[name], step.decimal) for name in step.columns_}
-
-
-def clip_record(step: QuantileClipper, record: Record) -> Record:
-    """QuantileClipper on one record: values raised or lowered to the learned bounds."""
-    out = dict(record)
-    for name, low in step.lower_bounds_.items():
-        value, high = record[name], step.upper_bounds_[name]
-        # Like pandas' clip: a missing value stays missing and a NaN bound is no bound.
-        if not math.isnan(value):
-            value = value if math.isnan(low) else max(value, low)
-            value = value if math.isnan(high) else min(value, high)
-        out[name] = value
-    return out
-
-
-def impute_record(step: MissingValueImputer, record: Record) -> Record:
-    """MissingValueImputer on one record: missing values filled with the learned ones."""
-    out = dict(record)
-    for name, fill in step.fill_values_.items():
-        if is_missing(record[name]) and not is_missing(fill):
-            out[name] = fill
-    return out
-
-
-def is_missing(value: Any) -> bool:
-    """True for None and NaN, what pandas' fillna fills."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-CLEANING_STEPS: dict[type, Callable[[Any, Record], Record]] = {
-    CategoryNormalizer: normalize_record,
-    NumericParser: parse_record,
-    QuantileClipper: clip_record,
-    MissingValueImputer: impute_record,
-}
 
 
 # --- The features: each ColumnTransformer part maps its columns' values to a vector.
@@ -190,7 +130,7 @@ def feature_part(transformer: Any) -> Callable[[Any], np.ndarray]:
 class RecordScorer:
     """A fitted pipeline replayed on one record: cleaning, features, segments, estimator."""
 
-    cleaning: Sequence[tuple[Callable[[Any, Record], Record], Any]]
+    cleaning: Sequence[Callable[[Record], Record]]  # each cleaning step's transform_record
     features: Sequence[tuple[Callable[[Any], np.ndarray], Any]]  # (vector, column or columns)
     after_features: Sequence[Any]  # steps that take the feature matrix, e.g. CustomerSegments
     estimator: Any
@@ -198,8 +138,8 @@ class RecordScorer:
     def score(self, record: Mapping[str, Any]) -> float:
         """The churn probability of one raw record (values as text or missing)."""
         values = dict(record)
-        for replay, step in self.cleaning:
-            values = replay(step, values)
+        for transform_record in self.cleaning:
+            values = transform_record(values)
         parts = []
         for vector, columns in self.features:
             if isinstance(columns, str):  # a text column: its vectorizer takes one string
@@ -217,11 +157,12 @@ def compile_pipeline(pipeline: Pipeline) -> RecordScorer:
     steps = [step for _, step in pipeline.steps]
     if len(steps) < 3 or not isinstance(steps[0], Pipeline):
         raise NotReplayable("a pipeline that does not start with the cleaner and the features")
+    # Each cleaning step replays itself (data/transformers.py): a new step needs no code here.
     cleaning = []
     for _, step in steps[0].steps:
-        if type(step) not in CLEANING_STEPS:
+        if not hasattr(step, "transform_record"):
             raise NotReplayable(f"a {type(step).__name__} cleaning step")
-        cleaning.append((CLEANING_STEPS[type(step)], step))
+        cleaning.append(step.transform_record)
     if not isinstance(steps[1], ColumnTransformer):
         raise NotReplayable("a features step that is no ColumnTransformer")
     features = []
