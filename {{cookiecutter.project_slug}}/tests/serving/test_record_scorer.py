@@ -13,7 +13,7 @@ from sklearn.preprocessing import FunctionTransformer
 from threadpoolctl import threadpool_limits
 
 from {{ cookiecutter.package_name }}.config import Params, parse_params
-from {{ cookiecutter.package_name }}.data import acquire, clean
+from {{ cookiecutter.package_name }}.data import clean, synthetic
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
 from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
 from {{ cookiecutter.package_name }}.serving.predict import as_raw_text, records_frame
@@ -44,7 +44,7 @@ def params() -> Params:
 def data(params: Params) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """Clean training rows with their target, and dirty raw rows to score."""
     require_exercises(1)  # the pipelines clip outliers
-    raw, _ = acquire.generate(2000, params.data.dirt, params.columns, params.seed)
+    raw, _ = synthetic.generate(2000, params.data.dirt, params.columns, params.seed)
     rows, _ = clean.clean_rows(raw.iloc[:1500], params.columns)
     dirty = raw.iloc[1500:].reset_index(drop=True)  # not cleaned: impossible values too
     return model_input(rows, params), rows[params.columns.target].astype(int), dirty
