@@ -2,11 +2,12 @@
 
 The default project is exercised in full by test_workflow.py; here the point is that what the
 flags remove leaves nothing behind that still needs it (an import, a test, a Makefile target).
+The variants install into the session's shared virtualenv (conftest.env): `make install` only
+adds or removes the packages in which they differ, instead of installing and compiling anew.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -53,19 +54,6 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"`{' '.join(command)}` failed:\n{output[-4000:]}"
     return output
-
-
-@pytest.fixture
-def env(uv: str, tmp_path: Path) -> dict[str, str]:
-    """uv on the PATH, a virtualenv of this test's own (the variants' dependencies differ)."""
-    return {
-        **os.environ,
-        "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
-        "UV_PROJECT_ENVIRONMENT": str(tmp_path / "venv"),
-        "UV_PYTHON_DOWNLOADS": "never",
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "NO_COLOR": "1",
-    }
 
 
 def outcome(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
@@ -119,7 +107,8 @@ def test_without_ab_testing_the_service_still_serves(env: dict[str, str], tmp_pa
 
     run(["make", "install", "lint"], project, env)
     collected = run(["uv", "run", "pytest", "--collect-only", "-q"], project, env)
-    serving = run(["uv", "run", "pytest", "tests/serving/test_app.py", "-q"], project, env)
+    routes = ["tests/serving/test_app.py", "tests/serving/routes"]
+    serving = run(["uv", "run", "pytest", *routes, "-q"], project, env)
 
     assert re.search(r"\d+ tests collected", collected)
     assert re.search(r"\d+ passed", serving) and " failed" not in serving

@@ -9,6 +9,7 @@ the stage tests that run the real pipeline (`shipped_params`, `project_dir`) rea
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import date, timedelta
 from io import StringIO
@@ -126,7 +127,7 @@ FIRST_DAY = date(2021, 1, 1)
 
 def make_params(**sections: dict[str, Any]) -> Params:
     """The tests' params, with some keys of some sections replaced."""
-    raw = {name: dict(value) if isinstance(value, dict) else value for name, value in TEST_PARAMS.items()}
+    raw = copy.deepcopy(TEST_PARAMS)
     for section, values in sections.items():
         raw[section] = {**raw[section], **values}
     return parse_params(raw)
@@ -178,7 +179,7 @@ def raw_row(columns: ColumnsParams, i: int, **changes: str) -> dict[str, str]:
 
 
 def raw_frame(columns: ColumnsParams, rows: list[dict[str, str]]) -> pd.DataFrame:
-    """Rows as files.read_raw_csv returns them: text columns in contract order, NaN for empty cells."""
+    """Rows as files.read_raw_csv returns them: text in contract order, NaN for empty cells."""
     csv = pd.DataFrame(rows, columns=columns.all).to_csv(index=False)
     return pd.read_csv(StringIO(csv), dtype=str)
 
@@ -198,7 +199,7 @@ def clean_frame(columns: ColumnsParams, n: int) -> pd.DataFrame:
 
 @pytest.fixture
 def shipped_params() -> Params:
-    """The project's own params.yaml, with a small data set: for stage tests that run the pipeline."""
+    """The project's own params.yaml with a small data set: for tests that run real stages."""
     loaded = load_params(ROOT / "params.yaml")
     return loaded.model_copy(update={"data": loaded.data.model_copy(update={"n_rows": 2000})})
 

@@ -401,7 +401,7 @@ def reload(
 ) -> None:
     """Ask a running service to load the registry's current champion and challenger."""
     from {{ cookiecutter.package_name }}.config import get_settings
-    from {{ cookiecutter.package_name }}.serving.admin import reload_service
+    from {{ cookiecutter.package_name }}.serving.admin_client import reload_service
 
     answer = reload_service(url, get_settings().admin_api_key)
     loaded = ", ".join(f"{alias} = version {v}" for alias, v in answer["models"].items())

@@ -1,7 +1,8 @@
 """Shared by the serving tests: a trained registry with a champion (1) and a challenger (2).
 
 Built once for the package (training and registering take seconds): version 1, the default
-model, made champion; version 2, a one-split tree, left challenger.
+model, made champion; version 2, a one-split tree, left challenger. Each test of the service
+builds its own app with its own prediction log around the same loaded models (`client`).
 """
 
 from __future__ import annotations
@@ -10,16 +11,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.config import Params, parse_params
+from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
 from {{ cookiecutter.package_name }}.model import evaluate, register, train
 from {{ cookiecutter.package_name }}.model.features import input_columns
+from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.serving.schemas import example_number
 
 from ..conftest import require_exercises
 from ..model.conftest import make_workspace, small_params
+
+KEY = "test-admin-key"
 
 
 @pytest.fixture(scope="package")
@@ -62,3 +69,25 @@ def record(params: Params, customer: str = "C0000042", **changes: Any) -> dict[s
     body.update({name: spec.allowed[0] for name, spec in columns.categorical.items()})
     body.update({name: "The app keeps crashing" for name in columns.text})
     return {**body, **changes}
+
+
+def client_for(
+    params: Params, store: ModelStore, tmp_path: Path, admin_key: str = KEY
+) -> TestClient:
+    """A test client of a fresh app with its own prediction log."""
+    settings = Settings(
+        prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}", admin_api_key=admin_key
+    )
+    return TestClient(create_app(params, settings, store))
+
+
+@pytest.fixture
+def client(params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
+    """A running app (lifespan included) with the default experiment: shadow."""
+    with client_for(params, store, tmp_path) as running:
+        yield running
+
+
+def log_of(tmp_path: Path) -> pd.DataFrame:
+    """What the app in tmp_path logged."""
+    return PredictionLog(f"sqlite:///{tmp_path / 'predictions.db'}").read()

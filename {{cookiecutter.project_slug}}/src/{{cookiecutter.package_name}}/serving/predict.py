@@ -1,14 +1,27 @@
-"""Scoring: raw customer records in, churn scores and decisions out. Knows nothing of HTTP.
+"""Predictions, knowing nothing of HTTP: raw customer records in, churn scores and decisions out.
 
-A single record goes through the model's RecordScorer (serving/record_scorer.py) when it has
-one: the same steps without pandas, about twenty times faster. Several records go through
-the pipeline, whose per-call overhead is then shared by the rows.
+`score` is one model's scores. A single record goes through the model's RecordScorer
+(serving/record_scorer.py) when it has one: the same steps without pandas, about twenty times
+faster. Several records go through the pipeline, whose per-call overhead is then shared by the
+rows.
+
+`predict_records` is what a prediction request does (routes/predict.py only turns HTTP into
+its arguments and its answers back into HTTP):
+
+1. each record's unit (the customer) gets its variant from the A/B assigner;
+2. each model scores only its rows: those it serves, and all of them for the shadow;
+3. every score, served or shadow, becomes a row of the prediction log, written before any
+   answer leaves: an answer nobody will be able to analyse is not given;
+4. the served rows become the answers.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Sequence
+import time
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +29,17 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.serving.model_store import ServedModel
+from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, ServedModel
+from {{ cookiecutter.package_name }}.serving.prediction_log import now
+from {{ cookiecutter.package_name }}.serving.schemas import Prediction
+from {{ cookiecutter.package_name }}.serving.service import Service
+
+logger = logging.getLogger(__name__)
+
+
+class Unavailable(Exception):
+    """No answer can be given now (no champion loaded, or the log failed); the service says 503."""
 
 
 def as_raw_text(value: Any) -> Any:
@@ -52,3 +75,83 @@ def score(
         # The columns in the order the model was fitted with, whatever the order in params.yaml.
         scores = model.pipeline.predict_proba(records_frame(records, params)[model.columns])[:, 1]
     return scores, scores >= model.threshold
+
+
+def current_models(store: ModelStore) -> dict[str, ServedModel]:
+    """The store's models, or Unavailable saying why there are none."""
+    models = store.models
+    if CHAMPION not in models:
+        raise Unavailable(store.problem or "No model is loaded.")
+    return models
+
+
+def shadow_variant(mode: str, models: dict[str, ServedModel]) -> str | None:
+    """The variant that scores every request without answering: the challenger in shadow mode.
+
+    None when it is the champion's own version: scoring twice with one model teaches nothing.
+    """
+    challenger = models.get(CHALLENGER)
+    if mode != "shadow" or challenger is None or challenger.version == models[CHAMPION].version:
+        return None
+    return CHALLENGER
+
+
+def predict_records(
+    service: Service,
+    records: list[dict[str, Any]],
+    unit_ids: list[str],
+    assigner: Callable[[str], str],
+) -> list[Prediction]:
+    """Score each record with its variant's model, log everything, return the served answers."""
+    started = time.perf_counter()
+    models = current_models(service.store)  # one snapshot for the whole request
+    served_by = [assigner(unit_id) for unit_id in unit_ids]
+    shadow = shadow_variant(service.experiment.mode, models)
+    # Each model scores only its rows: those it serves, and all of them for the shadow.
+    results: dict[tuple[str, int], tuple[float, bool]] = {}
+    for variant in {*served_by, *([shadow] if shadow else [])}:
+        rows_of = [i for i, v in enumerate(served_by) if v == variant or variant == shadow]
+        scores, decisions = score(models[variant], [records[i] for i in rows_of], service.params)
+        for i, value, decision in zip(rows_of, scores, decisions, strict=True):
+            results[(variant, i)] = (float(value), bool(decision))
+    latency_ms = (time.perf_counter() - started) * 1000
+    created = now()
+    rows, answers = [], []
+    for i, (record, unit_id, served) in enumerate(zip(records, unit_ids, served_by, strict=True)):
+        for variant in [served, *([shadow] if shadow and shadow != served else [])]:
+            model, (value, decision) = models[variant], results[(variant, i)]
+            row = {
+                "prediction_id": str(uuid.uuid4()),
+                "created_at": created,
+                "unit_id": unit_id,
+                "variant": variant,
+                "model_version": model.version,
+                "served": variant == served,
+                "inputs": record,
+                "score": value,
+                "decision": decision,
+                "latency_ms": latency_ms,
+            }
+            rows.append(row)
+            if variant == served:
+                answers.append(
+                    Prediction(
+                        prediction_id=row["prediction_id"],
+                        score=value,
+                        decision=decision,
+                        threshold=model.threshold,
+                        model_name=model.name,
+                        model_version=model.version,
+                        variant=variant,
+                    )
+                )
+    try:
+        service.log.record(rows)
+    except Exception as error:  # any database failure: the answer must not leave unlogged
+        logger.exception("prediction log write failed")
+        raise Unavailable("The prediction could not be logged; try again.") from error
+    for row in rows:
+        service.metrics.predictions.labels(row["variant"], str(row["served"]).lower()).inc()
+        if row["served"]:
+            service.metrics.scores.labels(row["variant"]).observe(row["score"])
+    return answers

@@ -1,4 +1,4 @@
-"""Schemas of the API: a customer record derived from the data contract, and the answers.
+"""Schemas of the API: a customer record derived from the data contract, and every answer.
 
 The record's fields are built from `columns:` in params.yaml (the columns the model takes, plus
 the id), so the API, the training data and the model never disagree on what a customer is. Each
@@ -198,3 +198,24 @@ class ModelInfo(BaseModel):
 
     models: list[ServedModelInfo]
     experiment: ExperimentParams
+
+
+# Error answers each route may give, declared so that /docs (and schema-based tests) know them.
+class ErrorAnswer(BaseModel):
+    """An error: one sentence saying what went wrong."""
+
+    detail: str
+
+
+NOT_READY = {503: {"model": ErrorAnswer, "description": "No model loaded, or the log failed."}}
+# A body that is not UTF-8 text cannot even be parsed as JSON: FastAPI answers 400. One over
+# the size limit is not read at all (limits.py).
+BAD_BODY = {
+    400: {"model": ErrorAnswer, "description": "The body is not UTF-8 JSON."},
+    413: {"model": ErrorAnswer, "description": "The body is over serving.max_body_bytes."},
+}
+NOT_FOUND = {404: {"model": ErrorAnswer, "description": "No prediction has this id."}}
+ADMIN_ERRORS = {
+    401: {"model": ErrorAnswer, "description": "The X-API-Key header is missing."},
+    403: {"model": ErrorAnswer, "description": "The X-API-Key is not valid."},
+}

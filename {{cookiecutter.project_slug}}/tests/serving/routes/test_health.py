@@ -1,0 +1,31 @@
+"""GET /health, /ready and /model: the process answers, and with which models.
+
+The registry (champion 1, challenger 2) and the `client` fixture (a fresh app with its own
+prediction log) come from ../conftest.py.
+"""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.config import Params
+
+
+def test_health_and_ready_name_the_loaded_versions(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "models": {"champion": "1", "challenger": "2"}}
+
+
+def test_model_lists_the_served_versions_and_the_experiment(
+    client: TestClient, params: Params
+) -> None:
+    info = client.get("/model").json()
+
+    assert [(m["variant"], m["model_version"]) for m in info["models"]] == [
+        ("champion", "1"),
+        ("challenger", "2"),
+    ]
+    assert info["models"][0]["algorithm"] == "gradient_boosting"
+    assert info["experiment"] == params.serving.experiment.model_dump()

@@ -1,0 +1,176 @@
+"""POST /predict and /predict/batch: statuses, bodies, the log, the A/B split.
+
+The registry (champion 1, challenger 2) and the `client` fixture (a fresh app with its own
+prediction log) come from ../conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
+from {{ cookiecutter.package_name }}.serving.predict import records_frame
+
+from ...conftest import require_exercises
+from ..conftest import KEY, log_of, record
+
+
+def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
+    client: TestClient, params: Params, store: ModelStore, tmp_path: Path
+) -> None:
+    body = record(params)
+
+    response = client.post("/predict", json=body)
+
+    assert response.status_code == 200
+    answer = response.json()
+    champion = store.models["champion"]
+    expected = champion.pipeline.predict_proba(records_frame([body], params))[0, 1]
+    assert math.isclose(answer["score"], expected, rel_tol=1e-9)
+    assert answer["decision"] == (answer["score"] >= champion.threshold)
+    assert (answer["variant"], answer["model_version"]) == ("champion", "1")
+    logged = log_of(tmp_path)
+    assert sorted(zip(logged["variant"], logged["served"], strict=True)) == [
+        ("challenger", False),
+        ("champion", True),
+    ]
+    served = logged[logged["served"]].iloc[0]
+    assert served["prediction_id"] == answer["prediction_id"]
+    assert served["unit_id"] == "C0000042"
+    assert served["inputs"] == body
+
+
+def test_an_unseen_category_still_gets_a_prediction(client: TestClient, params: Params) -> None:
+    name = next(iter(params.model_columns.categorical))
+
+    response = client.post("/predict", json=record(params, **{name: "never seen before"}))
+
+    assert response.status_code == 200
+    assert 0 <= response.json()["score"] <= 1
+
+
+def test_null_values_are_missing_values_the_model_imputes(
+    client: TestClient, params: Params
+) -> None:
+    name = next(iter(params.model_columns.numeric))
+
+    assert client.post("/predict", json=record(params, **{name: None})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"age": "forty"}, ["body", "age"]),
+        ({"age": "40"}, ["body", "age"]),
+        ({"tenure_months": False}, ["body", "tenure_months"]),
+        ({"signup_date": 1710460800}, ["body", "signup_date"]),
+        ({"age": 250}, ["body", "age"]),
+        ({"tenure_months": -3}, ["body", "tenure_months"]),
+        ({"refund_amount": 10.0}, ["body", "refund_amount"]),
+        ({"signup_date": "not a date"}, ["body", "signup_date"]),
+        ({"support_message": "x" * 6000}, ["body", "support_message"]),
+    ],
+)
+def test_bad_fields_are_422_naming_the_field(
+    client: TestClient, params: Params, change: dict, where: list[str]
+) -> None:
+    response = client.post("/predict", json=record(params, **change))
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [where]
+
+
+def test_a_missing_field_is_422_naming_it(client: TestClient, params: Params) -> None:
+    body = record(params)
+    del body["plan"]
+
+    response = client.post("/predict", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "plan"]
+    assert response.json()["detail"][0]["type"] == "missing"
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(client: TestClient, params: Params, number: str) -> None:
+    # JSON has no NaN or Infinity, but Python's parser accepts these tokens: they must not pass.
+    raw = json.dumps(record(params, age="NUMBER")).replace('"NUMBER"', number)
+
+    response = client.post("/predict", content=raw, headers={"content-type": "application/json"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "age"]
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/predict", content=b'{"age": 4', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
+    client: TestClient, params: Params
+) -> None:
+    bodies = [record(params, customer=f"C{i:07d}", age=20 + 10 * i) for i in range(3)]
+
+    response = client.post("/predict/batch", json=bodies)
+
+    assert response.status_code == 200
+    answers = response.json()["predictions"]
+    assert len(answers) == 3
+    singles = [client.post("/predict", json=body).json()["score"] for body in bodies]
+    assert [a["score"] for a in answers] == pytest.approx(singles)
+    too_many = [record(params)] * (params.serving.max_batch + 1)
+    assert client.post("/predict/batch", json=too_many).status_code == 422
+    assert client.post("/predict/batch", json=[]).status_code == 422
+
+
+def test_a_prediction_that_cannot_be_logged_is_not_answered(
+    client: TestClient, params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = client.app.state.service
+
+    def broken(rows: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(service.log, "record", broken)
+
+    response = client.post("/predict", json=record(params))
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The prediction could not be logged; try again."}
+
+
+def test_ab_mode_splits_units_stickily_by_the_challenger_share(
+    client: TestClient, params: Params, tmp_path: Path
+) -> None:
+    require_exercises(5)  # ab mode splits the traffic with assign()
+    headers = {"X-API-Key": KEY}
+    experiment = {
+        **params.serving.experiment.model_dump(),
+        "mode": "ab",
+        "challenger_share": 0.5,
+        "salt": "test",
+    }
+    assert client.put("/admin/experiment", json=experiment, headers=headers).status_code == 200
+    customers = [f"C{i:07d}" for i in range(200)]
+    bodies = [record(params, customer=customer) for customer in customers]
+
+    first = client.post("/predict/batch", json=bodies).json()["predictions"]
+    again = client.post("/predict/batch", json=bodies).json()["predictions"]
+
+    variants = [answer["variant"] for answer in first]
+    assert variants == [answer["variant"] for answer in again]  # sticky
+    logged = log_of(tmp_path)
+    assert len(logged) == 400 and logged["served"].all()  # no shadow rows in ab mode
+    assert 70 <= variants.count("challenger") <= 130
+    assert {a["model_version"] for a in first if a["variant"] == "challenger"} == {"2"}
