@@ -1,368 +1,75 @@
-"""Synthetic data: deterministic, learnable but not perfectly, and dirty at the params rates."""
+"""The acquire stage: the synthetic rows or your CSV, with the feedback rows, as the raw data.
+
+Runs of the synthetic source use the shipped params (`shipped_params`, `project_dir`): the
+generator makes the shipped columns. Runs on a user's CSV build it from the tests' own contract
+(`params`), as a learner's data would be: data/ingest.py checks and bounds it on the way in.
+"""
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import (
+    CLEANING_JSON,
     FEEDBACK_DATA,
+    MAX_TEXT_LENGTH,
+    MAX_VALUE_LENGTH,
+    PROCESSED_DATA,
     RAW_DATA,
-    CategoricalColumn,
-    DirtParams,
-    NumericColumn,
+    ColumnsParams,
     Params,
 )
-from {{ cookiecutter.package_name }}.data.acquire import (
-    COMPLAINTS,
-    PLAN_CHARGES,
-    RAW_COLUMNS,
-    SNAPSHOT_DATE,
-    generate,
-    run,
-    spelling_variants,
-    whole_months,
-)
-from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.data import clean, transformers, validate
+from {{ cookiecutter.package_name }}.data.acquire import run
+from {{ cookiecutter.package_name }}.data.synthetic import generate
+from {{ cookiecutter.package_name }}.data.synthetic_customers import RAW_COLUMNS
+from {{ cookiecutter.package_name }}.errors import DataError
 
-N = 4000
-RATES = (
-    "missing_rate",
-    "duplicate_rate",
-    "repeated_id_rate",
-    "category_noise_rate",
-    "numeric_text_rate",
-    "impossible_rate",
-    "outlier_rate",
-)
-PLAIN_MONEY = r"\d+\.\d\d"
-WHOLE_NUMBER = r"-?\d+"
+from ..conftest import raw_frame, raw_row, require_exercises
+
+MINE = Path("data/external/mine.csv")
+CUT = f"text cells cut to {MAX_TEXT_LENGTH:,} characters"
+EMPTIED = f"cells over {MAX_VALUE_LENGTH} characters made missing"
 
 
-def dirt(params: Params, **rates: float) -> DirtParams:
-    """The project's dirt params with every rate 0 except the ones given."""
-    return params.data.dirt.model_copy(update={name: rates.get(name, 0.0) for name in RATES})
-
-
-def by_id(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows sorted by customer, to compare frames whose rows were shuffled differently."""
-    return frame.sort_values("customer_id").reset_index(drop=True)
-
-
-def map_back(values: pd.Series, spec: CategoricalColumn) -> pd.Series:
-    """The canonical value of each spelling, matched case- and whitespace-insensitively."""
-    lookup = {value.casefold(): value for value in spec.allowed}
-    lookup |= {other.casefold(): value for other, value in spec.synonyms.items()}
-    return values.str.strip().str.casefold().map(lookup)
-
-
-def parse_money(values: pd.Series) -> pd.Series:
-    """Parse "1234.50", "1 234,50" and "$1,234.50" into numbers."""
-    french = values.str.contains(",") & ~values.str.startswith("$")
-    plain = values.where(~french, values.str.replace(" ", "").str.replace(",", "."))
-    return pd.to_numeric(plain.str.replace("$", "").str.replace(",", ""))
-
-
-@pytest.fixture
-def clean(params: Params) -> pd.DataFrame:
-    """N rows without any dirt."""
-    frame, _ = generate(N, dirt(params), params.columns, seed=3)
-    return frame
-
-
-# --- Determinism and shape.
-
-
-def test_the_same_seed_gives_the_same_frame_and_another_seed_another(params: Params) -> None:
-    first, first_counts = generate(N, params.data.dirt, params.columns, seed=1)
-    again, again_counts = generate(N, params.data.dirt, params.columns, seed=1)
-    other, _ = generate(N, params.data.dirt, params.columns, seed=2)
-
-    pd.testing.assert_frame_equal(first, again)
-    assert first_counts == again_counts
-    assert not first.equals(other)
-
-
-@pytest.mark.parametrize("n_rows", [100, 1234, N])
-def test_the_frame_has_n_rows_and_the_contract_columns_in_order(
-    params: Params, n_rows: int
-) -> None:
-    frame, _ = generate(n_rows, params.data.dirt, params.columns, seed=0)
-
-    assert len(frame) == n_rows
-    assert list(frame.columns) == RAW_COLUMNS
-    assert sorted(frame.columns) == sorted(params.columns.all)
-    for name in frame.columns:  # every value is text, as read_raw_csv gives it
-        assert all(isinstance(value, str) for value in frame[name].dropna().unique()), name
-    assert frame.index.equals(pd.RangeIndex(n_rows))
-
-
-def test_tenure_counts_whole_months_up_to_the_snapshot() -> None:
-    signups = np.array(["2024-12-31", "2024-12-01", "2023-06-15", "2019-01-01"], "datetime64[D]")
-
-    assert whole_months(signups, SNAPSHOT_DATE).tolist() == [0, 1, 18, 72]
-
-
-# --- Clean data: realistic, canonical, learnable but not perfectly.
-
-
-def test_without_dirt_every_value_is_clean(params: Params, clean: pd.DataFrame) -> None:
-    tickets = clean["support_tickets"].astype(int)
-
-    assert clean.drop(columns="support_message").notna().all().all()
-    # A message is missing only for customers who never opened a ticket, and mostly so.
-    assert not (clean["support_message"].isna() & (tickets > 0)).any()
-    assert clean.loc[tickets == 0, "support_message"].isna().mean() > 0.8
-    assert clean["customer_id"].is_unique
-    assert clean["customer_id"].str.fullmatch(r"C\d{7}").all()
-    assert (
-        pd.to_datetime(clean["signup_date"], format="%Y-%m-%d")
-        .between("2019-01-01", "2024-12-31")
-        .all()
+def csv_source(params: Params, path: Path = MINE, **data: object) -> Params:
+    """The params reading the given CSV, with other data.* and columns.* changes."""
+    columns = {key: data.pop(key) for key in ("decimal", "target_mapping") if key in data}
+    changed = params.data.model_copy(update={"source": "csv", "csv_path": path, **data})
+    return params.model_copy(
+        update={"data": changed, "columns": params.columns.model_copy(update=columns)}
     )
-    for name, spec in params.columns.categorical.items():
-        assert clean[name].isin(spec.allowed).all(), name
-    for name in ("tenure_months", "age", "support_tickets", "days_since_last_login", "churn"):
-        assert clean[name].str.fullmatch(WHOLE_NUMBER).all(), name
-    for name in ("monthly_charges", "total_charges", "refund_amount"):
-        assert clean[name].str.fullmatch(PLAIN_MONEY).all(), name
-    for name, limits in params.columns.numeric.items():
-        assert pd.to_numeric(clean[name]).between(limits.min, limits.max).all(), name
 
 
-def test_later_signups_have_shorter_tenure(clean: pd.DataFrame) -> None:
-    tenure = clean["tenure_months"].astype(int)
-    signed_2024 = clean["signup_date"].str.startswith("2024")
-
-    assert tenure[signed_2024].max() <= 12
-    assert tenure[~signed_2024].min() >= 12
+def user_frame(contract: ColumnsParams, n_rows: int = 300) -> pd.DataFrame:
+    """A user's CSV of the tests' contract, as read (all text)."""
+    return raw_frame(contract, [raw_row(contract, i) for i in range(n_rows)])
 
 
-def test_churn_rate_is_realistic(clean: pd.DataFrame) -> None:
-    assert set(clean["churn"]) == {"0", "1"}
-    assert 0.15 <= (clean["churn"] == "1").mean() <= 0.35
+def write_mine(frame: pd.DataFrame, **to_csv: object) -> None:
+    """Write the frame as the user's CSV, with pandas' to_csv options."""
+    MINE.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(MINE, index=False, **to_csv)
 
 
-def test_refund_amount_leaks_the_target_but_legit_columns_do_not(clean: pd.DataFrame) -> None:
-    churn = clean["churn"].astype(int)
-    refund = clean["refund_amount"].astype(float)
-    tenure_auc = roc_auc_score(churn, clean["tenure_months"].astype(int))
-
-    assert roc_auc_score(churn, refund) >= 0.95
-    assert (refund[churn == 1] > 0).mean() > 0.9
-    assert (refund[churn == 0] == 0).mean() > 0.95
-    assert 0.55 < max(tenure_auc, 1 - tenure_auc) < 0.75
+# --- The synthetic source.
 
 
-def test_a_simple_model_learns_churn_but_not_perfectly(clean: pd.DataFrame) -> None:
-    message = clean["support_message"].fillna("")
-    features = pd.DataFrame(
-        {
-            "tenure": clean["tenure_months"].astype(float) / 12,
-            "monthly": clean["monthly_charges"].astype(float) / 100,
-            "tickets": clean["support_tickets"].astype(float),
-            "days": clean["days_since_last_login"].astype(float) / 30,
-            "monthly_contract": clean["contract"] == "month_to_month",
-            "two_year_contract": clean["contract"] == "two_year",
-            "electronic_check": clean["payment_method"] == "electronic_check",
-            "complains": message.str.contains("|".join(COMPLAINTS), regex=True),
-        }
-    ).astype(float)
-    churn = clean["churn"].astype(int)
-    train = np.arange(len(clean)) < 3000
-
-    model = LogisticRegression(max_iter=1000).fit(features[train], churn[train])
-    auc = roc_auc_score(churn[~train], model.predict_proba(features[~train])[:, 1])
-
-    assert 0.75 <= auc <= 0.92
-
-
-# --- Each kind of dirt, injected alone: what the file shows equals what was reported.
-
-
-def test_missing_cells_are_emptied_at_the_rate_in_each_column(
-    params: Params, clean: pd.DataFrame
+def test_run_writes_the_raw_csv_and_summarises_it(
+    project_dir: Path, shipped_params: Params
 ) -> None:
-    frame, counts = generate(N, dirt(params, missing_rate=0.1), params.columns, seed=3)
+    summary = run(shipped_params)
 
-    emptied = frame.isna().sum() - clean.isna().sum()
-    for name in params.data.dirt.missing_columns:
-        assert emptied[name] == counts["missing cells"][name] == round(0.1 * N), name
-    assert emptied.drop(params.data.dirt.missing_columns).sum() == 0
-
-
-def test_duplicates_are_exact_copies_at_the_rate(params: Params) -> None:
-    frame, counts = generate(N, dirt(params, duplicate_rate=0.05), params.columns, seed=3)
-
-    assert frame.duplicated().sum() == counts["duplicate rows"] == round(0.05 * N)
-    assert frame["customer_id"].duplicated().sum() == round(0.05 * N)
-
-
-def test_repeated_ids_are_different_and_less_complete_records(params: Params) -> None:
-    frame, counts = generate(N, dirt(params, repeated_id_rate=0.03), params.columns, seed=3)
-    repeated = frame[frame["customer_id"].duplicated(keep=False)]
-    missing_per_record = repeated.isna().sum(axis=1) - repeated["support_message"].isna()
-    completeness = missing_per_record.groupby(repeated["customer_id"]).agg(["min", "max"])
-
-    assert frame.duplicated().sum() == 0
-    assert frame["customer_id"].duplicated().sum() == counts["repeated id rows"] == round(0.03 * N)
-    assert (completeness["min"] == 0).all()
-    assert completeness["max"].between(1, 2).all()
-
-
-def test_category_variants_are_not_canonical_but_map_back(
-    params: Params, clean: pd.DataFrame
-) -> None:
-    frame, counts = generate(N, dirt(params, category_noise_rate=0.1), params.columns, seed=3)
-    frame, clean = by_id(frame), by_id(clean)
-
-    for name, spec in params.columns.categorical.items():
-        variants = ~frame[name].isin(spec.allowed)
-        assert variants.sum() == counts["category variants"][name] == round(0.1 * N), name
-        assert frame[name][variants].nunique() >= 5, name
-        pd.testing.assert_series_equal(map_back(frame[name], spec), clean[name], check_dtype=False)
-
-
-def test_spelling_variants_differ_from_the_value_and_map_back(params: Params) -> None:
-    spec = params.columns.categorical["contract"]
-
-    spellings = spelling_variants("month_to_month", spec.synonyms)
-
-    assert "month_to_month" not in spellings
-    assert {"MONTH_TO_MONTH", "  month_to_month", "monthly", "month-to-month"} <= set(spellings)
-    assert set(map_back(pd.Series(spellings), spec)) == {"month_to_month"}
-
-
-def test_numbers_as_text_keep_their_value(params: Params, clean: pd.DataFrame) -> None:
-    frame, counts = generate(N, dirt(params, numeric_text_rate=0.2), params.columns, seed=3)
-    frame, clean = by_id(frame), by_id(clean)
-    charges = frame["total_charges"]
-    as_text = ~charges.str.fullmatch(PLAIN_MONEY)
-
-    assert as_text.sum() == counts["numbers as text"] == round(0.2 * N)
-    assert charges[as_text].str.fullmatch(r"\d{1,3}( \d{3})?,\d\d|\$\d{1,3}(,\d{3})?\.\d\d").all()
-    assert charges.str.contains(" ").any() and charges.str.startswith("$").any()
-    np.testing.assert_allclose(parse_money(charges), clean["total_charges"].astype(float))
-
-
-def test_impossible_records_break_the_contract_limits(params: Params) -> None:
-    limits = params.columns.numeric
-    frame, counts = generate(N, dirt(params, impossible_rate=0.02), params.columns, seed=3)
-    tenure, age = frame["tenure_months"].astype(int), frame["age"].astype(int)
-    impossible = (tenure < limits["tenure_months"].min) | (age > limits["age"].max)
-
-    assert impossible.sum() == counts["impossible rows"] == round(0.02 * N)
-    assert (tenure < 0).any() and (age == 250).any()
-
-
-def test_outliers_are_extreme_but_within_the_contract(params: Params) -> None:
-    limits = params.columns.numeric
-    frame, counts = generate(N, dirt(params, outlier_rate=0.02), params.columns, seed=3)
-    monthly = frame["monthly_charges"].astype(float)
-    tickets = frame["support_tickets"].astype(int)
-    plan_max = frame["plan"].map({plan: high for plan, (_, high) in PLAN_CHARGES.items()})
-    outlier = (monthly > plan_max) | (tickets >= 30)
-
-    assert outlier.sum() == counts["outlier rows"] == round(0.02 * N)
-    assert (monthly > plan_max).any() and (tickets >= 30).any()
-    assert monthly.max() <= limits["monthly_charges"].max
-    assert tickets.max() <= limits["support_tickets"].max
-
-
-def test_all_dirt_together_lands_near_the_params_rates(params: Params) -> None:
-    rates = params.data.dirt
-    frame, counts = generate(N, rates, params.columns, seed=3)
-    deduplicated = frame.drop_duplicates()
-
-    assert (
-        len(frame) - len(deduplicated)
-        == counts["duplicate rows"]
-        == round(rates.duplicate_rate * N)
+    written = files.read_raw_csv(RAW_DATA, shipped_params.columns)
+    expected, counts = generate(
+        2000, shipped_params.data.dirt, shipped_params.columns, shipped_params.seed
     )
-    assert deduplicated["customer_id"].duplicated().sum() == round(rates.repeated_id_rate * N)
-    for name in rates.missing_columns:
-        if name != "support_message":  # a text that is often missing anyway
-            assert abs(frame[name].isna().mean() - rates.missing_rate) < 0.015, name
-    for name, spec in params.columns.categorical.items():
-        noisy = frame[name].notna() & ~frame[name].isin(spec.allowed)
-        assert abs(noisy.mean() - rates.category_noise_rate) < 0.015, name
-    as_text = ~frame["total_charges"].str.fullmatch(PLAIN_MONEY)
-    assert abs(as_text.mean() - rates.numeric_text_rate) < 0.02
-
-
-def test_missing_cells_never_hide_impossible_or_outlying_values(params: Params) -> None:
-    limits = params.columns.numeric
-    rates = dirt(params, missing_rate=0.3, impossible_rate=0.02, outlier_rate=0.02)
-    frame, counts = generate(N, rates, params.columns, seed=3)
-    tenure, age = pd.to_numeric(frame["tenure_months"]), pd.to_numeric(frame["age"])
-    monthly = pd.to_numeric(frame["monthly_charges"])
-    tickets = pd.to_numeric(frame["support_tickets"])
-    plan_max = frame["plan"].map({plan: high for plan, (_, high) in PLAN_CHARGES.items()})
-
-    impossible = (tenure < limits["tenure_months"].min) | (age > limits["age"].max)
-    outlier = (monthly > plan_max) | (tickets >= 30)
-    assert impossible.sum() == counts["impossible rows"] == round(0.02 * N)
-    assert outlier.sum() == counts["outlier rows"] == round(0.02 * N)
-    assert counts["missing cells"]["age"] == round(0.3 * N)
-
-
-def test_outlying_charges_stay_within_a_lower_contract_limit(params: Params) -> None:
-    numeric = params.columns.numeric | {"monthly_charges": NumericColumn(min=0, max=150)}
-    columns = params.columns.model_copy(update={"numeric": numeric})
-
-    frame, counts = generate(N, dirt(params, outlier_rate=0.05), columns, seed=3)
-
-    monthly = frame["monthly_charges"].astype(float)
-    assert monthly.max() == 150
-    assert counts["outlier rows"] == round(0.05 * N)
-
-
-# --- Bad params.
-
-
-def test_rates_leaving_no_clean_rows_are_refused(params: Params) -> None:
-    too_dirty = dirt(params, duplicate_rate=0.5, repeated_id_rate=0.5)
-
-    with pytest.raises(ParamsError, match=r"data\.dirt rates are too high"):
-        generate(N, too_dirty, params.columns, seed=0)
-
-
-def test_a_contract_that_does_not_describe_the_synthetic_data_is_refused(params: Params) -> None:
-    numeric = params.columns.numeric | {"shoe_size": NumericColumn()}
-    extra = params.columns.model_copy(update={"numeric": numeric})
-    country = params.columns.categorical["country"]
-    fewer = country.model_copy(update={"allowed": [c for c in country.allowed if c != "Belgium"]})
-    categorical = params.columns.categorical | {"country": fewer}
-    no_belgium = params.columns.model_copy(update={"categorical": categorical})
-
-    with pytest.raises(ParamsError, match="shoe_size"):
-        generate(N, params.data.dirt, extra, seed=0)
-    with pytest.raises(
-        ParamsError, match=r"columns.categorical.country.allowed .* lacks \['Belgium'\]"
-    ):
-        generate(N, params.data.dirt, no_belgium, seed=0)
-
-
-# --- The stage.
-
-
-def csv_source(params: Params, path: Path) -> Params:
-    """The params with data.source csv reading the given file."""
-    data = params.data.model_copy(update={"source": "csv", "csv_path": path})
-    return params.model_copy(update={"data": data})
-
-
-def test_run_writes_the_raw_csv_and_summarises_it(project_dir: Path, params: Params) -> None:
-    summary = run(params)
-
-    written = files.read_raw_csv(RAW_DATA, params.columns)
-    expected, counts = generate(2000, params.data.dirt, params.columns, params.seed)
     pd.testing.assert_frame_equal(written, expected)
     assert summary["source"] == "synthetic"
     assert summary["rows"] == 2000
@@ -373,14 +80,18 @@ def test_run_writes_the_raw_csv_and_summarises_it(project_dir: Path, params: Par
     assert summary["injected missing cells (age)"] == counts["missing cells"]["age"]
 
 
-def test_run_appends_the_production_feedback_rows(project_dir: Path, params: Params) -> None:
-    feedback, _ = generate(120, params.data.dirt, params.columns, seed=9)
+def test_run_appends_the_production_feedback_rows(
+    project_dir: Path, shipped_params: Params
+) -> None:
+    feedback, _ = generate(120, shipped_params.data.dirt, shipped_params.columns, seed=9)
     files.write_csv(FEEDBACK_DATA, feedback)
 
-    summary = run(params)
+    summary = run(shipped_params)
 
-    written = files.read_raw_csv(RAW_DATA, params.columns)
-    generated, _ = generate(2000, params.data.dirt, params.columns, params.seed)
+    written = files.read_raw_csv(RAW_DATA, shipped_params.columns)
+    generated, _ = generate(
+        2000, shipped_params.data.dirt, shipped_params.columns, shipped_params.seed
+    )
     assert summary["rows"] == len(written) == 2120
     assert summary["feedback rows"] == 120
     pd.testing.assert_frame_equal(written.tail(120).reset_index(drop=True), feedback)
@@ -388,62 +99,202 @@ def test_run_appends_the_production_feedback_rows(project_dir: Path, params: Par
 
 
 def test_a_feedback_file_with_a_wrong_column_is_one_sentence(
-    project_dir: Path, params: Params
+    project_dir: Path, shipped_params: Params
 ) -> None:
-    feedback, _ = generate(50, params.data.dirt, params.columns, seed=9)
+    feedback, _ = generate(50, shipped_params.data.dirt, shipped_params.columns, seed=9)
     files.write_csv(FEEDBACK_DATA, feedback.drop(columns=["age"]))
 
     with pytest.raises(
         DataError, match=r"data/feedback/customers.csv lacks the declared columns \['age'\]"
     ):
-        run(params)
+        run(shipped_params)
 
     assert not RAW_DATA.exists()
 
 
+# --- Your CSV: data/ingest.py's checks, through the stage.
+
+
 def test_run_copies_a_user_csv(project_dir: Path, params: Params) -> None:
-    mine = Path("data/external/mine.csv")
-    frame, _ = generate(300, params.data.dirt, params.columns, seed=5)
-    files.write_csv(mine, frame)
+    write_mine(user_frame(params.columns))
 
-    summary = run(csv_source(params, mine))
+    summary = run(csv_source(params))
 
-    assert RAW_DATA.read_bytes() == mine.read_bytes()
+    assert RAW_DATA.read_bytes() == MINE.read_bytes()
     assert summary["source"] == "csv"
-    assert summary["input"] == str(mine)
+    assert summary["input"] == str(MINE)
     assert summary["rows"] == 300
     assert not any(key.startswith("injected") for key in summary)
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"),
+    ("content", "encoding", "expected"),
     [
-        (None, "does not exist"),
-        (b"", "is empty"),
+        (None, "utf-8", "does not exist"),
+        ("", "utf-8", "is empty"),
         # Split at its semicolons (data.csv_delimiter: auto), the header lacks most columns.
-        (b"customer_id;churn\nC0000001;0\n", "lacks the declared columns ['signup_date'"),
-        ((",".join(RAW_COLUMNS) + "\nC0000001\n").encode(), "has a row (row 2, counting the"),
-        (b"customer_id,age\nC0000001,42\n", "has no target column 'churn'"),
-        ("customer_id,pr\u00e9nom,churn\nC0000001,L\u00e9a,0\n".encode("latin-1"), "is not UTF-8"),
-        (b"folder", "is a folder, not a CSV file"),
+        ("{id};{target}\nA000001;0\n", "utf-8", "lacks the declared columns ['{time}'"),
+        ("{header}\nA000001\n", "utf-8", "has a row (row 2, counting the"),
+        ("{id},{time}\nA000001,2021-01-01\n", "utf-8", "has no target column '{target}'"),
+        ("{id},pr\u00e9nom,{target}\nA000001,L\u00e9a,0\n", "latin-1", "is not UTF-8"),
+        ("folder", "utf-8", "is a folder, not a CSV file"),
     ],
     ids=["missing", "empty", "semicolons", "short-row", "no-target", "latin-1", "folder"],
 )
 def test_a_bad_user_csv_is_one_sentence_and_keeps_the_previous_raw_data(
-    project_dir: Path, params: Params, content: bytes | None, expected: str
+    project_dir: Path, params: Params, content: str | None, encoding: str, expected: str
 ) -> None:
-    run(params)
+    contract = params.columns
+    names = {"id": contract.id, "time": contract.time, "target": contract.target}
+    names["header"] = ",".join(contract.all)
+    good = Path("data/external/good.csv")
+    good.parent.mkdir(parents=True)
+    user_frame(contract).to_csv(good, index=False)
+    run(csv_source(params, good))
     before = RAW_DATA.read_bytes()
-    mine = Path("data/external/mine.csv")
-    if content == b"folder":
-        mine.mkdir(parents=True)
+    if content == "folder":
+        MINE.mkdir(parents=True)
     elif content is not None:
-        mine.parent.mkdir(parents=True)
-        mine.write_bytes(content)
+        MINE.write_bytes(content.format(**names).encode(encoding))
 
     with pytest.raises(DataError) as error:
-        run(csv_source(params, mine))
+        run(csv_source(params))
 
-    assert expected in str(error.value)
-    assert str(mine) in str(error.value)
+    assert expected.format(**names) in str(error.value)
+    assert str(MINE) in str(error.value)
     assert RAW_DATA.read_bytes() == before
+
+
+def test_a_european_export_is_read_with_its_delimiter_and_decimal_commas(
+    project_dir: Path, params: Params
+) -> None:
+    frame = user_frame(params.columns)
+    numeric = list(params.columns.numeric)
+    frame[numeric] = frame[numeric].apply(lambda values: values.str.replace(".", ",", regex=False))
+    write_mine(frame, sep=";")
+    europe = csv_source(params, decimal=",")
+
+    summary = run(europe)
+    raw = files.read_raw_csv(RAW_DATA, params.columns)
+    rows, _ = clean.clean_rows(raw, europe.columns)
+    cleaner = transformers.build_cleaner(europe.columns, europe.clean)
+    numbers = cleaner.named_steps["numbers"].fit_transform(rows[numeric])
+
+    assert summary["rows"] == 300
+    for name in numeric:
+        assert raw[name].tolist() == frame[name].tolist()
+        expected = pd.to_numeric(rows[name].str.replace(",", ".", regex=False))
+        pd.testing.assert_series_equal(numbers[name], expected, check_names=False)
+
+
+def test_a_declared_delimiter_that_does_not_fit_says_which_one_does(
+    project_dir: Path, params: Params
+) -> None:
+    write_mine(user_frame(params.columns), sep=";")
+
+    with pytest.raises(DataError) as error:
+        run(csv_source(params, csv_delimiter=","))
+
+    assert str(error.value) == (
+        f"{MINE} seems to use the semicolon as delimiter; set data.csv_delimiter to ';' "
+        "(or auto) in params.yaml, or save it with commas."
+    )
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (["yes", "no", "no"], "it holds 'no' (200), 'yes' (100); keep two classes"),
+        (["True", "False", "True"], "it holds 'True' (200), 'False' (100)"),
+        (["0", "1", "2"], "it holds '0' (100), '1' (100), '2' (100)"),
+    ],
+    ids=["yes-no", "true-false", "three-classes"],
+)
+def test_a_target_that_is_not_binary_is_refused_at_ingest_naming_its_values(
+    project_dir: Path, params: Params, labels: list[str], expected: str
+) -> None:
+    target = params.columns.target
+    frame = user_frame(params.columns)
+    frame[target] = labels * 100
+    write_mine(frame)
+
+    with pytest.raises(DataError) as error:
+        run(csv_source(params))
+
+    assert f"{MINE} has a target column '{target}' that is not binary" in str(error.value)
+    assert expected in str(error.value)
+    assert str(error.value).endswith(
+        'columns.target_mapping in params.yaml, e.g. {"yes": 1, "no": 0}.'
+    )
+    assert not RAW_DATA.exists()
+
+
+def test_declared_labels_are_mapped_to_1_and_0(project_dir: Path, params: Params) -> None:
+    target = params.columns.target
+    frame = user_frame(params.columns)
+    frame[target] = [" yes", "no", None] * 100
+    write_mine(frame)
+
+    summary = run(csv_source(params, target_mapping={"yes": 1, "no": 0}))
+
+    raw = files.read_raw_csv(RAW_DATA, params.columns)
+    assert raw[target].value_counts().to_dict() == {"1": 100, "0": 100}
+    assert raw[target].isna().sum() == 100  # a missing target stays missing: cleaning drops it
+    assert summary["churn rate"] == 0.5
+
+
+def test_zero_and_one_written_as_floats_are_the_same_labels(
+    project_dir: Path, params: Params
+) -> None:
+    # pandas writes a 0/1 column holding a missing value as 0.0/1.0: the labels are the same.
+    target = params.columns.target
+    frame = user_frame(params.columns)
+    frame[target] = ["1.0", "0.0", "0"] * 100
+    write_mine(frame)
+
+    run(csv_source(params))
+
+    assert files.read_raw_csv(RAW_DATA, params.columns)[target].tolist() == ["1", "0", "0"] * 100
+
+
+def test_megabyte_cells_cannot_hang_the_stages(project_dir: Path, params: Params) -> None:
+    require_exercises(1)  # the cleaner clips outliers
+    contract = params.columns
+    text, category, number = (
+        contract.text[0],
+        next(iter(contract.categorical)),
+        next(iter(contract.numeric)),
+    )
+    frame = user_frame(contract, n_rows=200)
+    frame.loc[:39, text] = "too long " * 30_000  # 270 kB per cell
+    frame.loc[0, category] = "x" * 1_000_000
+    frame.loc[1, number] = "9" * 1_000_000
+    write_mine(frame)
+    start = time.perf_counter()
+
+    summary = run(csv_source(params))
+    clean_summary = clean.run(params)
+    validate.run(params, "raw")
+
+    assert time.perf_counter() - start < 60  # hours before the cap
+    assert (summary[CUT], summary[EMPTIED]) == (40, 2)
+    assert files.read_raw_csv(RAW_DATA, contract)[text].str.len().max() == MAX_TEXT_LENGTH
+    assert clean_summary["rows in"] == 200
+    assert pd.read_parquet(PROCESSED_DATA)[text].str.len().max() == MAX_TEXT_LENGTH
+    report = json.loads(CLEANING_JSON.read_text(encoding="utf-8"))
+    assert report["columns"][number]["imputed"] >= 1
+
+
+def test_a_csv_above_the_size_limit_is_refused_before_it_is_read(
+    project_dir: Path, params: Params
+) -> None:
+    frame = user_frame(params.columns)
+    frame[params.columns.text[0]] = "x" * 5000  # 300 rows: 1.5 MB
+    write_mine(frame)
+
+    with pytest.raises(DataError) as error:
+        run(csv_source(params, max_csv_mb=1))
+
+    assert f"{MINE} is 1 MB, more than data.max_csv_mb (1); raise data.max_csv_mb" in str(
+        error.value
+    )

@@ -12,7 +12,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from {{ cookiecutter.package_name }}.config import Algorithm, Params, load_params
-from {{ cookiecutter.package_name }}.data import acquire, clean, transformers
+from {{ cookiecutter.package_name }}.data import clean, synthetic, transformers
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.algorithms import (
     ALGORITHMS,
@@ -54,7 +54,7 @@ def yaml_params() -> Params:
 def matrix(yaml_params: Params) -> tuple[np.ndarray, np.ndarray]:
     """A feature matrix and churn labels from ~1,450 clean synthetic customers."""
     require_exercises(1)  # the cleaner clips outliers
-    raw, _ = acquire.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
+    raw, _ = synthetic.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
     rows, _ = clean.clean_rows(raw, yaml_params.columns)
     X = model_input(rows, yaml_params)
     cleaner = transformers.build_cleaner(yaml_params.model_columns, yaml_params.clean)

@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import check_estimator
 
 from {{ cookiecutter.package_name }}.config import Params, load_params
-from {{ cookiecutter.package_name }}.data import acquire, clean
+from {{ cookiecutter.package_name }}.data import clean, synthetic
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
@@ -68,7 +68,7 @@ def yaml_params() -> Params:
 @pytest.fixture(scope="module")
 def rows(yaml_params: Params) -> pd.DataFrame:
     """~1,450 interim rows: clean synthetic customers, values still raw text."""
-    raw, _ = acquire.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
+    raw, _ = synthetic.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
     interim, _ = clean.clean_rows(raw, yaml_params.columns)
     return interim
 

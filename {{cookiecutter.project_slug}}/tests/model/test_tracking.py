@@ -23,7 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from {{ cookiecutter.package_name }}.config import Params, parse_params
-from {{ cookiecutter.package_name }}.data import acquire, clean
+from {{ cookiecutter.package_name }}.data import clean, synthetic
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
 from {{ cookiecutter.package_name }}.model.features import (
@@ -92,7 +92,7 @@ TRAINED = {
 def rows() -> pd.DataFrame:
     """~290 interim rows of clean synthetic customers."""
     params = VARIANTS["text and date"]
-    raw, _ = acquire.generate(N_ROWS, params.data.dirt, params.columns, seed=SEED)
+    raw, _ = synthetic.generate(N_ROWS, params.data.dirt, params.columns, seed=SEED)
     return clean.clean_rows(raw, params.columns)[0]
 
 

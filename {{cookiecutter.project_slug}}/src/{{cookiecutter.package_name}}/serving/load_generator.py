@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.data.acquire import generate
+from {{ cookiecutter.package_name }}.data.synthetic import generate
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
