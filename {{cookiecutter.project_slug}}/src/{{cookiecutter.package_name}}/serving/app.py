@@ -44,8 +44,8 @@ from {{ cookiecutter.package_name }}.config import (
     get_settings,
     load_params,
 )
+from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.assignment import assign
 from {{ cookiecutter.package_name }}.serving.error_answers import http_detail, validation_detail
 from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
