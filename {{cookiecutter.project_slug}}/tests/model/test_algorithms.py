@@ -238,7 +238,7 @@ def test_an_invalid_value_is_caught_when_building_not_when_fitting(
         build_estimator(name, hyperparameters, SEED)
 
 
-# --- check_hyperparameters and COMPLEXITY.
+# --- check_hyperparameters and the complexity curves.
 
 
 def test_params_yaml_hyperparameters_and_search_space_are_valid(yaml_params: Params) -> None:
