@@ -215,9 +215,9 @@ def test_a_name_that_breaks_jinja_writes_nothing(cookies, tmp_path: Path) -> Non
 # --- The practice exercises: number -> file below the package, function (see exercises.py).
 EXERCISES = {
     1: ("data/transformers.py", "QuantileClipper.transform"),
-    2: ("model/validation.py", "group_kfold"),
+    2: ("model/folds.py", "group_kfold"),
     3: ("model/metrics.py", "choose_threshold"),
-    4: ("model/metrics.py", "gate_decision"),
+    4: ("model/gate.py", "gate_decision"),
     5: ("serving/assignment.py", "assign"),
     6: ("ab/stats.py", "srm_check"),
     7: ("monitoring/drift.py", "psi"),

@@ -193,7 +193,7 @@ def register() -> None:
     from {{ cookiecutter.package_name }}.config import PROMOTION_JSON, load_params
     from {{ cookiecutter.package_name }}.model import register as stage
 
-    run_stage("register", lambda: stage.run(load_params()), [PROMOTION_JSON])
+    run_stage("register", lambda: stage.run(load_params()).rows(), [PROMOTION_JSON])
 
 
 @model_app.command()
@@ -212,15 +212,14 @@ def compare(
     from {{ cookiecutter.package_name }}.model import compare as stage
 
     with console.status("compare..."):
-        board = stage.run(load_params(), algorithm, max_rows)
+        leaderboard = stage.run(load_params(), algorithm, max_rows)
     table = Table(title="leaderboard (validation folds, mean ± std)", title_justify="left")
-    for name in ("algorithm", "ROC AUC", "PR AUC", "log loss", "Brier", "fit s"):
+    for name in leaderboard.HEADERS:
         table.add_column(name, justify="left" if name == "algorithm" else "right")
-    for name, row in board.iterrows():
-        cells = [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_std']:.3f}" for m in stage.COLUMNS]
-        table.add_row(str(name), *cells, f"{row['fit_seconds']:.2f}")
+    for row in leaderboard.rows():
+        table.add_row(*row)
     console.print(table)
-    console.print(f"Written to {LEADERBOARD_JSON}; MLflow parent run {board.attrs['run_id']}.")
+    console.print(f"Written to {LEADERBOARD_JSON}; MLflow parent run {leaderboard.run_id}.")
 
 
 @model_app.command()

@@ -50,7 +50,8 @@ MODEL_CARD = REPORTS / "model_card.md"
 PROMOTION_JSON = REPORTS / "promotion.json"
 LEADERBOARD_JSON = REPORTS / "leaderboard.json"
 
-# The algorithms params.yaml may name in model.name (model/algorithms.py builds them).
+# The names of model/algorithms.py's TABLE, the one list of algorithms (a test checks they agree):
+# spelt out here so that reading params.yaml does not import scikit-learn.
 Algorithm = Literal[
     "logistic_regression",
     "sgd",

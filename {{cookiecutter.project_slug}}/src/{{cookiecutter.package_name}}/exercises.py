@@ -47,9 +47,9 @@ CATALOGUE = (
     Exercise(
         1, "outlier clipping", "data.transformers", "QuantileClipper.transform", "03 cleaning"
     ),
-    Exercise(2, "group k-fold", "model.validation", "group_kfold", "05 validation"),
+    Exercise(2, "group k-fold", "model.folds", "group_kfold", "05 validation"),
     Exercise(3, "business threshold", "model.metrics", "choose_threshold", "07 evaluation"),
-    Exercise(4, "promotion gate", "model.metrics", "gate_decision", "07 evaluation"),
+    Exercise(4, "promotion gate", "model.gate", "gate_decision", "07 evaluation"),
     Exercise(5, "sticky assignment", "serving.assignment", "assign", "09 A/B testing"),
     Exercise(6, "SRM check", "ab.stats", "srm_check", "09 A/B testing"),
     Exercise(7, "PSI", "monitoring.drift", "psi", "10 monitoring"),

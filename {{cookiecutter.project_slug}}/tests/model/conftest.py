@@ -1,7 +1,10 @@
-"""Shared by the model-stage tests: small params and a workspace where the stages have run.
+"""Shared by the model tests: a workspace where the stages have run, and small test data.
 
 Training and a new tracking store each take seconds, so each test module that needs trained
-models builds one workspace (module scope) and its tests read what it holds.
+models builds one workspace (module scope) and its tests read what it holds; the stages run on
+the shipped params.yaml, made small (`small_params`). Unit tests build their data instead:
+churn labels and scores (`churn_data`, `scores_from`), or rows of the tests' own contract
+(`customers`).
 """
 
 from __future__ import annotations
@@ -12,10 +15,18 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }}.config import Params, get_settings, parse_params
+from {{ cookiecutter.package_name }}.config import (
+    ColumnsParams,
+    Params,
+    get_settings,
+    load_params,
+    parse_params,
+)
 from {{ cookiecutter.package_name }}.data import acquire, clean
 from {{ cookiecutter.package_name }}.model import evaluate, split, train
 
@@ -63,6 +74,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield from make_workspace(tmp_path_factory, small_params())
 
 
+@pytest.fixture
+def workspace_params(workspace: Path) -> Params:
+    """The params the workspace's stages ran with (its params.yaml), whichever module built it."""
+    return load_params(workspace / "params.yaml")
+
+
 def read_json(path: Path) -> dict:
     """A JSON file's content."""
     return json.loads(path.read_text(encoding="utf-8"))
@@ -89,3 +106,61 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def churn_data(n: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (25% churn) and a hidden propensity that explains them."""
+    rng = np.random.default_rng(seed)
+    signal = rng.normal(size=n)
+    y = (signal + rng.normal(scale=1.0, size=n) > 0.67).astype(int)
+    return y, signal
+
+
+def scores_from(signal: np.ndarray, noise: float, seed: int) -> np.ndarray:
+    """Probabilities from the signal blurred by noise: more noise, a worse model."""
+    rng = np.random.default_rng(seed)
+    blurred = signal + rng.normal(scale=noise, size=signal.size)
+    return 1 / (1 + np.exp(-blurred))
+
+
+# --- Development-like rows of the tests' contract, for the fold and leakage checks.
+
+# Not a column of the contract: a feature the fixture adds, the target plus noise, as a refund
+# only paid after a cancellation would be.
+LEAK = "leak"
+FOLD_ROWS = 600
+
+
+@pytest.fixture
+def customers(contract: ColumnsParams) -> pd.DataFrame:
+    """600 interim-like rows of the contract: raw text features, int target, repeated ids.
+
+    Churn (25 %), ids, dates and the leak are drawn first, so that adding a column to the
+    contract changes none of them; each feature column is unrelated to churn.
+    """
+    rng = np.random.default_rng(7)
+    churn = (rng.random(FOLD_ROWS) < 0.25).astype(np.int64)
+    # 450 possible customers for 600 rows: about a third of the customers have several rows.
+    ids = rng.integers(0, 450, size=FOLD_ROWS)
+    signup = np.datetime64("2022-01-01") + rng.integers(0, 730, size=FOLD_ROWS)
+    leak = np.round(churn + rng.normal(0, 0.3, FOLD_ROWS), 2).astype(str)
+    frame = {contract.id: [f"C{i:07d}" for i in ids], contract.time: np.datetime_as_string(signup)}
+    for name, spec in contract.numeric.items():
+        low = 0.0 if spec.min is None else spec.min
+        high = low + 100.0 if spec.max is None else spec.max
+        # Written as dirty text ("1,234.50"): the checks parse numbers themselves.
+        frame[name] = [f"{value:,.2f}" for value in rng.uniform(low, high, FOLD_ROWS)]
+    for name, spec in contract.categorical.items():
+        frame[name] = rng.choice(spec.allowed, size=FOLD_ROWS)
+    for name in contract.text:
+        # Free text that gives churn away, but text is not scored alone: it is skipped.
+        frame[name] = np.where(churn == 1, "I am cancelling", "Thanks")
+    frame[LEAK] = leak
+    frame[contract.target] = churn
+    return pd.DataFrame(frame)
+
+
+@pytest.fixture
+def honest(contract: ColumnsParams) -> list[str]:
+    """The customers' features unrelated to churn: every numeric and categorical column."""
+    return [*contract.numeric, *contract.categorical]

@@ -16,7 +16,7 @@ from {{ cookiecutter.package_name }}.data import clean, synthetic, transformers
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.algorithms import (
     ALGORITHMS,
-    COMPLEXITY,
+    TABLE,
     build_estimator,
     check_hyperparameters,
 )
@@ -72,8 +72,8 @@ def raises(message: str) -> AbstractContextManager[Any]:
 
 
 def test_every_algorithm_of_the_params_schema_can_be_built() -> None:
-    # Given the names params.yaml's model.name accepts
-    # When they are compared with the algorithms this module builds
+    # Given the names params.yaml's model.name accepts (config.Algorithm, kept free of sklearn)
+    # When they are compared with the one table of algorithms
     # Then they are the same, in the same order
     assert get_args(Algorithm) == ALGORITHMS
     assert set(CLASSES) == set(ALGORITHMS)
@@ -239,7 +239,7 @@ def test_an_invalid_value_is_caught_when_building_not_when_fitting(
         build_estimator(name, hyperparameters, SEED)
 
 
-# --- check_hyperparameters and COMPLEXITY.
+# --- check_hyperparameters and the complexity curves.
 
 
 def test_params_yaml_hyperparameters_and_search_space_are_valid(yaml_params: Params) -> None:
@@ -300,7 +300,7 @@ def test_a_bad_hyperparameter_of_an_algorithm_not_chosen_still_fails_fast(
 @pytest.mark.parametrize("name", ALGORITHMS)
 def test_each_complexity_curve_varies_a_valid_hyperparameter(name: str) -> None:
     # Given the validation-curve hyperparameter and values of the algorithm
-    param, values = COMPLEXITY[name]
+    param, values = TABLE[name].complexity, TABLE[name].curve
     # When the estimator is built with each value
     # Then the value reaches it (for svm: the LinearSVC), and there are 4 to 6 distinct values
     for value in values:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,12 +9,13 @@ import skops.io as sio
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import check_estimator
 
-from {{ cookiecutter.package_name }}.config import Params, load_params
-from {{ cookiecutter.package_name }}.data import clean, synthetic
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.data import clean
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
 from {{ cookiecutter.package_name }}.model.features import (
+    DATE_PARTS,
     CustomerSegments,
     DateFeatures,
     build_dummy,
@@ -26,30 +25,21 @@ from {{ cookiecutter.package_name }}.model.features import (
     model_input,
 )
 
-from ..conftest import require_exercises
+from ..conftest import make_params, raw_frame, raw_row, require_exercises
 
-PARAMS_FILE = Path(__file__).resolve().parents[2] / "params.yaml"
 SEED = 11
-INPUT_COLUMNS = [
-    "tenure_months",
-    "monthly_charges",
-    "total_charges",
-    "age",
-    "support_tickets",
-    "days_since_last_login",
-    "plan",
-    "contract",
-    "payment_method",
-    "country",
-    "support_message",
-    "signup_date",
-]
-NUMERIC_FEATURES = [f"numeric__{name}" for name in INPUT_COLUMNS[:6]]
-DATE_FEATURES = [
-    "date__signup_date_year",
-    "date__signup_date_month",
-    "date__signup_date_day_of_week",
-]
+N_ROWS = 600
+# Support messages, cycled over the rows: more distinct words than the vocabulary keeps, with
+# "app" and "charged" among the most frequent (so they are always kept).
+MESSAGES = (
+    "The app keeps logging me out",
+    "I was charged twice, the app is broken",
+    "Charged again this month: please cancel my subscription",
+    "Great service, thanks for the quick help with the app",
+    "The price went up again and I was charged more",
+    "How do I change my plan or cancel",
+    "",
+)
 # Small versions of each algorithm, so that fitting all of them takes a few seconds.
 SMALL = {
     "random_forest": {"n_estimators": 10, "max_depth": 6},
@@ -60,41 +50,55 @@ SMALL = {
 
 
 @pytest.fixture(scope="module")
-def yaml_params() -> Params:
-    """The project's params.yaml."""
-    return load_params(PARAMS_FILE)
+def params() -> Params:
+    """The tests' own params, for the whole module: the fitted pipelines are shared."""
+    return make_params()
+
+
+def input_names(contract: ColumnsParams) -> list[str]:
+    """The pipeline's input columns: numeric, categorical, text, then the time column."""
+    return [*contract.numeric, *contract.categorical, *contract.text, contract.time]
+
+
+def numeric_features(contract: ColumnsParams) -> list[str]:
+    """The scaled numeric features' names."""
+    return [f"numeric__{name}" for name in contract.numeric]
 
 
 @pytest.fixture(scope="module")
-def rows(yaml_params: Params) -> pd.DataFrame:
-    """~1,450 interim rows: clean synthetic customers, values still raw text."""
-    raw, _ = synthetic.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
-    interim, _ = clean.clean_rows(raw, yaml_params.columns)
+def rows(params: Params) -> pd.DataFrame:
+    """600 interim rows of the tests' contract, values still raw text, messages varied."""
+    contract = params.columns
+    records = [
+        raw_row(contract, i, **dict.fromkeys(contract.text, MESSAGES[i % len(MESSAGES)]))
+        for i in range(N_ROWS)
+    ]
+    interim, _ = clean.clean_rows(raw_frame(contract, records), contract)
     return interim
 
 
 @pytest.fixture(scope="module")
-def X(rows: pd.DataFrame, yaml_params: Params) -> pd.DataFrame:
+def X(rows: pd.DataFrame, params: Params) -> pd.DataFrame:
     """The pipeline's input columns of the interim rows."""
-    return model_input(rows, yaml_params)
+    return model_input(rows, params)
 
 
 @pytest.fixture(scope="module")
-def y(rows: pd.DataFrame) -> np.ndarray:
+def y(rows: pd.DataFrame, params: Params) -> np.ndarray:
     """The churn labels."""
-    return rows["churn"].to_numpy()
+    return rows[params.columns.target].astype(int).to_numpy()
 
 
 @pytest.fixture(scope="module")
-def fitted(yaml_params: Params, X: pd.DataFrame, y: np.ndarray) -> dict:
+def fitted(params: Params, X: pd.DataFrame, y: np.ndarray) -> dict:
     """A fitted pipeline per algorithm (small hyperparameters), and one with segments."""
     require_exercises(1)  # the pipelines start with the cleaner, which clips outliers
     pipelines = {
-        name: build_pipeline(yaml_params, build_estimator(name, SMALL.get(name, {}), SEED))
+        name: build_pipeline(params, build_estimator(name, SMALL.get(name, {}), SEED))
         for name in ALGORITHMS
     }
     pipelines["segments"] = build_pipeline(
-        with_segments(yaml_params, 3), build_estimator("logistic_regression", {}, SEED)
+        with_segments(params, 3), build_estimator("logistic_regression", {}, SEED)
     )
     return {name: pipeline.fit(X, y) for name, pipeline in pipelines.items()}
 
@@ -106,58 +110,59 @@ def with_segments(params: Params, segments: int) -> Params:
     )
 
 
-def record(**changes: object) -> dict[str, object]:
-    """One clean raw record (text, as in the CSV), with some values changed."""
-    values: dict[str, object] = {
-        "tenure_months": "24",
-        "monthly_charges": "55.00",
-        "total_charges": "1320.00",
-        "age": "41",
-        "support_tickets": "2",
-        "days_since_last_login": "12",
-        "plan": "standard",
-        "contract": "month_to_month",
-        "payment_method": "credit_card",
-        "country": "France",
-        "support_message": "The app keeps logging me out",
-        "signup_date": "2022-06-15",
-    }
-    return values | changes
+def record(contract: ColumnsParams, **changes: object) -> dict[str, object]:
+    """One clean raw record (text, as in the CSV): the input columns only, some values changed."""
+    row = raw_row(contract, 1, **dict.fromkeys(contract.text, MESSAGES[0]))
+    return {name: row[name] for name in input_names(contract)} | changes
+
+
+def other_category(contract: ColumnsParams) -> dict[str, str]:
+    """Changes giving the first categorical column another allowed value than record()'s."""
+    name, spec = next(iter(contract.categorical.items()))
+    current = record(contract)[name]
+    return {name: next(value for value in spec.allowed if value != current)}
 
 
 # --- model_input.
 
 
 def test_model_input_gives_the_feature_columns_in_a_fixed_order(
-    rows: pd.DataFrame, yaml_params: Params
+    rows: pd.DataFrame, contract: ColumnsParams
 ) -> None:
-    # Given interim rows holding id, target and the leaky refund_amount too
+    # Given interim rows holding id and target too, and a feature that model.drop_columns drops
+    dropped = list(contract.numeric)[-1]
+    params = make_params(model={"drop_columns": [dropped]})
     shuffled = rows[list(reversed(rows.columns))]
     # When the model input is taken
-    taken = model_input(shuffled, yaml_params)
-    # Then it is numeric, categorical, text, then time columns, without id, target and refund
-    assert list(taken.columns) == INPUT_COLUMNS
+    taken = model_input(shuffled, params)
+    # Then it is numeric, categorical, text, then time columns, without id, target and dropped
+    assert list(taken.columns) == [name for name in input_names(contract) if name != dropped]
     assert len(taken) == len(rows)
-    assert taken["total_charges"].equals(rows["total_charges"])
+    first = next(iter(contract.numeric))
+    assert taken[first].equals(rows[first])
 
 
-def test_model_input_names_a_missing_column(rows: pd.DataFrame, yaml_params: Params) -> None:
+def test_model_input_names_a_missing_column(
+    rows: pd.DataFrame, params: Params, contract: ColumnsParams
+) -> None:
     # Given data without two of the model's columns
+    number, category = next(iter(contract.numeric)), next(iter(contract.categorical))
     # When the model input is taken
     # Then a DataError names them
-    with pytest.raises(
-        DataError,
-        match=r"^The data has no column 'age', 'country', which the model takes as input\.$",
-    ):
-        model_input(rows.drop(columns=["age", "country"]), yaml_params)
+    with pytest.raises(DataError) as caught:
+        model_input(rows.drop(columns=[category, number]), params)
+    assert str(caught.value) == (
+        f"The data has no column '{number}', '{category}', which the model takes as input."
+    )
 
 
 # --- DateFeatures.
 
 
-def test_date_features_are_fractional_year_month_and_day_of_week() -> None:
+def test_date_features_are_fractional_year_month_and_day_of_week(contract: ColumnsParams) -> None:
     # Given dates as text, one of them garbage and one missing
-    dates = pd.DataFrame({"signup_date": ["2020-01-01", "2021-07-02", "2023-12-31", "soon", None]})
+    time = contract.time
+    dates = pd.DataFrame({time: ["2020-01-01", "2021-07-02", "2023-12-31", "soon", None]})
     # When the date features are learned and computed
     transformer = DateFeatures().fit(dates.iloc[:3])
     result = transformer.transform(dates)
@@ -168,11 +173,7 @@ def test_date_features_are_fractional_year_month_and_day_of_week() -> None:
     # And unparseable or missing dates get the medians learned at fit (those of row 2021-07-02)
     np.testing.assert_allclose(result[3], result[1])
     np.testing.assert_allclose(result[4], result[1])
-    assert list(transformer.get_feature_names_out()) == [
-        "signup_date_year",
-        "signup_date_month",
-        "signup_date_day_of_week",
-    ]
+    assert list(transformer.get_feature_names_out()) == [f"{time}_{part}" for part in DATE_PARTS]
 
 
 def test_date_features_accept_parsed_dates_too() -> None:
@@ -190,41 +191,52 @@ def test_date_features_accept_parsed_dates_too() -> None:
 
 
 def test_the_cleaner_passes_the_time_column_through_untouched(
-    fitted: dict, X: pd.DataFrame
+    fitted: dict, X: pd.DataFrame, contract: ColumnsParams
 ) -> None:
     # Given a fitted pipeline
     # When its cleaning step transforms the input
     cleaned = fitted["logistic_regression"].named_steps["clean"].transform(X)
     # Then the raw dates reach the features step as they were
-    assert cleaned["signup_date"].equals(X["signup_date"])
+    assert cleaned[contract.time].equals(X[contract.time])
 
 
-def test_dirty_raw_records_get_the_same_score_as_their_clean_spelling(fitted: dict) -> None:
+def test_dirty_raw_records_get_the_same_score_as_their_clean_spelling(
+    fitted: dict, contract: ColumnsParams
+) -> None:
     # Given raw records written differently, and the same records in canonical form
+    number = next(iter(contract.numeric))
+    category, spec = next(iter(contract.categorical.items()))
+    synonym, canonical = next(iter(spec.synonyms.items()))
     dirty = pd.DataFrame(
         [
-            record(total_charges="$1,320.00", plan=" STANDARD", country="FR"),
-            record(total_charges="1 320,00", contract="Monthly", payment_method="Credit Card"),
+            record(contract, **{number: "$512.25", category: f" {canonical.upper()}"}),
+            record(contract, **{number: "512,25", category: synonym}),
         ]
     )
-    canonical = pd.DataFrame([record(), record()])
+    clean_spelling = record(contract, **{number: "512.25", category: canonical})
+    canonical_rows = pd.DataFrame([clean_spelling, clean_spelling])
     for name in ("logistic_regression", "gradient_boosting"):
         # When both are scored
         # Then the scores are identical: the cleaner inside the pipeline did its work
         np.testing.assert_array_equal(
-            fitted[name].predict_proba(dirty), fitted[name].predict_proba(canonical)
+            fitted[name].predict_proba(dirty), fitted[name].predict_proba(canonical_rows)
         )
 
 
 @pytest.mark.parametrize("name", [*ALGORITHMS, "segments"])
-def test_the_pipeline_scores_messy_records_with_probabilities(name: str, fitted: dict) -> None:
+def test_the_pipeline_scores_messy_records_with_probabilities(
+    name: str, fitted: dict, contract: ColumnsParams
+) -> None:
     # Given raw records with empty cells, an unseen category, junk numbers and a garbage date
+    first, last = next(iter(contract.numeric)), list(contract.numeric)[-1]
+    category = next(iter(contract.categorical))
+    empty_text = dict.fromkeys(contract.text, np.nan)
     messy = pd.DataFrame(
         [
-            record(),
-            record(age=np.nan, monthly_charges=None, support_message=np.nan, country="Mars"),
-            record(total_charges="abc", plan="gold", signup_date="not a date"),
-            dict.fromkeys(INPUT_COLUMNS, np.nan),
+            record(contract),
+            record(contract, **{last: np.nan, first: None, category: "Mars"}, **empty_text),
+            record(contract, **{first: "abc", category: "unheard-of", contract.time: "not a date"}),
+            dict.fromkeys(input_names(contract), np.nan),
         ]
     )
     # When they are scored
@@ -236,24 +248,26 @@ def test_the_pipeline_scores_messy_records_with_probabilities(name: str, fitted:
 
 
 def test_feature_names_hold_numbers_categories_words_and_dates(
-    fitted: dict, yaml_params: Params
+    fitted: dict, params: Params, contract: ColumnsParams
 ) -> None:
     # Given a fitted pipeline
     # When its feature names are read
     names = feature_names(fitted["logistic_regression"])
     # Then they are the scaled numbers, the one-hot categories, the TF-IDF words, the dates
-    categories = yaml_params.model_columns.categorical
     one_hot = [
         f"categorical__{name}_{value}"
-        for name, spec in categories.items()
+        for name, spec in contract.categorical.items()
         for value in sorted(spec.allowed)
     ]
-    words = [name for name in names if name.startswith("support_message__")]
-    assert names == [*NUMERIC_FEATURES, *one_hot, *words, *DATE_FEATURES]
-    assert {"support_message__app", "support_message__charged"} <= set(words)
-    assert 20 <= len(words) <= yaml_params.model.text_max_features
+    text = contract.text[0]
+    words = [name for name in names if name.startswith(f"{text}__")]
+    dates = [f"date__{contract.time}_{part}" for part in DATE_PARTS]
+    assert names == [*numeric_features(contract), *one_hot, *words, *dates]
+    assert {f"{text}__app", f"{text}__charged"} <= set(words)
+    assert len(words) == params.model.text_max_features
     # And the matrix the model receives has one column per name
-    matrix = fitted["logistic_regression"][:-1].transform(pd.DataFrame([record(), record()]))
+    two = pd.DataFrame([record(contract), record(contract)])
+    matrix = fitted["logistic_regression"][:-1].transform(two)
     assert matrix.shape == (2, len(names))
 
 
@@ -305,32 +319,30 @@ def test_the_feature_transformers_pass_scikit_learn_estimator_checks(
 
 
 def test_the_reference_model_uses_only_the_numeric_columns(
-    yaml_params: Params, X: pd.DataFrame, y: np.ndarray
+    params: Params, contract: ColumnsParams, X: pd.DataFrame, y: np.ndarray
 ) -> None:
     require_exercises(1)  # the reference model clips outliers too
     # Given the fitted reference model
-    reference = build_reference(yaml_params).fit(X, y)
+    reference = build_reference(params).fit(X, y)
     # When its features are read, and records differing only outside the numbers are scored
-    others = pd.DataFrame(
-        [
-            record(),
-            record(plan="premium", country="Spain", support_message="", signup_date="2019-01-01"),
-        ]
-    )
+    elsewhere = {**other_category(contract), contract.time: "2019-01-01"}
+    elsewhere |= dict.fromkeys(contract.text, "")
+    others = pd.DataFrame([record(contract), record(contract, **elsewhere)])
     scores = reference.predict_proba(others)[:, 1]
-    # Then it sees the six numeric columns only, so both records get the same score
-    assert feature_names(reference) == NUMERIC_FEATURES
+    # Then it sees the numeric columns only, so both records get the same score
+    assert feature_names(reference) == numeric_features(contract)
     assert type(reference[-1]).__name__ == "LogisticRegression"
     assert scores[0] == scores[1]
 
 
 def test_the_dummy_model_gives_everyone_the_training_churn_rate(
-    yaml_params: Params, X: pd.DataFrame, y: np.ndarray
+    params: Params, contract: ColumnsParams, X: pd.DataFrame, y: np.ndarray
 ) -> None:
     # Given the fitted dummy model
-    dummy = build_dummy(yaml_params).fit(X, y)
+    dummy = build_dummy(params).fit(X, y)
     # When raw records are scored
-    scores = dummy.predict_proba(pd.DataFrame([record(), record(plan="premium")]))[:, 1]
+    records = [record(contract), record(contract, **other_category(contract))]
+    scores = dummy.predict_proba(pd.DataFrame(records))[:, 1]
     # Then each gets the churn rate of the training rows, and it reads no feature
     np.testing.assert_allclose(scores, [y.mean(), y.mean()])
     assert feature_names(dummy) == []

@@ -1,4 +1,4 @@
-"""The evaluation maths: metrics agree with scikit-learn, thresholds minimise cost, and the gate."""
+"""The evaluation maths: metrics agree with scikit-learn, thresholds minimise cost, intervals."""
 
 from __future__ import annotations
 
@@ -23,26 +23,9 @@ from {{ cookiecutter.package_name }}.model.metrics import (
     classification_metrics,
     cost_by_threshold,
     expected_cost,
-    gate_decision,
-    learning_curve_verdict,
-    paired_bootstrap,
 )
 
-
-def churn_data(n: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Labels (25% churn) and a hidden propensity that explains them."""
-    rng = np.random.default_rng(seed)
-    signal = rng.normal(size=n)
-    y = (signal + rng.normal(scale=1.0, size=n) > 0.67).astype(int)
-    return y, signal
-
-
-def scores_from(signal: np.ndarray, noise: float, seed: int) -> np.ndarray:
-    """Probabilities from the signal blurred by noise: more noise, a worse model."""
-    rng = np.random.default_rng(seed)
-    blurred = signal + rng.normal(scale=noise, size=signal.size)
-    return 1 / (1 + np.exp(-blurred))
-
+from .conftest import churn_data, scores_from
 
 # --- metrics
 
@@ -146,123 +129,7 @@ def test_the_same_seed_gives_the_same_intervals() -> None:
     assert first == again
 
 
-def test_a_model_compared_with_itself_differs_by_exactly_zero() -> None:
-    y, signal = churn_data(500)
-    scores = scores_from(signal, 0.5, 7)
-
-    result = paired_bootstrap(y, scores, scores, "roc_auc", n_resamples=200)
-
-    assert (result["mean_difference"], result["lower"], result["upper"]) == (0.0, 0.0, 0.0)
-    assert result["share_b_better"] == 0.0
-
-
-def test_paired_bootstrap_sees_the_better_model_for_lower_is_better_metrics() -> None:
-    y, signal = churn_data(2000)
-    good, poor = scores_from(signal, 0.3, 8), scores_from(signal, 2.0, 9)
-
-    result = paired_bootstrap(y, poor, good, "brier", n_resamples=300)
-
-    assert result["higher_is_better"] is False
-    assert result["upper"] < 0  # b (good) has a clearly lower Brier score
-    assert result["share_b_better"] > 0.99
-
-
-# --- the promotion gate
-
-
-@pytest.mark.exercise(4)
-def test_the_gate_promotes_a_first_model_that_beats_the_baseline() -> None:
-    y, signal = churn_data()
-    model, baseline = scores_from(signal, 0.3, 10), scores_from(signal, 2.0, 11)
-
-    decision = gate_decision(y, model, baseline, None, 0.01, n_resamples=300)
-
-    assert decision["promote"] is True
-    assert decision["comparisons"]["champion"] is None
-    assert "There is no champion yet" in decision["reasons"][1]
-
-
-@pytest.mark.exercise(4)
-def test_the_gate_refuses_a_model_no_better_than_the_baseline() -> None:
-    y, signal = churn_data()
-    model = scores_from(signal, 1.0, 12)
-    baseline = scores_from(signal, 1.0, 13)  # as good, by construction
-
-    decision = gate_decision(y, model, baseline, None, 0.01, n_resamples=300)
-
-    assert decision["promote"] is False
-    assert decision["reasons"][0].startswith("The challenger does not clearly beat the baseline")
-
-
-@pytest.mark.exercise(4)
-def test_the_gate_refuses_a_small_gain_below_the_margin() -> None:
-    y, signal = churn_data(4000)
-    model, baseline = scores_from(signal, 0.3, 14), scores_from(signal, 0.4, 15)
-
-    lenient = gate_decision(y, model, baseline, None, 0.0, n_resamples=300)
-    strict = gate_decision(y, model, baseline, None, 0.2, n_resamples=300)
-
-    assert lenient["promote"] is True
-    assert strict["promote"] is False
-
-
-@pytest.mark.exercise(4)
-def test_the_gate_refuses_a_challenger_worse_than_the_champion() -> None:
-    y, signal = churn_data()
-    champion = scores_from(signal, 0.2, 16)
-    challenger = scores_from(signal, 0.8, 17)
-    baseline = scores_from(signal, 3.0, 18)
-
-    decision = gate_decision(y, challenger, baseline, champion, 0.01, n_resamples=300)
-
-    assert decision["promote"] is False
-    assert decision["reasons"][0].startswith("The challenger beats the baseline")
-    assert decision["reasons"][1].startswith("The challenger is worse than the champion")
-    assert decision["comparisons"]["champion"]["upper"] < 0
-
-
-@pytest.mark.exercise(4)
-def test_the_gate_accepts_a_challenger_as_good_as_the_champion() -> None:
-    y, signal = churn_data()
-    champion, baseline = scores_from(signal, 0.5, 19), scores_from(signal, 3.0, 20)
-    retrained = scores_from(signal, 0.5, 21)  # the same model on fresher data, say
-
-    decision = gate_decision(y, retrained, baseline, champion, 0.01, n_resamples=300)
-
-    assert decision["promote"] is True
-    assert decision["reasons"][1].startswith("The challenger is not clearly worse")
-
-
-@pytest.mark.exercise(4)
-def test_the_gate_rejects_a_metric_that_needs_a_threshold() -> None:
-    y, signal = churn_data(200)
-    scores = scores_from(signal, 0.5, 22)
-
-    with pytest.raises(ValueError, match="metric must be one of"):
-        gate_decision(y, scores, scores, None, 0.01, metric="f1", n_resamples=100)
-
-
-# --- plain-language verdicts
-
-
-@pytest.mark.parametrize(
-    ("train", "valid", "verdict"),
-    [
-        ([0.99, 0.99, 0.98], [0.70, 0.74, 0.76], "high variance"),
-        ([0.62, 0.61, 0.60], [0.60, 0.60, 0.60], "high bias"),
-        ([0.86, 0.85, 0.84], [0.82, 0.83, 0.83], "good fit"),
-    ],
-)
-def test_learning_curves_are_read_as_bias_or_variance(
-    train: list[float], valid: list[float], verdict: str
-) -> None:
-    assert learning_curve_verdict(train, valid).startswith(verdict)
-
-
-def test_a_still_rising_curve_asks_for_more_data() -> None:
-    text = learning_curve_verdict([0.9, 0.88, 0.87], [0.70, 0.78, 0.84])
-
-    assert "more data would likely help" in text
+# --- calibration
 
 
 def test_calibration_error_is_zero_for_frequencies_and_large_for_overconfidence() -> None:

@@ -52,12 +52,6 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield from make_workspace(tmp_path_factory, register_params())
 
 
-@pytest.fixture
-def params(workspace: Path) -> Params:
-    """The workspace's params."""
-    return parse_params(register_params())
-
-
 def weak_params() -> Params:
     """A one-split decision tree: it cannot clearly beat the reference logistic regression."""
     raw = register_params()
@@ -79,9 +73,9 @@ def registry_state() -> tuple[dict[str, str], list[str], str | None]:
 
 
 def test_the_first_version_beats_the_baseline_and_becomes_champion(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
-    summary = register.run(params)
+    promotion = register.run(workspace_params)
 
     report = read_json(PROMOTION_JSON)
     assert report["promoted"] is True
@@ -91,7 +85,8 @@ def test_the_first_version_beats_the_baseline_and_becomes_champion(
         "1",
     )
     assert report["comparisons"]["baseline"]["lower"] > 0
-    assert summary["gate"] == "promoted to champion"
+    assert promotion.to_json() == report
+    assert promotion.rows()["gate"] == "promoted to champion"
     assert registry_state() == ({"champion": "1", "challenger": "1"}, ["1"], "1")
     version = MlflowClient().get_model_version(NAME, "1")
     assert version.tags["gate"] == "passed"
@@ -99,12 +94,15 @@ def test_the_first_version_beats_the_baseline_and_becomes_champion(
     assert version.tags["algorithm"] == "gradient_boosting"
 
 
-def test_the_champion_loads_from_the_registry_and_scores(workspace: Path, params: Params) -> None:
+def test_the_champion_loads_from_the_registry_and_scores(
+    workspace: Path, workspace_params: Params
+) -> None:
     sha256 = MlflowClient().get_model_version(NAME, "1").tags["sha256"]
 
     model = tracking.load_logged_model(f"models:/{NAME}@champion", sha256)
 
-    scores = model.predict_proba(model_input(pd.read_parquet(TEST_DATA).head(3), params))[:, 1]
+    rows = model_input(pd.read_parquet(TEST_DATA).head(3), workspace_params)
+    scores = model.predict_proba(rows)[:, 1]
     assert scores.shape == (3,)
     assert ((scores > 0) & (scores < 1)).all()
 
@@ -132,7 +130,7 @@ def test_a_weak_model_is_refused_and_the_champion_stays(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        summary = register.run(weak)
+        promotion = register.run(weak)
 
     # Loading the champion to rescore it printed no warning and no download progress bar
     assert shown(caught) == []
@@ -142,7 +140,7 @@ def test_a_weak_model_is_refused_and_the_champion_stays(
     assert report["promoted"] is False
     assert report["reasons"][0].startswith("The challenger does not clearly beat the baseline")
     assert report["champion_after"] == "1"
-    assert summary["gate"] == "refused: stays challenger"
+    assert promotion.rows()["gate"] == "refused: stays challenger"
     assert registry_state() == ({"champion": "1", "challenger": "2"}, ["1", "2"], "1")
     assert MlflowClient().get_model_version(NAME, "2").tags["gate"] == "refused"
 
@@ -187,30 +185,30 @@ def test_scores_of_an_older_training_are_refused_and_nothing_is_written(workspac
 
 
 def test_promote_moves_the_champion_by_hand_and_rollback_restores_it(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
-    register.promote(params, "2")
+    register.promote(workspace_params, "2")
     assert registry_state() == ({"champion": "2", "challenger": "2"}, ["1", "2"], "1,2")
     assert MlflowClient().get_model_version(NAME, "2").tags["promoted_by"] == "promote command"
 
-    register.rollback(params)
+    register.rollback(workspace_params)
 
     assert registry_state() == ({"champion": "1", "challenger": "2"}, ["1", "2"], "1")
     assert MlflowClient().get_model_version(NAME, "2").tags["rolled_back"] == "true"
 
 
 def test_rollback_without_an_earlier_champion_is_one_sentence(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
     with pytest.raises(register.RegistryError, match="none to roll back to"):
-        register.rollback(params)
+        register.rollback(workspace_params)
 
 
 def test_promoting_a_version_that_does_not_exist_is_one_sentence(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
     with pytest.raises(register.RegistryError, match="has no version 99"):
-        register.promote(params, "99")
+        register.promote(workspace_params, "99")
 
     assert registry_state()[0]["champion"] == "1"
 
@@ -224,13 +222,13 @@ def test_an_unregistered_model_name_is_one_sentence(workspace: Path) -> None:
 
 
 def test_an_unreachable_tracking_server_leaves_the_report_alone(
-    workspace: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+    workspace: Path, workspace_params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     report = PROMOTION_JSON.read_bytes()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
 
     with pytest.raises(tracking.TrackingError, match="cannot be reached"):
-        register.run(params)
+        register.run(workspace_params)
 
     assert PROMOTION_JSON.read_bytes() == report
 

@@ -38,24 +38,17 @@ from {{ cookiecutter.package_name }}.config import (
     parse_params,
 )
 from {{ cookiecutter.package_name }}.errors import ParamsError
-from {{ cookiecutter.package_name }}.model import compare, evaluate, split, tracking, train
+from {{ cookiecutter.package_name }}.model import compare, cross_validation, evaluate, split, tracking, train, tuning
 from {{ cookiecutter.package_name }}.model.features import model_input
-from {{ cookiecutter.package_name }}.model.validation import LeakageError
+from {{ cookiecutter.package_name }}.model.leakage import LeakageError
 
 from ..conftest import require_exercises
 from .conftest import free_port, read_json, shown, small_params, with_changes
 
-
-@pytest.fixture
-def params(workspace: Path) -> Params:
-    """The workspace's params."""
-    return parse_params(small_params())
-
-
 # --- split
 
 
-def test_split_is_disjoint_complete_and_in_time_order(workspace: Path, params: Params) -> None:
+def test_split_is_disjoint_complete_and_in_time_order(workspace: Path) -> None:
     interim = pd.read_parquet(INTERIM_DATA)
     development, test = pd.read_parquet(DEVELOPMENT_DATA), pd.read_parquet(TEST_DATA)
 
@@ -104,9 +97,7 @@ def test_training_report_beats_the_dummy_and_checks_leakage(workspace: Path) -> 
     assert (TRAINING_FIGURES / "validation_curve.png").stat().st_size > 0
 
 
-def test_the_leakage_trap_stops_training_and_keeps_the_model(
-    workspace: Path, params: Params
-) -> None:
+def test_the_leakage_trap_stops_training_and_keeps_the_model(workspace: Path) -> None:
     before = MODEL_FILE.read_bytes()
 
     with pytest.raises(LeakageError, match="refund_amount"):
@@ -127,10 +118,10 @@ def test_grid_tuning_tries_every_candidate_on_the_folds_and_keeps_the_best(
     }
     params = parse_params(raw)
     development = pd.read_parquet(DEVELOPMENT_DATA)
-    splits, _ = train.checked_folds(development, params)
+    splits, _ = cross_validation.checked_folds(development, params)
     X, y = model_input(development, params), development["churn"].to_numpy()
 
-    chosen, tried = train.tune(params, X, y, splits)
+    chosen, tried = tuning.tune(params, X, y, splits)
 
     assert [row["C"] for row in tried] == [0.0001, 1.0]
     best = max(tried, key=lambda row: row["roc_auc"])
@@ -150,13 +141,13 @@ def test_group_kfold_without_an_id_column_is_one_sentence(workspace: Path) -> No
 
 
 def test_an_unreachable_tracking_server_stops_before_any_work(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch, params: Params
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, workspace_params: Params
 ) -> None:
     before = TRAINING_JSON.read_bytes()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
 
     with pytest.raises(tracking.TrackingError, match=r"127\.0\.0\.1"):
-        train.run(params)
+        train.run(workspace_params)
 
     assert TRAINING_JSON.read_bytes() == before
 
@@ -200,7 +191,7 @@ def test_evaluation_writes_scores_figures_and_a_model_card(workspace: Path) -> N
 
 
 def test_same_params_give_the_same_metrics_and_model_files_quietly(
-    workspace: Path, params: Params, capfd: pytest.CaptureFixture[str]
+    workspace: Path, workspace_params: Params, capfd: pytest.CaptureFixture[str]
 ) -> None:
     before = METRICS_JSON.read_bytes(), TRAINING_REPORT.read_bytes()
     training = read_json(TRAINING_JSON)
@@ -208,9 +199,9 @@ def test_same_params_give_the_same_metrics_and_model_files_quietly(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        split.run(params)
-        train.run(params)
-        evaluate.run(params)
+        split.run(workspace_params)
+        train.run(workspace_params)
+        evaluate.run(workspace_params)
 
     assert (METRICS_JSON.read_bytes(), TRAINING_REPORT.read_bytes()) == before
     # The same model gives the same bytes, in models/ and in the MLflow store (a new run)
@@ -225,12 +216,12 @@ def test_same_params_give_the_same_metrics_and_model_files_quietly(
     assert "%|" not in output.err + output.out and "Downloading" not in output.err
 
 
-def test_a_tampered_model_file_is_refused(workspace: Path, params: Params) -> None:
+def test_a_tampered_model_file_is_refused(workspace: Path, workspace_params: Params) -> None:
     original = MODEL_FILE.read_bytes()
     try:
         MODEL_FILE.write_bytes(original + b"\0")
         with pytest.raises(tracking.ModelError, match="sha256"):
-            evaluate.run(params)
+            evaluate.run(workspace_params)
     finally:
         MODEL_FILE.write_bytes(original)
 
@@ -238,24 +229,30 @@ def test_a_tampered_model_file_is_refused(workspace: Path, params: Params) -> No
 # --- compare
 
 
-def test_compare_ranks_the_algorithms_with_the_baselines(workspace: Path, params: Params) -> None:
-    board = compare.run(params, ["logistic_regression", "decision_tree"], max_rows=1000)
+def test_compare_ranks_the_algorithms_with_the_baselines(
+    workspace: Path, workspace_params: Params
+) -> None:
+    result = compare.run(workspace_params, ["logistic_regression", "decision_tree"], max_rows=1000)
 
+    board = result.board
     assert set(board.index) == {"logistic_regression", "decision_tree", "reference", "dummy"}
     assert board["roc_auc_mean"].is_monotonic_decreasing
     assert board.loc["dummy", "roc_auc_mean"] == 0.5
     saved = read_json(LEADERBOARD_JSON)
+    assert saved == result.to_json()
     assert [row["algorithm"] for row in saved["leaderboard"]] == list(board.index)
+    assert [row[0] for row in result.rows()] == list(board.index)
+    assert {row[0]: row[1] for row in result.rows()}["dummy"] == "0.500 ± 0.000"  # ROC AUC
     children = mlflow.search_runs(
-        filter_string=f"tags.mlflow.parentRunId = '{board.attrs['run_id']}'",
+        filter_string=f"tags.mlflow.parentRunId = '{result.run_id}'",
         search_all_experiments=True,
     )
     assert sorted(children["params.algorithm"]) == sorted(board.index)
 
 
-def test_compare_refuses_an_unknown_algorithm(workspace: Path, params: Params) -> None:
+def test_compare_refuses_an_unknown_algorithm(workspace: Path, workspace_params: Params) -> None:
     with pytest.raises(ParamsError, match="Unknown algorithm 'xgboost'"):
-        compare.run(params, ["xgboost"])
+        compare.run(workspace_params, ["xgboost"])
 
 
 # --- the CLI

@@ -31,7 +31,7 @@ from {{ cookiecutter.package_name }}.ab.stats import (
 )
 from {{ cookiecutter.package_name }}.config import FIGURES, REPORTS, Params, Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
-from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 AB_REPORT = REPORTS / "ab_report.json"

@@ -19,7 +19,7 @@ import numpy as np
 
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.errors import ParamsError
-from {{ cookiecutter.package_name }}.model.register import CHALLENGER
+from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
 
 

@@ -7,8 +7,9 @@ an unknown algorithm, a misspelt hyperparameter or an invalid value would otherw
 minutes later, deep inside a fit, as a traceback. `check_hyperparameters` builds everything
 params.yaml lists, so a typo anywhere stops the train stage before any work.
 
-`COMPLEXITY` names, for each algorithm, the hyperparameter that sets how complex the model is,
-and the values the validation curve tries (underfitting at one end, overfitting at the other).
+`TABLE` is the one list of algorithms: each name's estimator, and the hyperparameter that sets
+how complex the model is with the values the validation curve tries (underfitting at one end,
+overfitting at the other). Add an algorithm there, then to `Algorithm` in config.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, get_args
+from dataclasses import dataclass
+from typing import Any
 
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
@@ -33,53 +35,77 @@ from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import InvalidParameterError
 
-from {{ cookiecutter.package_name }}.config import Algorithm, ModelParams
+from {{ cookiecutter.package_name }}.config import ModelParams
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
-ALGORITHMS: tuple[str, ...] = get_args(Algorithm)
 
-# Each algorithm's estimator, seeded, with the few defaults it needs to work well here; the
-# hyperparameters of params.yaml are then set on it (and win over these defaults). n_jobs is
-# left to the user: the machines this project targets have 2 cores.
-FACTORIES: dict[str, Callable[[int], BaseEstimator]] = {
+@dataclass(frozen=True)
+class AlgorithmSpec:
+    """How to build one algorithm, and how its validation curve makes it more complex."""
+
+    # The estimator, seeded, with the few defaults it needs to work well here; the
+    # hyperparameters of params.yaml are then set on it (and win over these defaults).
+    factory: Callable[[int], BaseEstimator]
+    # The hyperparameter that sets model complexity, and the validation curve's values, from
+    # simple (underfits) to complex (overfits). Each value is refitted on several folds, so the
+    # values stay cheap (no thousand-tree forest).
+    complexity: str
+    curve: tuple[float, ...]
+
+
+# The one table of algorithms: params.yaml's model.name and config.Algorithm list these names
+# (tests/model/test_algorithms.py checks that they agree). n_jobs is left to the user: the
+# machines this project targets have 2 cores.
+TABLE: dict[str, AlgorithmSpec] = {
     # lbfgs needs more than the default 100 iterations on a hundred scaled features.
-    "logistic_regression": lambda seed: LogisticRegression(max_iter=1000, random_state=seed),
+    "logistic_regression": AlgorithmSpec(
+        lambda seed: LogisticRegression(max_iter=1000, random_state=seed),
+        "C",
+        (0.001, 0.01, 0.1, 1.0, 10.0),
+    ),
     # log_loss, not the default hinge loss, so that the model gives probabilities.
-    "sgd": lambda seed: SGDClassifier(loss="log_loss", random_state=seed),
-    "decision_tree": lambda seed: DecisionTreeClassifier(random_state=seed),
-    "random_forest": lambda seed: RandomForestClassifier(random_state=seed),
-    "gradient_boosting": lambda seed: HistGradientBoostingClassifier(random_state=seed),
+    "sgd": AlgorithmSpec(
+        lambda seed: SGDClassifier(loss="log_loss", random_state=seed),
+        "alpha",
+        (0.1, 0.01, 0.001, 0.0001, 0.00001),
+    ),
+    "decision_tree": AlgorithmSpec(
+        lambda seed: DecisionTreeClassifier(random_state=seed), "max_depth", (2, 4, 6, 10, 16)
+    ),
+    "random_forest": AlgorithmSpec(
+        lambda seed: RandomForestClassifier(random_state=seed), "max_depth", (2, 4, 8, 12, 20)
+    ),
+    "gradient_boosting": AlgorithmSpec(
+        lambda seed: HistGradientBoostingClassifier(random_state=seed),
+        "max_leaf_nodes",
+        (3, 7, 15, 31, 63),
+    ),
     # The bagging's random_state seeds each tree: the trees need none of their own.
-    "bagging": lambda seed: BaggingClassifier(DecisionTreeClassifier(), random_state=seed),
+    "bagging": AlgorithmSpec(
+        lambda seed: BaggingClassifier(DecisionTreeClassifier(), random_state=seed),
+        "n_estimators",
+        (1, 5, 10, 20, 40),
+    ),
     # A linear SVM, wrapped in CalibratedClassifierCV by build_estimator to give probabilities.
     # SVC(kernel="rbf", probability=True) would be the textbook choice, but its fit grows as
     # the square of the rows (and probability=True fits it 5 more times): hours at 20,000+ rows.
-    "svm": lambda seed: LinearSVC(random_state=seed),
-    "naive_bayes": lambda seed: GaussianNB(),
-    "knn": lambda seed: KNeighborsClassifier(),
-    "mlp": lambda seed: MLPClassifier(random_state=seed),
+    "svm": AlgorithmSpec(
+        lambda seed: LinearSVC(random_state=seed), "C", (0.001, 0.01, 0.1, 1.0, 10.0)
+    ),
+    "naive_bayes": AlgorithmSpec(
+        lambda seed: GaussianNB(), "var_smoothing", (1.0, 0.1, 0.001, 1e-06, 1e-09)
+    ),
+    "knn": AlgorithmSpec(lambda seed: KNeighborsClassifier(), "n_neighbors", (300, 100, 50, 20, 5)),
+    "mlp": AlgorithmSpec(
+        lambda seed: MLPClassifier(random_state=seed), "alpha", (10.0, 1.0, 0.1, 0.01, 0.001)
+    ),
 }
+ALGORITHMS: tuple[str, ...] = tuple(TABLE)
 
 # SGDClassifier gives probabilities only with these losses, and the model must score customers.
 SGD_PROBABILITY_LOSSES = ("log_loss", "modified_huber")
 # Folds of the linear SVM's probability calibration (each fits one LinearSVC).
 SVM_CALIBRATION_FOLDS = 3
-
-# For each algorithm: the hyperparameter that sets model complexity, and the values of the
-# validation curve, from simple (underfits) to complex (overfits). Each value is refitted on
-# several folds, so the values stay cheap (no thousand-tree forest).
-COMPLEXITY: dict[str, tuple[str, list]] = {
-    "logistic_regression": ("C", [0.001, 0.01, 0.1, 1.0, 10.0]),
-    "sgd": ("alpha", [0.1, 0.01, 0.001, 0.0001, 0.00001]),
-    "decision_tree": ("max_depth", [2, 4, 6, 10, 16]),
-    "random_forest": ("max_depth", [2, 4, 8, 12, 20]),
-    "gradient_boosting": ("max_leaf_nodes", [3, 7, 15, 31, 63]),
-    "bagging": ("n_estimators", [1, 5, 10, 20, 40]),
-    "svm": ("C", [0.001, 0.01, 0.1, 1.0, 10.0]),
-    "naive_bayes": ("var_smoothing", [1.0, 0.1, 0.001, 1e-06, 1e-09]),
-    "knn": ("n_neighbors", [300, 100, 50, 20, 5]),
-    "mlp": ("alpha", [10.0, 1.0, 0.1, 0.01, 0.001]),
-}
 
 # scikit-learn's own message for an invalid value, reworded below into params.yaml's terms.
 INVALID_VALUE = re.compile(
@@ -109,7 +135,7 @@ def build_estimator(
     """
     check_algorithm(name)
     path = f"{where}.{name}"
-    estimator = FACTORIES[name](seed)
+    estimator = TABLE[name].factory(seed)
     values = from_yaml(hyperparameters)
     check_names(name, estimator, values, path)
     estimator.set_params(**values)
@@ -127,7 +153,7 @@ def build_estimator(
 
 def check_algorithm(name: str) -> None:
     """Raise a ParamsError for an unknown algorithm name, suggesting the closest one."""
-    if name in FACTORIES:
+    if name in TABLE:
         return
     close = difflib.get_close_matches(str(name), ALGORITHMS, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""

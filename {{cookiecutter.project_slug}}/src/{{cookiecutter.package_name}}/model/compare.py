@@ -10,6 +10,8 @@ reports/figures/leaderboard.png; pick a winner and set it as model.name in param
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -28,16 +30,52 @@ from {{ cookiecutter.package_name }}.model.algorithms import (
     build_estimator,
     check_hyperparameters,
 )
+from {{ cookiecutter.package_name }}.model.cross_validation import checked_folds, cross_validate, fold_summary
 from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
-from {{ cookiecutter.package_name }}.model.train import (
-    SPLIT_COMMAND,
-    checked_folds,
-    cross_validate,
-    fold_summary,
-)
 
+SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
 LEADERBOARD_FIGURE = FIGURES / "leaderboard.png"
 COLUMNS = ("roc_auc", "pr_auc", "log_loss", "brier")
+
+
+@dataclass(frozen=True, eq=False)
+class Leaderboard:
+    """The comparison's result: reports/leaderboard.json (`to_json`), the table (`rows`)."""
+
+    HEADERS: ClassVar[tuple[str, ...]] = (
+        "algorithm",
+        "ROC AUC",
+        "PR AUC",
+        "log loss",
+        "Brier",
+        "fit s",
+    )
+
+    strategy: str
+    folds: int
+    n_rows: int  # development rows cross-validated
+    board: pd.DataFrame  # one row per algorithm (the index), best mean ROC AUC first
+    run_id: str  # the MLflow parent run
+
+    def to_json(self) -> dict[str, object]:
+        """The content of reports/leaderboard.json."""
+        return {
+            "strategy": self.strategy,
+            "folds": self.folds,
+            "rows": self.n_rows,
+            "leaderboard": self.board.reset_index().to_dict(orient="records"),
+        }
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """One line per algorithm under HEADERS: each metric's mean ± std, and the fit time."""
+        return [
+            (
+                str(name),
+                *(f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_std']:.3f}" for m in COLUMNS),
+                f"{row['fit_seconds']:.2f}",
+            )
+            for name, row in self.board.iterrows()
+        ]
 
 
 def chosen_algorithms(names: Sequence[str] | None) -> list[str]:
@@ -79,7 +117,7 @@ def leaderboard_row(name: str, folds: pd.DataFrame) -> dict[str, object]:
 
 def run(
     params: Params, algorithms: Sequence[str] | None = None, max_rows: int | None = None
-) -> pd.DataFrame:
+) -> Leaderboard:
     """Cross-validate each algorithm and the baselines; return the leaderboard, best first."""
     import mlflow
 
@@ -119,19 +157,13 @@ def run(
             rows.append(row)
         board = pd.DataFrame(rows).set_index("algorithm")
         board = board.sort_values("roc_auc_mean", ascending=False, kind="stable")
+        leaderboard = Leaderboard(
+            validation.strategy, len(splits), len(development), board, parent.info.run_id
+        )
         figure = figures.leaderboard_figure(board)
         files.save_figure(LEADERBOARD_FIGURE, figure)
-        files.write_json(
-            LEADERBOARD_JSON,
-            {
-                "strategy": validation.strategy,
-                "folds": len(splits),
-                "rows": len(development),
-                "leaderboard": board.reset_index().to_dict(orient="records"),
-            },
-        )
+        files.write_json(LEADERBOARD_JSON, leaderboard.to_json())
         mlflow.log_artifact(str(LEADERBOARD_FIGURE))
         mlflow.log_artifact(str(LEADERBOARD_JSON))
         mlflow.set_tag("best_algorithm", str(board.index[0]))
-    board.attrs["run_id"] = parent.info.run_id
-    return board
+    return leaderboard

@@ -1,14 +1,13 @@
-"""Evaluate churn scores: metrics, a cost-based threshold, bootstrap intervals, the promotion gate.
+"""Evaluate churn scores: metrics, a cost-based threshold, bootstrap intervals, calibration.
 
 Everything here is a pure function of numpy arrays (`y_true` holds 0/1, `scores` hold churn
 probabilities in [0, 1]), so it can be tested without files, MLflow or figures; training,
-reports and the registry call it.
+evaluation and the promotion gate (`model/gate.py`) call it.
 
 One idea runs through the module: a metric computed on one test set is a single draw. The
 bootstrap resamples the test set (rows drawn with replacement) to show how much that number
-would move on another test set of the same size, and the promotion gate compares models on the
-SAME resamples (a paired bootstrap), so a challenger is judged by an interval, not by one number
-against another.
+would move on another test set of the same size; the gate compares two models on the SAME
+resamples (`bootstrap_values` with two sets of scores).
 
 A bootstrap resample is stored as a row of counts (how many times each customer was drawn), so
 every metric of every resample is a few matrix operations instead of a Python loop.
@@ -41,7 +40,6 @@ METRICS = (
 )
 # Metrics that do not depend on a decision threshold: the ones models can be compared on.
 THRESHOLD_FREE = ("roc_auc", "pr_auc", "log_loss", "brier")
-LOWER_IS_BETTER = frozenset({"log_loss", "brier"})
 # Each resample chunk holds at most this many counts (x 8 bytes, a few copies alive at once),
 # so memory stays near 100 MB whatever the size of the test set.
 CHUNK_CELLS = 2_000_000
@@ -58,7 +56,7 @@ class Interval(NamedTuple):
 # --- inputs ----------------------------------------------------------------------------------
 
 
-def _as_arrays(
+def checked_arrays(
     y_true: np.ndarray, *score_sets: np.ndarray, both_classes: bool = True
 ) -> tuple[np.ndarray, ...]:
     """Check the labels and scores and return them as float arrays (labels first)."""
@@ -80,13 +78,7 @@ def _as_arrays(
     return tuple(arrays)
 
 
-def _check_metric(metric: str) -> None:
-    """Raise a ValueError unless models can be compared on this metric."""
-    if metric not in THRESHOLD_FREE:
-        raise ValueError(f"metric must be one of {list(THRESHOLD_FREE)}, not {metric!r}.")
-
-
-def _check_bootstrap(n_resamples: int, confidence: float) -> None:
+def check_bootstrap(n_resamples: int, confidence: float) -> None:
     """Raise a ValueError for a bootstrap that cannot give an interval."""
     if n_resamples < 1:
         raise ValueError(f"n_resamples must be at least 1, not {n_resamples}.")
@@ -110,7 +102,7 @@ def expected_cost(
     whether or not they would have churned, and only an unflagged churner costs
     `cost_missed_churner`.
     """
-    y, s = _as_arrays(y_true, scores, both_classes=False)
+    y, s = checked_arrays(y_true, scores, both_classes=False)
     flagged = s >= threshold
     missed = (y == 1) & ~flagged
     total = cost_retention_offer * flagged.sum() + cost_missed_churner * missed.sum()
@@ -129,7 +121,7 @@ def choose_threshold(
     threshold is just above the highest score. On a tie the highest threshold wins: the same
     cost for fewer offers, and a threshold that never rises when a missed churner costs more.
 
-    Hints: _as_arrays(y_true, scores, both_classes=False) checks the inputs;
+    Hints: checked_arrays(y_true, scores, both_classes=False) checks the inputs;
     np.unique(-s, return_inverse=True) sorts the distinct scores from the highest; cumulative sums
     count the customers flagged and the churners caught at each candidate; np.argmin returns the
     first minimum; np.nextafter(s.max(), np.inf) is a threshold that flags nobody.
@@ -137,7 +129,7 @@ def choose_threshold(
     if cost_missed_churner < 0 or cost_retention_offer < 0:
         raise ValueError("costs must be zero or positive.")
     # [exercise 3] return the score threshold with the lowest expected cost.
-    y, s = _as_arrays(y_true, scores, both_classes=False)
+    y, s = checked_arrays(y_true, scores, both_classes=False)
     # Distinct scores from the highest down; flagging every score >= candidate k flags the
     # customers of groups 0..k, so the counts are cumulative sums.
     candidates, group = np.unique(-s, return_inverse=True)
@@ -161,7 +153,7 @@ def cost_by_threshold(
     n_thresholds: int = 101,
 ) -> tuple[np.ndarray, np.ndarray]:
     """expected_cost() at evenly spaced thresholds from 0 to 1: the curve behind the choice."""
-    y, s = _as_arrays(y_true, scores, both_classes=False)
+    y, s = checked_arrays(y_true, scores, both_classes=False)
     thresholds = np.linspace(0.0, 1.0, n_thresholds)
     # A customer is flagged at every threshold up to their score: count them with a search.
     order = np.sort(s)
@@ -260,7 +252,7 @@ def classification_metrics(
     `positive_rate` is the share flagged and `prevalence` the share who churned. Scores are
     clipped to [1e-15, 1 - 1e-15] for the log loss only.
     """
-    y, s = _as_arrays(y_true, scores)
+    y, s = checked_arrays(y_true, scores)
     values = _metric_values(np.ones((1, y.size)), _rank(y, s), METRICS, threshold)
     return {name: float(value[0]) for name, value in values.items()}
 
@@ -280,7 +272,7 @@ def _resample_counts(n_rows: int, n_resamples: int, seed: int) -> Iterator[np.nd
         yield np.bincount(flat, minlength=size * n_rows).reshape(size, n_rows).astype(np.float64)
 
 
-def _bootstrap_values(
+def bootstrap_values(
     y: np.ndarray,
     score_sets: Sequence[np.ndarray],
     names: Sequence[str],
@@ -299,7 +291,7 @@ def _bootstrap_values(
     ]
 
 
-def _percentiles(values: np.ndarray, confidence: float) -> tuple[float, float]:
+def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
     """The percentile interval of the defined (non-NaN) bootstrap values."""
     kept = values[~np.isnan(values)]
     if kept.size == 0:
@@ -324,196 +316,17 @@ def bootstrap_intervals(
     non-churner are skipped for the metrics undefined there (roc_auc, pr_auc, recall), which
     matters only for tiny or very unbalanced test sets.
     """
-    _check_bootstrap(n_resamples, confidence)
-    y, s = _as_arrays(y_true, scores)
+    check_bootstrap(n_resamples, confidence)
+    y, s = checked_arrays(y_true, scores)
     estimates = classification_metrics(y, s, threshold)
-    (values,) = _bootstrap_values(y, [s], METRICS, threshold, n_resamples, seed)
+    (values,) = bootstrap_values(y, [s], METRICS, threshold, n_resamples, seed)
     return {
-        name: Interval(estimates[name], *_percentiles(values[name], confidence)) for name in METRICS
+        name: Interval(estimates[name], *percentile_interval(values[name], confidence))
+        for name in METRICS
     }
 
 
-def paired_bootstrap(
-    y_true: np.ndarray,
-    scores_a: np.ndarray,
-    scores_b: np.ndarray,
-    metric: str = "roc_auc",
-    n_resamples: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> dict[str, object]:
-    """Compare model b with model a on the same resamples: the difference b - a and its interval.
-
-    Both models are scored on identical resamples, so the customers that are easy or hard for
-    both cancel out and the interval reflects only how the models differ. `share_b_better` is
-    the share of resamples where b is strictly better (higher, or lower for log_loss and
-    brier). Resamples where the metric is undefined are skipped; `n_resamples` reports how many
-    were used.
-    """
-    _check_metric(metric)
-    _check_bootstrap(n_resamples, confidence)
-    y, a, b = _as_arrays(y_true, scores_a, scores_b)
-    values_a, values_b = _bootstrap_values(y, [a, b], [metric], 0.5, n_resamples, seed)
-    differences = values_b[metric] - values_a[metric]
-    differences = differences[~np.isnan(differences)]
-    better = differences < 0 if metric in LOWER_IS_BETTER else differences > 0
-    lower, upper = _percentiles(differences, confidence)
-    return {
-        "metric": metric,
-        "higher_is_better": metric not in LOWER_IS_BETTER,
-        "estimate_a": classification_metrics(y, a, 0.5)[metric],
-        "estimate_b": classification_metrics(y, b, 0.5)[metric],
-        "mean_difference": float(differences.mean()) if differences.size else float("nan"),
-        "lower": lower,
-        "upper": upper,
-        "share_b_better": float(better.mean()) if differences.size else float("nan"),
-        "confidence": confidence,
-        "n_resamples": int(differences.size),
-    }
-
-
-# --- promotion gate --------------------------------------------------------------------------
-
-
-def _improvement(comparison: dict[str, object]) -> tuple[float, float, float]:
-    """Mean and interval of b's improvement over a: positive means b is better."""
-    mean, lower, upper = (float(comparison[key]) for key in ("mean_difference", "lower", "upper"))
-    if comparison["higher_is_better"]:
-        return mean, lower, upper
-    return -mean, -upper, -lower
-
-
-def gate_decision(
-    y_true: np.ndarray,
-    challenger: np.ndarray,
-    baseline: np.ndarray,
-    champion: np.ndarray | None,
-    min_improvement: float,
-    *,
-    metric: str = "roc_auc",
-    n_resamples: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> dict[str, object]:
-    """Decide whether the challenger may be promoted, with one reason sentence per check.
-
-    The rule, on paired-bootstrap improvements (challenger minus the other model, signed so that
-    positive is better; all comparisons use the same resamples):
-
-    1. Against the baseline, the challenger must be clearly better: the lower bound of the
-       improvement's confidence interval is above 0 AND the mean improvement is at least
-       `min_improvement`.
-    2. Against the champion (if there is one), the challenger must not be clearly worse: the
-       upper bound of the improvement's confidence interval is at least 0. A challenger as good
-       as the champion is promoted (for example the same model retrained on fresher data),
-       because it has already cleared the baseline bar.
-
-    With no champion (the first version), rule 1 alone decides.
-
-    Returns:
-        A dict with "promote" (bool), "reasons" (one sentence per check, with its numbers) and
-        "comparisons" (the paired_bootstrap() results under "baseline" and "champion", the
-        latter None without a champion).
-
-    Hints: paired_bootstrap(y_true, other, challenger, metric=metric, n_resamples=n_resamples,
-    confidence=confidence, seed=seed) compares two models on the same resamples; _improvement()
-    reads its mean, lower and upper bound. The reasons quote the numbers and begin "The
-    challenger beats the baseline" or "The challenger does not clearly beat the baseline", then
-    "There is no champion yet", "The challenger is not clearly worse than the champion" or "The
-    challenger is worse than the champion".
-    """
-    if min_improvement < 0:
-        raise ValueError(f"min_improvement must be zero or positive, not {min_improvement}.")
-    # [exercise 4] apply the two promotion rules above and give one reason sentence per check.
-    settings = {
-        "metric": metric,
-        "n_resamples": n_resamples,
-        "confidence": confidence,
-        "seed": seed,
-    }
-    against_baseline = paired_bootstrap(y_true, baseline, challenger, **settings)
-    mean, lower, upper = _improvement(against_baseline)
-    level = f"{confidence * 100:g}%"
-    beats_baseline = lower > 0 and mean >= min_improvement
-    if beats_baseline:
-        reasons = [
-            f"The challenger beats the baseline on {metric}: the improvement averages "
-            f"{mean:.4f} ({level} interval {lower:.4f} to {upper:.4f}), above 0 and at least "
-            f"the required {min_improvement:.4f}."
-        ]
-    else:
-        reasons = [
-            f"The challenger does not clearly beat the baseline on {metric}: the improvement "
-            f"averages {mean:.4f} ({level} interval {lower:.4f} to {upper:.4f}), but promotion "
-            f"needs the interval above 0 and an average of at least {min_improvement:.4f}."
-        ]
-    against_champion = None
-    not_worse = True
-    if champion is None:
-        reasons.append("There is no champion yet, so only the baseline has to be beaten.")
-    else:
-        against_champion = paired_bootstrap(y_true, champion, challenger, **settings)
-        mean, lower, upper = _improvement(against_champion)
-        not_worse = upper >= 0
-        verdict = "is not clearly worse than" if not_worse else "is worse than"
-        bound = "reaches 0 or above" if not_worse else "lies entirely below 0"
-        reasons.append(
-            f"The challenger {verdict} the champion on {metric}: the improvement averages "
-            f"{mean:.4f} ({level} interval {lower:.4f} to {upper:.4f}), and the interval {bound}."
-        )
-    comparisons = {"baseline": against_baseline, "champion": against_champion}
-    return {"promote": beats_baseline and not_worse, "reasons": reasons, "comparisons": comparisons}
-    # [/exercise 4]
-
-
-# --- plain-language verdicts -----------------------------------------------------------------
-
-
-def learning_curve_verdict(
-    train_scores: Sequence[float] | np.ndarray,
-    validation_scores: Sequence[float] | np.ndarray,
-    max_gap: float = 0.05,
-    min_score: float = 0.7,
-    still_rising: float = 0.005,
-) -> str:
-    """Read a learning curve (a higher-is-better score, e.g. ROC AUC, by training-set size).
-
-    Judged at the largest training size:
-
-    - train minus validation above `max_gap` (with train at least `min_score`): high variance
-      (over-fitting), the model learns noise of its training rows;
-    - otherwise validation below `min_score`: high bias (under-fitting), even the training
-      rows are not fitted well enough;
-    - otherwise a good fit.
-
-    If validation rose by more than `still_rising` over the last step, the verdict adds that
-    more data would likely help.
-    """
-    train = np.asarray(train_scores, dtype=np.float64)
-    validation = np.asarray(validation_scores, dtype=np.float64)
-    if train.size == 0 or train.shape != validation.shape:
-        raise ValueError("train_scores and validation_scores must be non-empty and equally long.")
-    final_train, final_validation = float(train[-1]), float(validation[-1])
-    gap = final_train - final_validation
-    scores = f"training {final_train:.3f}, validation {final_validation:.3f}"
-    if gap > max_gap and final_train >= min_score:
-        verdict = (
-            f"high variance (over-fitting): the training score is {gap:.3f} above the validation "
-            f"score ({scores}; tolerance {max_gap}); try more data, stronger regularisation or "
-            "a simpler model."
-        )
-    elif final_validation < min_score:
-        verdict = (
-            f"high bias (under-fitting): the validation score is below {min_score} ({scores}); "
-            "try more informative features or a more flexible model."
-        )
-    else:
-        verdict = (
-            f"good fit: the scores are close and at least {min_score} ({scores}; gap {gap:.3f})."
-        )
-    if validation.size > 1 and validation[-1] - validation[-2] > still_rising:
-        verdict += " The validation score is still rising, so more data would likely help."
-    return verdict
+# --- calibration -----------------------------------------------------------------------------
 
 
 def calibration_error(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) -> float:
@@ -522,7 +335,7 @@ def calibration_error(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) 
     Customers are sorted by score into `n_bins` groups of (nearly) equal size, so every group
     holds enough customers for its observed churn rate to mean something.
     """
-    y, s = _as_arrays(y_true, scores, both_classes=False)
+    y, s = checked_arrays(y_true, scores, both_classes=False)
     order = np.argsort(s, kind="stable")
     bins = np.minimum(np.arange(y.size) * n_bins // y.size, n_bins - 1)
     sizes = np.bincount(bins, minlength=n_bins)
@@ -541,7 +354,7 @@ def calibration_verdict(
             f"well calibrated: predicted churn probabilities are within {error:.3f} of the "
             f"observed churn rates on average (tolerance {tolerance})."
         )
-    y, s = _as_arrays(y_true, scores, both_classes=False)
+    y, s = checked_arrays(y_true, scores, both_classes=False)
     direction = "over-estimate" if s.mean() > y.mean() else "under-estimate"
     return (
         f"poorly calibrated: predicted churn probabilities differ from the observed churn rates "

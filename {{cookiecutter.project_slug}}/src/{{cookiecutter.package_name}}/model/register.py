@@ -5,10 +5,9 @@ The registered model (registry.model_name) has two aliases that other tools load
     challenger  the newest registered version, whatever the gate said
     champion    the version the prediction service answers with
 
-A new version becomes champion only if the gate of model/metrics.py agrees: on the final test
-set, by a paired bootstrap, it clearly beats the reference model by registry.min_improvement and
-is not clearly worse than the current champion (rescored on the same rows). A refusal is a
-normal outcome: the stage succeeds and reports/promotion.json says why.
+A new version becomes champion only if the promotion gate agrees (its rule: `model/gate.py`),
+the current champion rescored on the same test rows. A refusal is a normal outcome: the stage
+succeeds and reports/promotion.json says why.
 
 Every champion change is appended to the registered model's `champion_history` tag, so
 `rollback` can give the alias back to the version that held it before. Everything that can fail
@@ -33,14 +32,14 @@ from {{ cookiecutter.package_name }}.config import (
 )
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
+from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.model.features import model_input
-from {{ cookiecutter.package_name }}.model.metrics import gate_decision
+from {{ cookiecutter.package_name }}.model.gate import Promotion, gate_decision
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
     from mlflow.entities.model_registry import ModelVersion
 
-CHAMPION, CHALLENGER = "champion", "challenger"
 HISTORY_TAG = "champion_history"
 SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
 TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
@@ -168,7 +167,7 @@ def register_version(
 # --- the commands ----------------------------------------------------------------------------
 
 
-def run(params: Params) -> dict[str, object]:
+def run(params: Params) -> Promotion:
     """Register the trained model as challenger; promote it to champion if it passes the gate."""
     training = files.read_json(TRAINING_JSON, TRAIN_COMMAND)
     metrics = files.read_json(METRICS_JSON, EVALUATE_COMMAND)
@@ -206,36 +205,26 @@ def run(params: Params) -> dict[str, object]:
         "algorithm": training["algorithm"],
         "threshold": str(training["threshold"]),
         f"test_{gate.metric}": str(metrics["model"][gate.metric]["estimate"]),
-        "gate": "passed" if decision["promote"] else "refused",
-        "gate_reasons": " ".join(decision["reasons"])[:MAX_TAG_LENGTH],
+        "gate": "passed" if decision.promote else "refused",
+        "gate_reasons": " ".join(decision.reasons)[:MAX_TAG_LENGTH],
     }
     with tracking.store_errors():
         version = register_version(registry, name, training, tags)
-        if decision["promote"] and previous != version:
+        if decision.promote and previous != version:
             make_champion(registry, name, version, how="gate")
-    champion_now = version if decision["promote"] else previous
-    report = {
-        "model_name": name,
-        "version": version,
-        "run_id": training["run_id"],
-        "algorithm": training["algorithm"],
-        "metric": gate.metric,
-        "min_improvement": gate.min_improvement,
-        "promoted": bool(decision["promote"]),
-        "champion_before": previous,
-        "champion_after": champion_now,
-        "reasons": decision["reasons"],
-        "comparisons": files.rounded(decision["comparisons"]),
-    }
-    files.write_json(PROMOTION_JSON, report)
-    verdict = "promoted to champion" if decision["promote"] else "refused: stays challenger"
-    return {
-        "model": f"{name} version {version} ({training['algorithm']})",
-        "gate": verdict,
-        **{f"reason {i}": reason for i, reason in enumerate(decision["reasons"], start=1)},
-        "champion": f"version {champion_now}" if champion_now else "none yet",
-        "report": str(PROMOTION_JSON),
-    }
+    promotion = Promotion(
+        model_name=name,
+        version=version,
+        run_id=training["run_id"],
+        algorithm=training["algorithm"],
+        metric=gate.metric,
+        min_improvement=gate.min_improvement,
+        decision=decision,
+        champion_before=previous,
+        champion_after=version if decision.promote else previous,
+    )
+    files.write_json(PROMOTION_JSON, promotion.to_json())
+    return promotion
 
 
 def promote(params: Params, version: str) -> dict[str, object]:

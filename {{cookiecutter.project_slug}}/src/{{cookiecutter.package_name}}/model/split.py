@@ -24,12 +24,12 @@ from {{ cookiecutter.package_name }}.config import (
     Params,
 )
 from {{ cookiecutter.package_name }}.data.dates import parse_dates
-from {{ cookiecutter.package_name }}.model.validation import (
+from {{ cookiecutter.package_name }}.model.folds import final_test_split
+from {{ cookiecutter.package_name }}.model.leakage import (
     adversarial_validation,
     check_group_overlap,
     check_time_order,
     describe_adversarial_auc,
-    final_test_split,
 )
 
 CLEAN_COMMAND = "{{ cookiecutter.project_slug }} data clean"

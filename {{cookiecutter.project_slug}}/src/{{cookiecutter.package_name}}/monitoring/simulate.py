@@ -25,7 +25,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, Params, Settings
 from {{ cookiecutter.package_name }}.errors import ParamsError
-from {{ cookiecutter.package_name }}.model.register import CHAMPION
+from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
 
 Scenario = Literal["none", "covariate", "concept", "prior", "schema"]

@@ -37,8 +37,8 @@ from rich.table import Table
 
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
 from {{ cookiecutter.package_name }}.model.features import input_columns
-from {{ cookiecutter.package_name }}.model.register import CHAMPION
 from {{ cookiecutter.package_name }}.serving.load_generator import LoadResult, send_load, simulated_customers
 from {{ cookiecutter.package_name }}.serving.model_store import ServedModel, load_alias
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score

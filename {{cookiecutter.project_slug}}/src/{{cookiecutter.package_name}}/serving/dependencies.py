@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
 
-from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.assignment import assign
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.predict import Unavailable, current_models

@@ -22,7 +22,7 @@ from typing import Any
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
-from {{ cookiecutter.package_name }}.model.register import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.record_scorer import NotReplayable, RecordScorer, compile_pipeline
 
 logger = logging.getLogger(__name__)
