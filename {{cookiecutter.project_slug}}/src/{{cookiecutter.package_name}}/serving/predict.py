@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.prediction_log import now
 from {{ cookiecutter.package_name }}.serving.schemas import Prediction
