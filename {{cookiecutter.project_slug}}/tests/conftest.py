@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
 from {{ cookiecutter.package_name }}.config import (
     ColumnsParams,
@@ -126,10 +127,7 @@ FIRST_DAY = date(2021, 1, 1)
 
 def make_params(**sections: dict[str, Any]) -> Params:
     """The tests' params, with some keys of some sections replaced."""
-    raw = {name: dict(value) if isinstance(value, dict) else value for name, value in TEST_PARAMS.items()}
-    for section, values in sections.items():
-        raw[section] = {**raw[section], **values}
-    return parse_params(raw)
+    return parse_params(raw_params(**sections))
 
 
 @pytest.fixture
@@ -178,7 +176,7 @@ def raw_row(columns: ColumnsParams, i: int, **changes: str) -> dict[str, str]:
 
 
 def raw_frame(columns: ColumnsParams, rows: list[dict[str, str]]) -> pd.DataFrame:
-    """Rows as files.read_raw_csv returns them: text columns in contract order, NaN for empty cells."""
+    """Rows as files.read_raw_csv returns them: text columns in contract order, NaN if empty."""
     csv = pd.DataFrame(rows, columns=columns.all).to_csv(index=False)
     return pd.read_csv(StringIO(csv), dtype=str)
 
@@ -198,7 +196,7 @@ def clean_frame(columns: ColumnsParams, n: int) -> pd.DataFrame:
 
 @pytest.fixture
 def shipped_params() -> Params:
-    """The project's own params.yaml, with a small data set: for stage tests that run the pipeline."""
+    """The project's own params.yaml, with a small data set: for stage tests of the pipeline."""
     loaded = load_params(ROOT / "params.yaml")
     return loaded.model_copy(update={"data": loaded.data.model_copy(update={"n_rows": 2000})})
 
@@ -211,6 +209,57 @@ def project_dir(
     text = (ROOT / "params.yaml").read_text(encoding="utf-8")
     text = text.replace("n_rows: 20000", f"n_rows: {shipped_params.data.n_rows}")
     (tmp_path / "params.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+# --- The tests that run the shipped pipeline, and a project directory of the tests' own params
+
+
+# The fixtures of the shipped pipeline (params.yaml, the synthetic data, trained workspaces).
+STAGE_FIXTURES = frozenset({"shipped_params", "project_dir", "workspace"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `stage` every test that uses a fixture of the shipped pipeline, even through another.
+
+    Those tests run real stages on the synthetic data, which has the shipped columns: they pass
+    only with the shipped params.yaml. Every other test builds its own data from TEST_CONTRACT,
+    and `pytest -m "not stage"` runs just those, whatever params.yaml holds.
+    """
+    for item in items:
+        if STAGE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.stage)
+
+
+def raw_params(**sections: dict[str, Any]) -> dict[str, Any]:
+    """The tests' params as params.yaml holds them, with some keys of some sections replaced."""
+    raw = {
+        name: dict(value) if isinstance(value, dict) else value
+        for name, value in TEST_PARAMS.items()
+    }
+    for section, values in sections.items():
+        raw[section] = {**raw[section], **values}
+    return raw
+
+
+def write_params(raw: dict[str, Any], path: Path = Path("params.yaml")) -> None:
+    """Write raw params as a params.yaml file (by default the one of the current directory)."""
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+
+
+def csv_text(columns: ColumnsParams, rows: list[dict[str, str]]) -> str:
+    """A raw CSV file of the contract holding these rows, header first."""
+    return pd.DataFrame(rows, columns=columns.all).to_csv(index=False)
+
+
+@pytest.fixture
+def contract_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty project directory whose params.yaml holds the tests' params; the test runs in it."""
+    write_params(TEST_PARAMS, tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", raising=False)
     get_settings.cache_clear()
