@@ -40,9 +40,9 @@ def client_for(
 
 
 @pytest.fixture
-def client(params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
+def client(workspace_params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
     """A running app (lifespan included) with the default experiment: shadow."""
-    with client_for(params, store, tmp_path) as running:
+    with client_for(workspace_params, store, tmp_path) as running:
         yield running
 
 
@@ -62,17 +62,17 @@ def test_health_and_ready_name_the_loaded_versions(client: TestClient) -> None:
 
 
 def test_without_a_champion_the_service_starts_but_is_not_ready(
-    params: Params, tmp_path: Path
+    workspace_params: Params, tmp_path: Path
 ) -> None:
     raw = small_params()
     raw["registry"]["model_name"] = "never-registered"
     unregistered = parse_params(raw)
 
     with client_for(
-        unregistered, ModelStore("never-registered", input_columns(params)), tmp_path
+        unregistered, ModelStore("never-registered", input_columns(workspace_params)), tmp_path
     ) as client:
         ready = client.get("/ready")
-        predicted = client.post("/predict", json=record(params))
+        predicted = client.post("/predict", json=record(workspace_params))
 
     assert ready.status_code == 503
     assert (
@@ -87,16 +87,16 @@ def test_without_a_champion_the_service_starts_but_is_not_ready(
 
 
 def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
-    client: TestClient, params: Params, store: ModelStore, tmp_path: Path
+    client: TestClient, workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    body = record(params)
+    body = record(workspace_params)
 
     response = client.post("/predict", json=body)
 
     assert response.status_code == 200
     answer = response.json()
     champion = store.models["champion"]
-    expected = champion.pipeline.predict_proba(records_frame([body], params))[0, 1]
+    expected = champion.pipeline.predict_proba(records_frame([body], workspace_params))[0, 1]
     assert math.isclose(answer["score"], expected, rel_tol=1e-9)
     assert answer["decision"] == (answer["score"] >= champion.threshold)
     assert (answer["variant"], answer["model_version"]) == ("champion", "1")
@@ -111,41 +111,49 @@ def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
     assert served["inputs"] == body
 
 
-def test_scores_do_not_depend_on_the_order_of_the_fields(store: ModelStore, params: Params) -> None:
-    records = [record(params), record(params, age=70.0)]
+def test_scores_do_not_depend_on_the_order_of_the_fields(
+    store: ModelStore, workspace_params: Params
+) -> None:
+    records = [record(workspace_params), record(workspace_params, age=70.0)]
     reordered = [dict(reversed(record.items())) for record in records]
     champion = store.models["champion"]
 
-    scores = score(champion, reordered, params)[0]
+    scores = score(champion, reordered, workspace_params)[0]
 
-    assert scores.tolist() == pytest.approx(score(champion, records, params)[0].tolist())
+    assert scores.tolist() == pytest.approx(score(champion, records, workspace_params)[0].tolist())
 
 
-def test_one_record_scores_as_it_does_in_a_batch(store: ModelStore, params: Params) -> None:
-    records = [record(params), record(params, age=70.0, plan="never seen")]
+def test_one_record_scores_as_it_does_in_a_batch(
+    store: ModelStore, workspace_params: Params
+) -> None:
+    records = [record(workspace_params), record(workspace_params, age=70.0, plan="never seen")]
     champion = store.models["champion"]
 
-    singles = [score(champion, [one], params)[0][0] for one in records]  # the replay
+    singles = [score(champion, [one], workspace_params)[0][0] for one in records]  # the replay
 
     assert champion.scorer is not None
-    assert singles == pytest.approx(score(champion, records, params)[0].tolist(), rel=1e-9)
+    assert singles == pytest.approx(
+        score(champion, records, workspace_params)[0].tolist(), rel=1e-9
+    )
 
 
-def test_an_unseen_category_still_gets_a_prediction(client: TestClient, params: Params) -> None:
-    name = next(iter(params.model_columns.categorical))
+def test_an_unseen_category_still_gets_a_prediction(
+    client: TestClient, workspace_params: Params
+) -> None:
+    name = next(iter(workspace_params.model_columns.categorical))
 
-    response = client.post("/predict", json=record(params, **{name: "never seen before"}))
+    response = client.post("/predict", json=record(workspace_params, **{name: "never seen before"}))
 
     assert response.status_code == 200
     assert 0 <= response.json()["score"] <= 1
 
 
 def test_null_values_are_missing_values_the_model_imputes(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    name = next(iter(params.model_columns.numeric))
+    name = next(iter(workspace_params.model_columns.numeric))
 
-    assert client.post("/predict", json=record(params, **{name: None})).status_code == 200
+    assert client.post("/predict", json=record(workspace_params, **{name: None})).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -163,16 +171,16 @@ def test_null_values_are_missing_values_the_model_imputes(
     ],
 )
 def test_bad_fields_are_422_naming_the_field(
-    client: TestClient, params: Params, change: dict, where: list[str]
+    client: TestClient, workspace_params: Params, change: dict, where: list[str]
 ) -> None:
-    response = client.post("/predict", json=record(params, **change))
+    response = client.post("/predict", json=record(workspace_params, **change))
 
     assert response.status_code == 422
     assert [error["loc"] for error in response.json()["detail"]] == [where]
 
 
-def test_a_missing_field_is_422_naming_it(client: TestClient, params: Params) -> None:
-    body = record(params)
+def test_a_missing_field_is_422_naming_it(client: TestClient, workspace_params: Params) -> None:
+    body = record(workspace_params)
     del body["plan"]
 
     response = client.post("/predict", json=body)
@@ -183,9 +191,11 @@ def test_a_missing_field_is_422_naming_it(client: TestClient, params: Params) ->
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_refused(client: TestClient, params: Params, number: str) -> None:
+def test_nan_and_infinity_are_refused(
+    client: TestClient, workspace_params: Params, number: str
+) -> None:
     # JSON has no NaN or Infinity, but Python's parser accepts these tokens: they must not pass.
-    raw = json.dumps(record(params, age="NUMBER")).replace('"NUMBER"', number)
+    raw = json.dumps(record(workspace_params, age="NUMBER")).replace('"NUMBER"', number)
 
     response = client.post("/predict", content=raw, headers={"content-type": "application/json"})
 
@@ -203,9 +213,9 @@ def test_malformed_json_is_422(client: TestClient) -> None:
 
 
 def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    bodies = [record(params, customer=f"C{i:07d}", age=20 + 10 * i) for i in range(3)]
+    bodies = [record(workspace_params, customer=f"C{i:07d}", age=20 + 10 * i) for i in range(3)]
 
     response = client.post("/predict/batch", json=bodies)
 
@@ -214,13 +224,13 @@ def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
     assert len(answers) == 3
     singles = [client.post("/predict", json=body).json()["score"] for body in bodies]
     assert [a["score"] for a in answers] == pytest.approx(singles)
-    too_many = [record(params)] * (params.serving.max_batch + 1)
+    too_many = [record(workspace_params)] * (workspace_params.serving.max_batch + 1)
     assert client.post("/predict/batch", json=too_many).status_code == 422
     assert client.post("/predict/batch", json=[]).status_code == 422
 
 
 def test_a_prediction_that_cannot_be_logged_is_not_answered(
-    client: TestClient, params: Params, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, workspace_params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = client.app.state.service
 
@@ -229,7 +239,7 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
 
     monkeypatch.setattr(service.log, "record", broken)
 
-    response = client.post("/predict", json=record(params))
+    response = client.post("/predict", json=record(workspace_params))
 
     assert response.status_code == 503
     assert response.json() == {"detail": "The prediction could not be logged; try again."}
@@ -239,19 +249,19 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
 
 
 def test_ab_mode_splits_units_stickily_by_the_challenger_share(
-    client: TestClient, params: Params, tmp_path: Path
+    client: TestClient, workspace_params: Params, tmp_path: Path
 ) -> None:
     require_exercises(5)  # ab mode splits the traffic with assign()
     headers = {"X-API-Key": KEY}
     experiment = {
-        **params.serving.experiment.model_dump(),
+        **workspace_params.serving.experiment.model_dump(),
         "mode": "ab",
         "challenger_share": 0.5,
         "salt": "test",
     }
     assert client.put("/admin/experiment", json=experiment, headers=headers).status_code == 200
     customers = [f"C{i:07d}" for i in range(200)]
-    bodies = [record(params, customer=customer) for customer in customers]
+    bodies = [record(workspace_params, customer=customer) for customer in customers]
 
     first = client.post("/predict/batch", json=bodies).json()["predictions"]
     again = client.post("/predict/batch", json=bodies).json()["predictions"]
@@ -264,9 +274,9 @@ def test_ab_mode_splits_units_stickily_by_the_challenger_share(
     assert {a["model_version"] for a in first if a["variant"] == "challenger"} == {"2"}
 
 
-def test_a_canary_above_a_fifth_is_refused(client: TestClient, params: Params) -> None:
+def test_a_canary_above_a_fifth_is_refused(client: TestClient, workspace_params: Params) -> None:
     experiment = {
-        **params.serving.experiment.model_dump(),
+        **workspace_params.serving.experiment.model_dump(),
         "mode": "canary",
         "challenger_share": 0.5,
     }
@@ -281,9 +291,9 @@ def test_a_canary_above_a_fifth_is_refused(client: TestClient, params: Params) -
 
 
 def test_feedback_attaches_the_outcome_to_the_prediction(
-    client: TestClient, params: Params, tmp_path: Path
+    client: TestClient, workspace_params: Params, tmp_path: Path
 ) -> None:
-    prediction_id = client.post("/predict", json=record(params)).json()["prediction_id"]
+    prediction_id = client.post("/predict", json=record(workspace_params)).json()["prediction_id"]
 
     response = client.post("/feedback", json={"prediction_id": prediction_id, "outcome": 1})
 
@@ -298,7 +308,7 @@ def test_feedback_attaches_the_outcome_to_the_prediction(
 
 
 def test_model_lists_the_served_versions_and_the_experiment(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
     info = client.get("/model").json()
 
@@ -307,12 +317,14 @@ def test_model_lists_the_served_versions_and_the_experiment(
         ("challenger", "2"),
     ]
     assert info["models"][0]["algorithm"] == "gradient_boosting"
-    assert info["experiment"] == params.serving.experiment.model_dump()
+    assert info["experiment"] == workspace_params.serving.experiment.model_dump()
 
 
-def test_metrics_count_requests_and_predictions(client: TestClient, params: Params) -> None:
-    client.post("/predict", json=record(params))
-    client.post("/predict", json=record(params, age="bad"))
+def test_metrics_count_requests_and_predictions(
+    client: TestClient, workspace_params: Params
+) -> None:
+    client.post("/predict", json=record(workspace_params))
+    client.post("/predict", json=record(workspace_params, age="bad"))
 
     text = client.get("/metrics").text
 
@@ -335,14 +347,14 @@ def test_admin_routes_need_the_right_key(client: TestClient) -> None:
 
 
 def test_without_a_key_there_are_no_admin_routes(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    with client_for(params, store, tmp_path, admin_key="") as client:
+    with client_for(workspace_params, store, tmp_path, admin_key="") as client:
         assert client.post("/admin/reload", headers={"X-API-Key": ""}).status_code == 404
 
 
 def test_a_failed_reload_keeps_serving_the_previous_models(
-    client: TestClient, params: Params, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, workspace_params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = client.app.state.service
     before = service.store.models
@@ -357,4 +369,4 @@ def test_a_failed_reload_keeps_serving_the_previous_models(
     assert response.status_code == 503
     assert response.json()["detail"].startswith("Reload failed, the previous models stay")
     assert service.store.models is before
-    assert client.post("/predict", json=record(params)).status_code == 200
+    assert client.post("/predict", json=record(workspace_params)).status_code == 200
