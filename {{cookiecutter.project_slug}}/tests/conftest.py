@@ -9,6 +9,7 @@ the stage tests that run the real pipeline (`shipped_params`, `project_dir`) rea
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import date, timedelta
 from io import StringIO
@@ -236,11 +237,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def raw_params(**sections: dict[str, Any]) -> dict[str, Any]:
-    """The tests' params as params.yaml holds them, with some keys of some sections replaced."""
-    raw = {
-        name: dict(value) if isinstance(value, dict) else value
-        for name, value in TEST_PARAMS.items()
-    }
+    """The tests' params as params.yaml holds them, with some keys of some sections replaced.
+
+    A deep copy: a test may break any part of it without touching TEST_PARAMS.
+    """
+    raw = copy.deepcopy(TEST_PARAMS)
     for section, values in sections.items():
         raw[section] = {**raw[section], **values}
     return raw
