@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from types import ModuleType
 
@@ -70,3 +75,55 @@ def run(command: str, project: Path, env: dict[str, str], ok: bool = True) -> st
     else:
         assert done.returncode != 0, f"`{command}` should have failed:\n{output[-4000:]}"
     return output
+
+
+# --- Servers a test starts in the background, on the loopback
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def in_background(command: list[str], project: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start a server that runs in the foreground until Ctrl-C, in its own process group."""
+    return subprocess.Popen(
+        command,
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def get_json(url: str) -> dict:
+    """GET a URL on the loopback and decode its JSON body."""
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def wait_for_json(url: str, server: subprocess.Popen, seconds: float = 90) -> dict:
+    """GET the URL until the server started in the background answers it; fail if it dies."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return get_json(url)
+        except (urllib.error.URLError, OSError):
+            assert server.poll() is None, f"the server exited before answering {url}"
+            assert time.monotonic() < deadline, f"{url} did not answer in {seconds} s"
+            time.sleep(1)
+
+
+def post_json(url: str, body: object, headers: dict[str, str] | None = None) -> dict:
+    """POST JSON on the loopback and decode the JSON answer."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())

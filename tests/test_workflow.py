@@ -11,17 +11,15 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import TEMPLATE, run
+from .conftest import TEMPLATE, free_port, get_json, in_background, post_json, run, wait_for_json
 
 pytestmark = pytest.mark.slow
 
@@ -260,43 +258,6 @@ def test_make_format_leaves_the_generated_code_unchanged(
     assert {path: digest(path) for path in sources} == before
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get_json(url: str) -> dict:
-    """GET a URL on the loopback and decode its JSON body."""
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
-
-
-def wait_for_json(url: str, server: subprocess.Popen, seconds: float = 90) -> dict:
-    """GET the URL until the server started in the background answers it; fail if it dies."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return get_json(url)
-        except (urllib.error.URLError, OSError):
-            assert server.poll() is None, f"the server exited before answering {url}"
-            assert time.monotonic() < deadline, f"{url} did not answer in {seconds} s"
-            time.sleep(1)
-
-
-def in_background(command: list[str], project: Path, env: dict[str, str]) -> subprocess.Popen:
-    """Start a server that runs in the foreground until Ctrl-C, in its own process group."""
-    return subprocess.Popen(
-        command,
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 def test_mlflow_ui_serves_the_registry_and_the_cli_uses_it(
     project: Path, env: dict[str, str]
 ) -> None:
@@ -355,18 +316,6 @@ RECORD = {
     "days_since_last_login": 40,
     "support_message": "Your prices went up again",
 }
-
-
-def post_json(url: str, body: object, headers: dict[str, str] | None = None) -> dict:
-    """POST JSON on the loopback and decode the JSON answer."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"content-type": "application/json", **(headers or {})},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def readme_text_block(project: Path, first_line: str) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from {{ cookiecutter.package_name }}.config import (
     ColumnsParams,
@@ -128,10 +129,7 @@ FIRST_DAY = date(2021, 1, 1)
 
 def make_params(**sections: dict[str, Any]) -> Params:
     """The tests' params, with some keys of some sections replaced."""
-    raw = copy.deepcopy(TEST_PARAMS)
-    for section, values in sections.items():
-        raw[section] = {**raw[section], **values}
-    return parse_params(raw)
+    return parse_params(raw_params(**sections))
 
 
 @pytest.fixture
@@ -264,3 +262,54 @@ def dirty_frame(columns: ColumnsParams, n: int, seed: int = 0) -> pd.DataFrame:
         rows.append(row)
     rows += [rows[int(j)] for j in rng.integers(len(rows), size=n // 50)]
     return raw_frame(columns, rows)
+
+
+# --- The tests that run the shipped pipeline, and a project directory of the tests' own params
+
+
+# The fixtures of the shipped pipeline (params.yaml, the synthetic data, trained workspaces).
+STAGE_FIXTURES = frozenset({"shipped_params", "project_dir", "workspace"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `stage` every test that uses a fixture of the shipped pipeline, even through another.
+
+    Those tests run real stages on the synthetic data, which has the shipped columns: they pass
+    only with the shipped params.yaml. Every other test builds its own data from TEST_CONTRACT,
+    and `pytest -m "not stage"` runs just those, whatever params.yaml holds.
+    """
+    for item in items:
+        if STAGE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.stage)
+
+
+def raw_params(**sections: dict[str, Any]) -> dict[str, Any]:
+    """The tests' params as params.yaml holds them, with some keys of some sections replaced.
+
+    A deep copy: a test may break any part of it without touching TEST_PARAMS.
+    """
+    raw = copy.deepcopy(TEST_PARAMS)
+    for section, values in sections.items():
+        raw[section] = {**raw[section], **values}
+    return raw
+
+
+def write_params(raw: dict[str, Any], path: Path = Path("params.yaml")) -> None:
+    """Write raw params as a params.yaml file (by default the one of the current directory)."""
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+
+
+def csv_text(columns: ColumnsParams, rows: list[dict[str, str]]) -> str:
+    """A raw CSV file of the contract holding these rows, header first."""
+    return pd.DataFrame(rows, columns=columns.all).to_csv(index=False)
+
+
+@pytest.fixture
+def contract_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty project directory whose params.yaml holds the tests' params; the test runs in it."""
+    write_params(TEST_PARAMS, tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()

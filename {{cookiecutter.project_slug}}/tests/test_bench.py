@@ -36,11 +36,11 @@ def test_one_size_cannot_show_growth() -> None:
     assert growth_verdict([1000], [1.0]).startswith("Give at least two sizes")
 
 
-def test_a_small_bench_measures_every_stage(project_dir: Path, params: Params) -> None:
+def test_a_small_bench_measures_every_stage(project_dir: Path, shipped_params: Params) -> None:
     require_exercises(1)  # the clean stage clips outliers
     console = Console(record=True, width=120)
 
-    results = run_data_bench(params, [600, 300], console)
+    results = run_data_bench(shipped_params, [600, 300], console)
 
     assert [row["rows"] for row in results] == [300, 600]
     for row in results:
@@ -98,11 +98,12 @@ def test_the_stopwatch_does_not_count_a_nested_call_twice() -> None:
 
 
 def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
-    project_dir: Path, params: Params
+    project_dir: Path, shipped_params: Params
 ) -> None:
     require_exercises(1, 3)  # cleaning clips outliers; training chooses the threshold
     console = Console(record=True, width=120)
-    small = params.model_copy(update={"data": params.data.model_copy(update={"n_rows": 1500})})
+    data = shipped_params.data.model_copy(update={"n_rows": 1500})
+    small = shipped_params.model_copy(update={"data": data})
 
     fits, parts = run_model_bench(small, [1000], console)
 

@@ -12,10 +12,16 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.cli import app, run_stage
-from {{ cookiecutter.package_name }}.config import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
+from {{ cookiecutter.package_name }}.config import (
+    CLEANING_JSON,
+    PROCESSED_DATA,
+    QUALITY_JSON,
+    RAW_DATA,
+    ColumnsParams,
+)
 from {{ cookiecutter.package_name }}.errors import DataError
 
-from .conftest import require_exercises
+from .conftest import csv_text, raw_params, raw_row, require_exercises, write_params
 
 runner = CliRunner()
 
@@ -65,9 +71,10 @@ def test_the_data_stages_run_in_order(project_dir: Path) -> None:
     assert Path("reports/eda.md").read_text().startswith("#")
 
 
-def test_bad_params_give_one_sentence_and_exit_1(project_dir: Path) -> None:
-    text = Path("params.yaml").read_text().replace("n_rows: 2000", "n_rowz: 2000")
-    Path("params.yaml").write_text(text)
+def test_bad_params_give_one_sentence_and_exit_1(contract_dir: Path) -> None:
+    raw = raw_params()
+    raw["data"]["n_rowz"] = raw["data"].pop("n_rows")
+    write_params(raw)
 
     result = invoke("data", "acquire")
 
@@ -78,40 +85,39 @@ def test_bad_params_give_one_sentence_and_exit_1(project_dir: Path) -> None:
     assert not RAW_DATA.exists()
 
 
-def test_a_missing_input_names_the_command_that_makes_it(project_dir: Path) -> None:
+def test_a_missing_input_names_the_command_that_makes_it(contract_dir: Path) -> None:
     result = invoke("data", "validate", "clean")
 
     assert result.exit_code == 1
     assert "data clean` first" in result.stderr
 
 
-def test_an_unknown_stage_is_a_usage_error(project_dir: Path) -> None:
+def test_an_unknown_stage_is_a_usage_error(contract_dir: Path) -> None:
     result = invoke("data", "validate", "cooked")
 
     assert result.exit_code == 2
     assert "'cooked' is not one of" in result.stderr
 
 
-def test_a_bad_user_csv_keeps_the_previous_raw_data(project_dir: Path) -> None:
-    assert invoke("data", "acquire").exit_code == 0
+def test_a_bad_user_csv_keeps_the_previous_raw_data(
+    contract_dir: Path, contract: ColumnsParams
+) -> None:
+    RAW_DATA.parent.mkdir(parents=True)
+    RAW_DATA.write_text(csv_text(contract, [raw_row(contract, i) for i in range(3)]))
     before = RAW_DATA.read_bytes()
-    Path("data/external").mkdir(parents=True)
-    Path("data/external/mine.csv").write_text("customer_id;churn\nC1;0\n")
-    text = Path("params.yaml").read_text()
-    text = text.replace("source: synthetic", "source: csv")
-    text = text.replace("csv_path: null", "csv_path: data/external/mine.csv")
-    Path("params.yaml").write_text(text)
+    use_csv(f"{contract.id};{contract.target}\nA1;0\n")
 
     result = invoke("data", "acquire")
 
     assert result.exit_code == 1
     # The semicolon is detected (data.csv_delimiter: auto); the file lacks the contract's columns.
-    assert "data/external/mine.csv lacks the declared columns ['signup_date'" in result.stderr
+    missing = [name for name in contract.all if name not in (contract.id, contract.target)]
+    assert f"data/external/mine.csv lacks the declared columns {missing}." in result.stderr
     assert RAW_DATA.read_bytes() == before
 
 
 @pytest.mark.parametrize("sizes", [["50"], ["abc"]])
-def test_bench_refuses_bad_sizes(project_dir: Path, sizes: list[str]) -> None:
+def test_bench_refuses_bad_sizes(contract_dir: Path, sizes: list[str]) -> None:
     result = invoke("bench", "data", *sizes)
 
     assert result.exit_code in (1, 2)
@@ -119,13 +125,10 @@ def test_bench_refuses_bad_sizes(project_dir: Path, sizes: list[str]) -> None:
 
 
 def use_csv(text: str) -> None:
-    """Point params.yaml at data/external/mine.csv holding `text`."""
+    """Point the tests' params.yaml at data/external/mine.csv holding `text`."""
     Path("data/external").mkdir(parents=True, exist_ok=True)
     Path("data/external/mine.csv").write_text(text)
-    params = Path("params.yaml").read_text()
-    params = params.replace("source: synthetic", "source: csv")
-    params = params.replace("csv_path: null", "csv_path: data/external/mine.csv")
-    Path("params.yaml").write_text(params)
+    write_params(raw_params(data={"source": "csv", "csv_path": "data/external/mine.csv"}))
 
 
 def test_check_accepts_the_default_params_and_writes_nothing(project_dir: Path) -> None:
@@ -137,21 +140,39 @@ def test_check_accepts_the_default_params_and_writes_nothing(project_dir: Path) 
     assert sorted(path.name for path in project_dir.iterdir()) == ["params.yaml"]
 
 
-def test_check_refuses_a_csv_without_the_target_in_one_sentence(project_dir: Path) -> None:
-    use_csv("customer_id,age\nC1,40\n")
+def test_check_accepts_a_csv_of_the_contract_and_writes_nothing(
+    contract_dir: Path, contract: ColumnsParams
+) -> None:
+    use_csv(csv_text(contract, [raw_row(contract, i) for i in range(37)]))
+
+    result = invoke("check")
+
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.stdout
+    assert "37" in result.stdout
+    files_there = [path for path in contract_dir.rglob("*") if path.is_file()]
+    assert sorted(str(path.relative_to(contract_dir)) for path in files_there) == [
+        "data/external/mine.csv",
+        "params.yaml",
+    ]
+
+
+def test_check_refuses_a_csv_without_the_target_in_one_sentence(
+    contract_dir: Path, contract: ColumnsParams
+) -> None:
+    use_csv(f"{contract.id},age\nA1,40\n")
 
     result = invoke("check")
 
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "Error: data/external/mine.csv has no target column 'churn' "
+        f"Error: data/external/mine.csv has no target column '{contract.target}' "
         "(columns.target in params.yaml)."
     )
 
 
-def test_check_refuses_bad_params_and_hyperparameters(project_dir: Path) -> None:
-    text = Path("params.yaml").read_text()
-    Path("params.yaml").write_text(text.replace("n_splits: 5", "n_splits: 1"))
+def test_check_refuses_bad_params_and_hyperparameters(contract_dir: Path) -> None:
+    write_params(raw_params(validation={"n_splits": 1}))
 
     result = invoke("check")
 
@@ -160,7 +181,7 @@ def test_check_refuses_bad_params_and_hyperparameters(project_dir: Path) -> None
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(project_dir: Path) -> None:
+def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(contract_dir: Path) -> None:
     old, rewritten = Path("reports/old.json"), Path("reports/rewritten.md")
     old.parent.mkdir()
     old.write_text('{"rows": 1000}')
@@ -179,7 +200,7 @@ def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(project_dir: Pa
     assert rewritten.read_text() == "what this refused run found"
 
 
-def test_a_stage_that_succeeds_keeps_its_reports(project_dir: Path) -> None:
+def test_a_stage_that_succeeds_keeps_its_reports(contract_dir: Path) -> None:
     report = Path("report.json")
     report.write_text('{"rows": 3}')
 

@@ -1,4 +1,7 @@
-"""Raw CSV files are checked against the contract, and every write is atomic."""
+"""Raw CSV files are checked against the contract, and every write is atomic.
+
+The CSVs are built from the tests' own contract (conftest.py), never from params.yaml.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.config import ColumnsParams
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.files import (
     atomic_dir,
@@ -21,37 +24,35 @@ from {{ cookiecutter.package_name }}.files import (
     write_refusal,
 )
 
+from .conftest import make_params, raw_row
+
+# The tests' contract at import time, for the parametrized files below (tests take `contract`).
+CONTRACT = make_params().columns
+ID, TARGET = CONTRACT.id, CONTRACT.target
+WIDTH = len(CONTRACT.all)  # cells in a whole row
+
 
 @pytest.fixture
-def header(params: Params) -> str:
+def header(contract: ColumnsParams) -> str:
     """The header line a valid raw CSV starts with."""
-    return ",".join(params.columns.all)
+    return ",".join(contract.all)
 
 
-def one_row(params: Params) -> str:
-    """A valid data line matching the contract's columns."""
-    values = {
-        "customer_id": "C0000001",
-        "signup_date": "2021-03-14",
-        "plan": "basic",
-        "contract": "one_year",
-        "payment_method": "paypal",
-        "country": "France",
-        "support_message": "all good",
-        "churn": "0",
-    }
-    return ",".join(values.get(name, "1") for name in params.columns.all)
+def line(contract: ColumnsParams, i: int = 0, **changes: str) -> str:
+    """Record i of a valid raw CSV (conftest.raw_row) as one data line."""
+    row = raw_row(contract, i, **changes)
+    return ",".join(row[name] for name in contract.all)
 
 
-def test_a_valid_csv_is_read_as_text(tmp_path: Path, params: Params, header: str) -> None:
+def test_a_valid_csv_is_read_as_text(tmp_path: Path, contract: ColumnsParams, header: str) -> None:
     path = tmp_path / "ok.csv"
-    path.write_text(f"{header}\n{one_row(params)}\n", encoding="utf-8")
+    path.write_text(f"{header}\n{line(contract)}\n", encoding="utf-8")
 
-    frame = read_raw_csv(path, params.columns)
+    frame = read_raw_csv(path, contract)
 
-    assert list(frame.columns) == params.columns.all
-    assert frame.loc[0, "age"] == "1"
-    assert frame.loc[0, "churn"] == "0"
+    assert list(frame.columns) == contract.all
+    assert frame.iloc[0].to_dict() == raw_row(contract, 0)  # "25.00" stays text
+    assert frame.loc[0, contract.target] == "0"
 
 
 @pytest.mark.parametrize(
@@ -59,50 +60,56 @@ def test_a_valid_csv_is_read_as_text(tmp_path: Path, params: Params, header: str
     [
         (b"", "is empty"),
         (b"\n\n", "is empty"),
-        (b"customer_id;churn\nC1;0\n", "set data.csv_delimiter to ';' (or auto)"),
-        (b"customer_id\tchurn\nC1\t0\n", "seems to use the tab as delimiter"),
-        (b"customer_id,age\nC1,3\n", "has no target column 'churn'"),
-        (b"customer_id,churn\nC1,0\n", "lacks the declared columns ['signup_date'"),
-        ("Pr\u00e9nom,churn\n".encode("latin-1"), "is not UTF-8 text"),
-        ("customer_id,churn\n".encode("utf-16"), "is UTF-16 text"),
-        ("customer_id,churn\n".encode("utf-16-be"), "is UTF-16 text"),
-        (b"customer_id,churn\nC1,\x00\x00\n", "is binary data (it holds NUL bytes)"),
+        (f"{ID};{TARGET}\nA1;0\n".encode(), "set data.csv_delimiter to ';' (or auto)"),
+        (f"{ID}\t{TARGET}\nA1\t0\n".encode(), "seems to use the tab as delimiter"),
+        (f"{ID},age\nA1,3\n".encode(), f"has no target column '{TARGET}'"),
+        (
+            f"{ID},{TARGET}\nA1,0\n".encode(),
+            f"lacks the declared columns {[n for n in CONTRACT.all if n not in (ID, TARGET)]}.",
+        ),
+        (f"Pr\u00e9nom,{TARGET}\n".encode("latin-1"), "is not UTF-8 text"),
+        (f"{ID},{TARGET}\n".encode("utf-16"), "is UTF-16 text"),
+        (f"{ID},{TARGET}\n".encode("utf-16-be"), "is UTF-16 text"),
+        (f"{ID},{TARGET}\nA1,\x00\x00\n".encode(), "is binary data (it holds NUL bytes)"),
         (b"PAR1\x15\x04\x15\x80", "is a Parquet file"),
-        (gzip.compress(b"customer_id,churn\n"), "is gzip-compressed"),
+        (gzip.compress(f"{ID},{TARGET}\n".encode()), "is gzip-compressed"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "is an old Excel (.xls) workbook"),
-        (b"customer_id,churn,customer_id\nC1,0,C1\n", "has the column 'customer_id' 2 times"),
-        (b"customer_id,,churn\nC1,x,0\n", "has a column without a name (column 2"),
-        (b"x" * 200_000 + b",churn\n1,0\n", "has a header that could not be read (field larger"),
+        (f"{ID},{TARGET},{ID}\nA1,0,A1\n".encode(), f"has the column '{ID}' 2 times"),
+        (f"{ID},,{TARGET}\nA1,x,0\n".encode(), "has a column without a name (column 2"),
+        (
+            b"x" * 200_000 + f",{TARGET}\n1,0\n".encode(),
+            "has a header that could not be read (field larger",
+        ),
     ],
 )
 def test_a_bad_csv_is_one_sentence(
-    tmp_path: Path, params: Params, content: bytes, expected: str
+    tmp_path: Path, contract: ColumnsParams, content: bytes, expected: str
 ) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
 
     with pytest.raises(DataError) as error:
-        read_raw_csv(path, params.columns)
+        read_raw_csv(path, contract)
 
     assert expected in str(error.value)
     assert str(path) in str(error.value)
 
 
-def test_a_folder_is_not_a_csv_file(tmp_path: Path, params: Params) -> None:
+def test_a_folder_is_not_a_csv_file(tmp_path: Path, contract: ColumnsParams) -> None:
     with pytest.raises(DataError, match=r"is a folder, not a CSV file; point to the CSV file"):
-        read_raw_csv(tmp_path, params.columns)
+        read_raw_csv(tmp_path, contract)
 
 
-def test_a_pipe_is_not_a_regular_file(tmp_path: Path, params: Params) -> None:
+def test_a_pipe_is_not_a_regular_file(tmp_path: Path, contract: ColumnsParams) -> None:
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)  # reading it would block for ever
 
     with pytest.raises(DataError, match=r"pipe\.csv is not a regular file"):
-        read_raw_csv(fifo, params.columns)
+        read_raw_csv(fifo, contract)
 
 
 def test_an_unreadable_file_names_its_permissions(
-    tmp_path: Path, params: Params, header: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, contract: ColumnsParams, header: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "locked.csv"
     path.write_text(f"{header}\n", encoding="utf-8")
@@ -114,87 +121,92 @@ def test_an_unreadable_file_names_its_permissions(
     monkeypatch.setattr(Path, "open", refuse)
 
     with pytest.raises(DataError, match=r"locked\.csv cannot be read \(Permission denied\); check"):
-        read_raw_csv(path, params.columns)
+        read_raw_csv(path, contract)
 
 
-def test_an_xlsx_workbook_renamed_csv_is_named(tmp_path: Path, params: Params) -> None:
+def test_an_xlsx_workbook_renamed_csv_is_named(tmp_path: Path, contract: ColumnsParams) -> None:
     path = tmp_path / "export.csv"
     with zipfile.ZipFile(path, "w") as workbook:
         workbook.writestr("xl/workbook.xml", "<workbook/>")
 
     with pytest.raises(DataError, match=r"is a zip archive \(an \.xlsx workbook is one\)"):
-        read_raw_csv(path, params.columns)
+        read_raw_csv(path, contract)
 
 
 def test_a_bom_crlf_and_quoted_newlines_are_read(
-    tmp_path: Path, params: Params, header: str
+    tmp_path: Path, contract: ColumnsParams, header: str
 ) -> None:
-    row = one_row(params).replace("all good", '"all\r\ngood, really"')
+    note = contract.text[0]
+    quoted = line(contract, 0, **{note: '"all\r\ngood, really"'})
     path = tmp_path / "excel.csv"
-    path.write_bytes(f"\ufeff{header}\r\n{row}\r\n{one_row(params)}\r\n".encode())
+    path.write_bytes(f"\ufeff{header}\r\n{quoted}\r\n{line(contract, 2)}\r\n".encode())
 
-    frame = read_raw_csv(path, params.columns)
+    frame = read_raw_csv(path, contract)
 
-    assert list(frame.columns) == params.columns.all
-    assert frame["support_message"].tolist() == ["all\r\ngood, really", "all good"]
-    assert frame["churn"].tolist() == ["0", "0"]
+    assert list(frame.columns) == contract.all
+    assert frame[note].tolist() == ["all\r\ngood, really", raw_row(contract, 2)[note]]
+    assert frame[contract.target].tolist() == ["0", "0"]
 
 
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
         ("1", "has a row (row 3, counting the header as row 1) of 1 cell where the header has"),
-        (",1" * 20, "of 35 cells where the header has 15"),
+        (",1" * 20, f"of {WIDTH + 20} cells where the header has {WIDTH}"),
     ],
     ids=["short", "long"],
 )
 def test_a_ragged_row_is_named_when_whole_rows_are_required(
-    tmp_path: Path, params: Params, header: str, extra: str, expected: str
+    tmp_path: Path, contract: ColumnsParams, header: str, extra: str, expected: str
 ) -> None:
     path = tmp_path / "ragged.csv"
-    ragged = extra if extra == "1" else one_row(params) + extra
-    path.write_text(f"{header}\n{one_row(params)}\n{ragged}\n", encoding="utf-8")
+    ragged = extra if extra == "1" else line(contract, 1) + extra
+    path.write_text(f"{header}\n{line(contract)}\n{ragged}\n", encoding="utf-8")
 
     with pytest.raises(DataError, match="a value holding the delimiter needs quotes") as error:
-        read_raw_csv(path, params.columns, whole_rows=True)
+        read_raw_csv(path, contract, whole_rows=True)
 
     assert expected in str(error.value)
 
 
 def test_a_row_with_too_many_cells_is_one_sentence(
-    tmp_path: Path, params: Params, header: str
+    tmp_path: Path, contract: ColumnsParams, header: str
 ) -> None:
     path = tmp_path / "long.csv"
-    path.write_text(f"{header}\n{one_row(params)}\n{one_row(params)},extra\n", encoding="utf-8")
+    path.write_text(f"{header}\n{line(contract)}\n{line(contract, 1)},extra\n", encoding="utf-8")
 
     with pytest.raises(DataError) as error:
-        read_raw_csv(path, params.columns)
+        read_raw_csv(path, contract)
 
     assert str(error.value) == (
-        f"{path} could not be parsed as CSV (Error tokenizing data. C error: Expected 15 fields "
-        "in line 3, saw 16); check the quotes and delimiters of that line."
+        f"{path} could not be parsed as CSV (Error tokenizing data. C error: Expected "
+        f"{WIDTH} fields in line 3, saw {WIDTH + 1}); check the quotes and delimiters of that line."
     )
 
 
-def test_an_undeclared_column_is_refused(tmp_path: Path, params: Params, header: str) -> None:
+def test_an_undeclared_column_is_refused(
+    tmp_path: Path, contract: ColumnsParams, header: str
+) -> None:
     path = tmp_path / "extra.csv"
-    path.write_text(f"{header},shoe_size\n{one_row(params)},42\n", encoding="utf-8")
+    path.write_text(f"{header},shoe_size\n{line(contract)},42\n", encoding="utf-8")
 
     with pytest.raises(DataError, match=r"columns of unknown type \['shoe_size'\]"):
-        read_raw_csv(path, params.columns)
+        read_raw_csv(path, contract)
 
 
-def test_a_header_without_rows_is_refused(tmp_path: Path, params: Params, header: str) -> None:
+def test_a_header_without_rows_is_refused(
+    tmp_path: Path, contract: ColumnsParams, header: str
+) -> None:
     path = tmp_path / "header.csv"
     path.write_text(header + "\n", encoding="utf-8")
 
     with pytest.raises(DataError, match="has a header but no rows"):
-        read_raw_csv(path, params.columns)
+        read_raw_csv(path, contract)
 
 
-def test_a_missing_file_is_named(tmp_path: Path, params: Params) -> None:
+def test_a_missing_file_is_named(tmp_path: Path, contract: ColumnsParams) -> None:
     with pytest.raises(DataError, match=r"nowhere\.csv does not exist"):
-        read_raw_csv(tmp_path / "nowhere.csv", params.columns)
+        read_raw_csv(tmp_path / "nowhere.csv", contract)
 
 
 def test_a_failed_write_leaves_the_previous_file(tmp_path: Path) -> None:

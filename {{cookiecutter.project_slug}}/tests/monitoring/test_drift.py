@@ -1,4 +1,8 @@
-"""The drift statistics agree with scipy and hand computations, and flag drift only where it is."""
+"""The drift statistics agree with scipy and hand computations, and flag drift only where it is.
+
+Samples are named after the columns of the tests' own contract (conftest.py), as the monitor
+names them after params.yaml's.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 from scipy import stats
 from scipy.spatial import distance
 
+from {{ cookiecutter.package_name }}.config import ColumnsParams
 from {{ cookiecutter.package_name }}.monitoring.drift import (
     MIN_STD,
     PSI_EPSILON,
@@ -32,39 +37,47 @@ from {{ cookiecutter.package_name }}.monitoring.drift import (
     wasserstein_normed,
 )
 
-from ..conftest import require_exercises
+from ..conftest import clean_frame, make_params, require_exercises
 
-PLANS = np.array(["basic", "standard", "premium"], dtype=object)
+# The tests' contract at import time, for the samples the parametrized tests draw.
+CONTRACT = make_params().columns
+NUMERIC = next(iter(CONTRACT.numeric))
+CATEGORICAL = next(iter(CONTRACT.categorical))
+TEXT = CONTRACT.text[0]
+# What text_drift checks of a text column, in its order.
+TEXT_CHECKS = ("length", "is_empty", "top_terms")
+CATEGORIES = np.array(CONTRACT.categorical[CATEGORICAL].allowed[:3], dtype=object)
 WORDS = np.array(
     ["cannot", "log", "in", "price", "too", "high", "thanks", "great", "app", "slow", "help"],
     dtype=object,
 )
 
 
-def normal(n: int, seed: int, mean: float = 0.0, name: str = "tenure") -> pd.Series:
+def normal(n: int, seed: int, mean: float = 0.0, name: str = NUMERIC) -> pd.Series:
     """n draws from a normal distribution with standard deviation 1."""
     return pd.Series(np.random.default_rng(seed).normal(mean, 1.0, n), name=name)
 
 
-def plans(n: int, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)) -> pd.Series:
-    """n plan names drawn with the given shares."""
-    return pd.Series(np.random.default_rng(seed).choice(PLANS, n, p=shares), name="plan")
+def categories(n: int, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)) -> pd.Series:
+    """n values of the contract's categorical column drawn with the given shares."""
+    values = np.random.default_rng(seed).choice(CATEGORIES, n, p=shares)
+    return pd.Series(values, name=CATEGORICAL)
 
 
 def flags(n: int, seed: int, rate: float = 0.3) -> pd.Series:
-    """n booleans, True with probability rate."""
-    return pd.Series(np.random.default_rng(seed).random(n) < rate, name="complained")
+    """n booleans, True with probability rate: a column of two categories, like the target."""
+    return pd.Series(np.random.default_rng(seed).random(n) < rate, name=CONTRACT.target)
 
 
 def messages(n: int, seed: int, max_words: int = 8, first_word: str = "") -> pd.Series:
-    """n support messages of 1 to max_words random words, the first one replaced if given."""
+    """n texts of 1 to max_words random words, the first one replaced if given."""
     rng = np.random.default_rng(seed)
     lengths = rng.integers(1, max_words + 1, n)
     words = np.split(rng.choice(WORDS, lengths.sum()), np.cumsum(lengths)[:-1])
     if first_word:
         for message in words:
             message[0] = first_word
-    return pd.Series([" ".join(w) for w in words], name="support_message")
+    return pd.Series([" ".join(w) for w in words], name=TEXT)
 
 
 def result(drifted: bool) -> ColumnDrift:
@@ -80,13 +93,13 @@ def test_psi_of_identical_samples_is_zero() -> None:
     sample = normal(5000, seed=1)
 
     assert psi(sample, sample) == 0.0
-    assert psi_categorical(plans(500, seed=1), plans(500, seed=1)) == 0.0
+    assert psi_categorical(categories(500, seed=1), categories(500, seed=1)) == 0.0
 
 
 @pytest.mark.exercise(7)
 def test_psi_of_the_same_distribution_at_large_n_is_below_0_1() -> None:
     assert psi(normal(50_000, seed=1), normal(50_000, seed=2)) < 0.01
-    assert psi_categorical(plans(50_000, seed=1), plans(50_000, seed=2)) < 0.01
+    assert psi_categorical(categories(50_000, seed=1), categories(50_000, seed=2)) < 0.01
 
 
 @pytest.mark.exercise(7)
@@ -145,10 +158,10 @@ def test_ks_test_equals_scipy_ks_2samp() -> None:
 
 
 def test_chi_square_equals_chi2_contingency_on_the_table_of_counts() -> None:
-    reference, current = plans(600, seed=1), plans(900, seed=2, shares=(0.4, 0.35, 0.25))
+    reference, current = categories(600, seed=1), categories(900, seed=2, shares=(0.4, 0.35, 0.25))
     table = [
-        [(reference == plan).sum() for plan in PLANS],
-        [(current == plan).sum() for plan in PLANS],
+        [(reference == value).sum() for value in CATEGORIES],
+        [(current == value).sum() for value in CATEGORIES],
     ]
 
     expected = stats.chi2_contingency(table, correction=False)
@@ -204,7 +217,7 @@ def test_wasserstein_normed_of_a_constant_reference_divides_by_min_std() -> None
 
 
 def test_jensen_shannon_equals_scipy_on_the_category_counts() -> None:
-    reference, current = plans(3000, seed=1), plans(4000, seed=2, shares=(0.3, 0.3, 0.4))
+    reference, current = categories(3000, seed=1), categories(4000, seed=2, shares=(0.3, 0.3, 0.4))
     counts = category_counts(reference, current)
 
     expected = distance.jensenshannon(counts.reference, counts.current)
@@ -228,7 +241,7 @@ def test_category_counts_cover_the_categories_of_both_samples_without_missing_va
     ("make", "kind", "small_test", "large_test"),
     [
         (normal, "numeric", "ks", "wasserstein"),
-        (plans, "categorical", "chi_square", "jensen_shannon"),
+        (categories, "categorical", "chi_square", "jensen_shannon"),
         (flags, "categorical", "z", "jensen_shannon"),
     ],
 )
@@ -249,7 +262,7 @@ def test_the_test_switches_from_p_values_to_distances_above_1000_reference_rows(
 
 def test_a_numeric_column_with_at_most_5_distinct_values_is_tested_as_categorical() -> None:
     rng = np.random.default_rng(1)
-    reference = pd.Series(rng.integers(0, 5, 500).astype(float), name="seats")
+    reference = pd.Series(rng.integers(0, 5, 500).astype(float), name=NUMERIC)
     current = pd.Series(rng.integers(0, 5, 500).astype(float))
 
     small = column_drift(reference, current, "numeric")
@@ -277,7 +290,7 @@ def test_missing_and_infinite_values_are_dropped() -> None:
     require_exercises(7)  # a numeric column's drift reports its PSI
     reference, current = normal(500, seed=1), normal(500, seed=2)
     extra = pd.Series([np.nan, np.inf, -np.inf])
-    dirty = pd.concat([reference, extra], ignore_index=True).rename("tenure")
+    dirty = pd.concat([reference, extra], ignore_index=True).rename(NUMERIC)
 
     assert column_drift(dirty, current, "numeric") == column_drift(reference, current, "numeric")
 
@@ -286,7 +299,7 @@ def test_missing_and_infinite_values_are_dropped() -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "kind"), [(normal, "numeric"), (plans, "categorical"), (flags, "categorical")]
+    ("make", "kind"), [(normal, "numeric"), (categories, "categorical"), (flags, "categorical")]
 )
 def test_the_same_distribution_rarely_drifts_with_a_small_reference(make, kind: str) -> None:
     if kind == "numeric":
@@ -302,7 +315,7 @@ def test_the_same_distribution_rarely_drifts_with_a_small_reference(make, kind: 
 
 
 @pytest.mark.parametrize(
-    ("make", "kind"), [(normal, "numeric"), (plans, "categorical"), (flags, "categorical")]
+    ("make", "kind"), [(normal, "numeric"), (categories, "categorical"), (flags, "categorical")]
 )
 def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind: str) -> None:
     if kind == "numeric":
@@ -319,7 +332,7 @@ def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind:
     ("reference", "shifted", "kind"),
     [
         (normal, lambda n, seed: normal(n, seed, mean=0.5), "numeric"),
-        (plans, lambda n, seed: plans(n, seed, shares=(0.3, 0.3, 0.4)), "categorical"),
+        (categories, lambda n, seed: categories(n, seed, shares=(0.3, 0.3, 0.4)), "categorical"),
         (flags, lambda n, seed: flags(n, seed, rate=0.5), "categorical"),
     ],
 )
@@ -369,9 +382,9 @@ def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2))
 
     assert [r.column for r in results] == [
-        "support_message.length",
-        "support_message.is_empty",
-        "support_message.top_terms",
+        f"{TEXT}.length",
+        f"{TEXT}.is_empty",
+        f"{TEXT}.top_terms",
     ]
     assert not any(r.drifted for r in results)
 
@@ -381,8 +394,8 @@ def test_text_drift_flags_longer_messages() -> None:
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2, max_words=16))
 
     drifted = {r.column: r.drifted for r in results}
-    assert drifted["support_message.length"]
-    assert not drifted["support_message.is_empty"]
+    assert drifted[f"{TEXT}.length"]
+    assert not drifted[f"{TEXT}.is_empty"]
 
 
 def test_text_drift_flags_a_new_dominant_term() -> None:
@@ -391,8 +404,8 @@ def test_text_drift_flags_a_new_dominant_term() -> None:
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2, first_word="fees"))
 
     drifted = {r.column: r.drifted for r in results}
-    assert drifted["support_message.top_terms"]
-    assert not drifted["support_message.length"]
+    assert drifted[f"{TEXT}.top_terms"]
+    assert not drifted[f"{TEXT}.length"]
 
 
 def test_text_drift_flags_a_rise_in_empty_messages() -> None:
@@ -402,7 +415,38 @@ def test_text_drift_flags_a_rise_in_empty_messages() -> None:
 
     results = text_drift(messages(3000, seed=1), current)
 
-    assert {r.column: r.drifted for r in results}["support_message.is_empty"]
+    assert {r.column: r.drifted for r in results}[f"{TEXT}.is_empty"]
+
+
+# Frames of the contract, every column tested by its kind as the monitor does
+
+
+def drift_by_column(
+    columns: ColumnsParams, reference: pd.DataFrame, current: pd.DataFrame
+) -> dict[str, bool]:
+    """Whether each column of the contract drifted, reference against current frame."""
+    results = [column_drift(reference[n], current[n], "numeric") for n in columns.numeric]
+    results += [column_drift(reference[n], current[n], "categorical") for n in columns.categorical]
+    for name in columns.text:
+        results += text_drift(reference[name], current[name])
+    return {result.column: result.drifted for result in results}
+
+
+def test_a_frame_of_the_contract_drifts_only_in_the_column_that_moved(
+    contract: ColumnsParams,
+) -> None:
+    require_exercises(7)  # numeric columns and text lengths report their PSI
+    reference, current = clean_frame(contract, 600), clean_frame(contract, 600)
+    moved = next(iter(contract.numeric))
+    current[moved] += (contract.numeric[moved].max - contract.numeric[moved].min) / 2
+
+    unchanged = drift_by_column(contract, reference, clean_frame(contract, 600))
+    drifted = drift_by_column(contract, reference, current)
+
+    text_checks = [f"{name}.{check}" for name in contract.text for check in TEXT_CHECKS]
+    assert list(unchanged) == [*contract.numeric, *contract.categorical, *text_checks]
+    assert not any(unchanged.values())
+    assert [name for name, drift in drifted.items() if drift] == [moved]
 
 
 # The data set
@@ -426,15 +470,16 @@ def one_sentence(message: str) -> bool:
 
 def test_an_empty_sample_after_dropping_missing_values_raises_one_sentence() -> None:
     with pytest.raises(ValueError) as empty_current:
-        column_drift(normal(100, seed=1, name="age"), pd.Series([np.nan, None]), "numeric")
+        column_drift(normal(100, seed=1), pd.Series([np.nan, None]), "numeric")
     with pytest.raises(ValueError) as empty_reference:
-        column_drift(pd.Series([], name="plan", dtype=object), plans(10, seed=1), "categorical")
+        empty = pd.Series([], name=CATEGORICAL, dtype=object)
+        column_drift(empty, categories(10, seed=1), "categorical")
 
     assert str(empty_current.value) == (
-        "Column 'age' in the current data has no values once missing values are dropped, "
+        f"Column '{NUMERIC}' in the current data has no values once missing values are dropped, "
         "so drift cannot be measured."
     )
-    assert "Column 'plan' in the reference data" in str(empty_reference.value)
+    assert f"Column '{CATEGORICAL}' in the reference data" in str(empty_reference.value)
     assert one_sentence(str(empty_current.value))
     assert one_sentence(str(empty_reference.value))
 
@@ -442,8 +487,14 @@ def test_an_empty_sample_after_dropping_missing_values_raises_one_sentence() -> 
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: column_drift(plans(10, seed=1), plans(10, seed=2), "numeric"), "not numbers"),
-        (lambda: column_drift(plans(10, seed=1), plans(10, seed=2), "text"), "kind must be"),
+        (
+            lambda: column_drift(categories(10, seed=1), categories(10, seed=2), "numeric"),
+            "not numbers",
+        ),
+        (
+            lambda: column_drift(categories(10, seed=1), categories(10, seed=2), "text"),
+            "kind must be",
+        ),
         (lambda: psi([1.0, 2.0], [1.0], bins=1), "bins must be"),
         (lambda: dataset_drift([]), "at least one column"),
         (lambda: dataset_drift([result(True)], share=0), "share must be"),

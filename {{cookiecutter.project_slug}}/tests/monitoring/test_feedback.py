@@ -33,7 +33,7 @@ def test_a_logged_number_is_written_with_the_contracts_decimal_mark(
 @pytest.mark.parametrize("decimal", [".", ",", "auto"])
 def test_feedback_numbers_read_back_as_the_served_values(params: Params, decimal: str) -> None:
     columns = params.columns.model_copy(update={"decimal": decimal})
-    contract = params.model_copy(update={"columns": columns})
+    with_decimal = params.model_copy(update={"columns": columns})
     numeric = next(iter(columns.numeric))
     log = pd.DataFrame(
         {
@@ -43,7 +43,7 @@ def test_feedback_numbers_read_back_as_the_served_values(params: Params, decimal
         }
     )
 
-    rows = labelled_rows(log, contract)
+    rows = labelled_rows(log, with_decimal)
     text = rows[numeric].astype(str)
 
     assert list(parse_text_numbers(text, decimal)) == [12.5, 1234.75]

@@ -48,15 +48,15 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="package")
-def params(workspace: Path) -> Params:
-    """The workspace's params."""
+def workspace_params(workspace: Path) -> Params:
+    """The workspace's params: params.yaml made small (the tests' own contract is `params`)."""
     return parse_params(small_params())
 
 
 @pytest.fixture(scope="package")
-def store(params: Params) -> ModelStore:
+def store(workspace_params: Params) -> ModelStore:
     """The registry's champion and challenger, loaded once."""
-    models = ModelStore(params.registry.model_name, input_columns(params))
+    models = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
     models.reload()
     return models
 

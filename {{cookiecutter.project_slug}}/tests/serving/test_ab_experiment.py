@@ -32,10 +32,10 @@ def settings_in(tmp_path: Path) -> Settings:
 
 
 def test_an_aa_test_is_not_called_significant(
-    workspace: Path, params: Params, tmp_path: Path
+    workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
-    design = ab_params(params, effect=0.08)
+    design = ab_params(workspace_params, effect=0.08)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=0.0, seed=1)
 
     result = report.run(design, settings_in(tmp_path))
@@ -47,10 +47,10 @@ def test_an_aa_test_is_not_called_significant(
 
 
 def test_a_true_effect_of_the_planned_size_is_detected(
-    workspace: Path, params: Params, tmp_path: Path
+    workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
-    design = ab_params(params, effect=0.08)
+    design = ab_params(workspace_params, effect=0.08)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=-0.08, seed=2)
 
     result = report.run(design, settings_in(tmp_path))
@@ -68,10 +68,10 @@ def test_a_true_effect_of_the_planned_size_is_detected(
 
 
 def test_an_imbalanced_split_trips_the_srm_check(
-    workspace: Path, params: Params, tmp_path: Path
+    workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
-    design = ab_params(params)
+    design = ab_params(workspace_params)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=0.0, share=0.6, seed=3)
 
     result = report.run(design, settings_in(tmp_path))
@@ -82,10 +82,10 @@ def test_an_imbalanced_split_trips_the_srm_check(
 
 
 def test_reading_results_before_the_planned_size_warns_about_peeking(
-    workspace: Path, params: Params, tmp_path: Path
+    workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
-    design = ab_params(params, effect=0.01)
+    design = ab_params(workspace_params, effect=0.01)
     simulate.run(design, settings_in(tmp_path), n=300, effect=0.0, seed=4)
 
     result = report.run(design, settings_in(tmp_path))
@@ -95,14 +95,18 @@ def test_reading_results_before_the_planned_size_warns_about_peeking(
     assert result["peeking_warning"] in result["verdict"]
 
 
-def test_an_empty_log_is_one_sentence(workspace: Path, params: Params, tmp_path: Path) -> None:
+def test_an_empty_log_is_one_sentence(
+    workspace: Path, workspace_params: Params, tmp_path: Path
+) -> None:
     with pytest.raises(DataError, match="holds no served prediction yet"):
-        report.run(params, settings_in(tmp_path))
+        report.run(workspace_params, settings_in(tmp_path))
 
 
-def test_an_impossible_effect_is_refused(workspace: Path, params: Params, tmp_path: Path) -> None:
+def test_an_impossible_effect_is_refused(
+    workspace: Path, workspace_params: Params, tmp_path: Path
+) -> None:
     with pytest.raises(ParamsError, match="--effect must be between"):
-        simulate.run(ab_params(params), settings_in(tmp_path), n=100, effect=0.9)
+        simulate.run(ab_params(workspace_params), settings_in(tmp_path), n=100, effect=0.9)
 
 
 def test_the_cli_simulates_then_reports(

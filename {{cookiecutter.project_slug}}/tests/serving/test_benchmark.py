@@ -30,19 +30,19 @@ def test_a_missed_target_is_flagged() -> None:
     assert [line.endswith("OVER TARGET") for line in benchmark.verdicts(slow)] == [True] * 3
 
 
-def test_bad_request_counts_are_one_sentence(params: Params) -> None:
+def test_bad_request_counts_are_one_sentence(workspace_params: Params) -> None:
     with pytest.raises(ProjectError, match="Give 1 to 100,000 sequential and 16 to 100,000"):
-        benchmark.run(params, sequential=0, concurrent=100, console=Console())
+        benchmark.run(workspace_params, sequential=0, concurrent=100, console=Console())
 
 
 def test_both_servers_answer_every_request_and_every_answer_is_logged(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
     console = Console(record=True, width=100)
     project_log = workspace / "logs" / "predictions.db"
     before = project_log.stat().st_mtime_ns if project_log.exists() else None
 
-    figures = benchmark.run(params, sequential=20, concurrent=32, console=console)
+    figures = benchmark.run(workspace_params, sequential=20, concurrent=32, console=console)
 
     assert figures["failed"] == {}
     assert figures["logged"] == figures["answered"] == benchmark.WARM_UP + 20 + 32

@@ -31,14 +31,14 @@ def exported_names(params: Params, store: ModelStore, tmp_path: Path) -> set[str
 
 
 def test_the_dashboard_uses_only_metrics_the_service_exports(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
     dashboard = json.loads((DEPLOY / "grafana/dashboard.json").read_text(encoding="utf-8"))
     expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
 
     used = {name for expr in expressions for name in METRIC.findall(expr)}
 
-    assert used <= exported_names(params, store, tmp_path)
+    assert used <= exported_names(workspace_params, store, tmp_path)
     assert {"http_requests_total", "http_request_duration_seconds_bucket"} <= used
     assert {"predictions_total", "prediction_score_bucket"} <= used
     titles = " ".join(panel["title"].lower() for panel in dashboard["panels"])

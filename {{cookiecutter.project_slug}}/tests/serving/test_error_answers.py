@@ -33,12 +33,12 @@ JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture
-def client(params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
+def client(workspace_params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
     """The service with its admin routes on."""
     settings = Settings(
         prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}", admin_api_key=KEY
     )
-    with TestClient(create_app(params, settings, store)) as running:
+    with TestClient(create_app(workspace_params, settings, store)) as running:
         yield running
 
 
@@ -135,9 +135,9 @@ def bad_bodies(params: Params) -> list[tuple[str, str, object]]:
 
 
 def test_a_lone_surrogate_anywhere_gets_a_422_that_encodes(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    for method, path, body in bad_bodies(params):
+    for method, path, body in bad_bodies(workspace_params):
         response = client.request(
             method, path, content=raw_json(body), headers={**JSON, "X-API-Key": KEY}
         )
@@ -183,21 +183,25 @@ def test_header_bytes_that_are_not_utf8_get_an_answer_that_encodes(
 
 
 def test_a_request_id_that_is_not_printable_ascii_gets_a_422_that_encodes(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    response = client.post("/predict", json=record(params), headers={"X-Request-ID": b"id\xff\x85"})
+    response = client.post(
+        "/predict", json=record(workspace_params), headers={"X-Request-ID": b"id\xff\x85"}
+    )
 
     assert response.status_code == 422
     assert answer_of(response)["detail"][0]["loc"] == ["header", "x-request-id"]
 
 
-def test_the_422_of_a_huge_invalid_batch_is_small(client: TestClient, params: Params) -> None:
+def test_the_422_of_a_huge_invalid_batch_is_small(
+    client: TestClient, workspace_params: Params
+) -> None:
     # A thousand records, each with 4,000 characters where a number belongs and one missing
     # field: about 4 MB of input, thousands of errors.
-    name = next(iter(params.model_columns.numeric))
-    bad = record(params, **{name: "9" * 4000})
-    del bad[next(iter(params.model_columns.categorical))]
-    body = [bad] * params.serving.max_batch
+    name = next(iter(workspace_params.model_columns.numeric))
+    bad = record(workspace_params, **{name: "9" * 4000})
+    del bad[next(iter(workspace_params.model_columns.categorical))]
+    body = [bad] * workspace_params.serving.max_batch
 
     response = client.post("/predict/batch", json=body)
 

@@ -21,12 +21,12 @@ KEY = "input-test-key"
 
 
 @pytest.fixture
-def client(params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
+def client(workspace_params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
     """The service with its admin routes on."""
     settings = Settings(
         prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}", admin_api_key=KEY
     )
-    with TestClient(create_app(params, settings, store)) as running:
+    with TestClient(create_app(workspace_params, settings, store)) as running:
         yield running
 
 
@@ -40,11 +40,11 @@ def utc_today() -> dt.date:
 
 @pytest.mark.parametrize("control", ["\x00", "\x1b", "\x7f", "\x85", "\t", "\n"])
 def test_control_characters_are_refused_in_ids_and_categories(
-    client: TestClient, params: Params, control: str
+    client: TestClient, workspace_params: Params, control: str
 ) -> None:
-    columns = params.model_columns
+    columns = workspace_params.model_columns
     for name in [columns.id, *columns.categorical]:
-        response = client.post("/predict", json=record(params, **{name: f"a{control}b"}))
+        response = client.post("/predict", json=record(workspace_params, **{name: f"a{control}b"}))
 
         assert response.status_code == 422, name
         assert response.json()["detail"][0]["loc"] == ["body", name]
@@ -53,18 +53,22 @@ def test_control_characters_are_refused_in_ids_and_categories(
 @pytest.mark.parametrize(("text", "status"), [("a\x00b", 422), ("a\x1bb", 422), ("a\x9bb", 422),
                                               ("line one\r\nline\ttwo", 200)])  # fmt: skip
 def test_free_text_allows_tabs_and_line_breaks_only(
-    client: TestClient, params: Params, text: str, status: int
+    client: TestClient, workspace_params: Params, text: str, status: int
 ) -> None:
-    name = params.model_columns.text[0]
+    name = workspace_params.model_columns.text[0]
 
-    assert client.post("/predict", json=record(params, **{name: text})).status_code == status
+    assert (
+        client.post("/predict", json=record(workspace_params, **{name: text})).status_code == status
+    )
 
 
 @pytest.mark.parametrize(("request_id", "status"), [("req-1 ok", 200), ("a\tb", 422), ("", 422)])
 def test_the_request_id_header_is_printable_ascii(
-    client: TestClient, params: Params, request_id: str, status: int
+    client: TestClient, workspace_params: Params, request_id: str, status: int
 ) -> None:
-    response = client.post("/predict", json=record(params), headers={"X-Request-ID": request_id})
+    response = client.post(
+        "/predict", json=record(workspace_params), headers={"X-Request-ID": request_id}
+    )
 
     assert response.status_code == status
 
@@ -73,18 +77,22 @@ def test_the_request_id_header_is_printable_ascii(
 
 
 def test_a_signup_date_in_the_future_or_absurd_is_refused(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    time = params.model_columns.time
+    time = workspace_params.model_columns.time
     too_late = [utc_today() + dt.timedelta(days=1), dt.date(9999, 12, 31)]
     too_early = [FIRST_SIGNUP - dt.timedelta(days=1), dt.date(1, 1, 1)]
     for date in too_late + too_early:
-        response = client.post("/predict", json=record(params, **{time: date.isoformat()}))
+        response = client.post(
+            "/predict", json=record(workspace_params, **{time: date.isoformat()})
+        )
 
         assert response.status_code == 422, date
         assert "to today" in response.json()["detail"][0]["msg"]
     for date in (utc_today(), FIRST_SIGNUP):
-        response = client.post("/predict", json=record(params, **{time: date.isoformat()}))
+        response = client.post(
+            "/predict", json=record(workspace_params, **{time: date.isoformat()})
+        )
 
         assert response.status_code == 200, date
 
@@ -94,9 +102,9 @@ def test_a_signup_date_in_the_future_or_absurd_is_refused(
 
 @pytest.mark.parametrize("outcome", [True, False, "1", "0", 0.5])
 def test_an_outcome_must_be_the_integer_0_or_1(
-    client: TestClient, params: Params, outcome: object
+    client: TestClient, workspace_params: Params, outcome: object
 ) -> None:
-    prediction_id = client.post("/predict", json=record(params)).json()["prediction_id"]
+    prediction_id = client.post("/predict", json=record(workspace_params)).json()["prediction_id"]
 
     response = client.post("/feedback", json={"prediction_id": prediction_id, "outcome": outcome})
 
@@ -106,9 +114,9 @@ def test_an_outcome_must_be_the_integer_0_or_1(
 
 @pytest.mark.parametrize("share", [True, "0.1", "0"])
 def test_a_challenger_share_must_be_a_number(
-    client: TestClient, params: Params, share: object
+    client: TestClient, workspace_params: Params, share: object
 ) -> None:
-    experiment = {**params.serving.experiment.model_dump(), "challenger_share": share}
+    experiment = {**workspace_params.serving.experiment.model_dump(), "challenger_share": share}
 
     response = client.put("/admin/experiment", json=experiment, headers={"X-API-Key": KEY})
 
@@ -129,11 +137,11 @@ def test_params_yaml_still_reads_a_share_written_as_an_integer_or_a_float(share:
 # --- the rules in the OpenAPI schema
 
 
-def test_each_rule_is_in_the_openapi_schema(client: TestClient, params: Params) -> None:
+def test_each_rule_is_in_the_openapi_schema(client: TestClient, workspace_params: Params) -> None:
     schema = client.get("/openapi.json").json()
     models = schema["components"]["schemas"]
     record_fields = models["CustomerRecord"]["properties"]
-    columns = params.model_columns
+    columns = workspace_params.model_columns
 
     for name in [columns.id, *columns.categorical, *columns.text]:
         assert "pattern" in record_fields[name]["anyOf"][0], name

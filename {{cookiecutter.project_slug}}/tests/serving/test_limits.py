@@ -32,7 +32,7 @@ CHUNK = 1_000
 
 
 @pytest.fixture
-def app(params: Params, store: ModelStore, tmp_path: Path) -> FastAPI:
+def app(workspace_params: Params, store: ModelStore, tmp_path: Path) -> FastAPI:
     """The service with a body limit of LIMIT bytes."""
     raw = small_params()
     raw["serving"]["max_body_bytes"] = LIMIT
@@ -41,9 +41,9 @@ def app(params: Params, store: ModelStore, tmp_path: Path) -> FastAPI:
 
 
 def test_a_declared_oversize_body_is_refused_with_one_sentence(
-    app: FastAPI, params: Params
+    app: FastAPI, workspace_params: Params
 ) -> None:
-    body = [record(params, customer=f"C{i:07d}") for i in range(60)]  # about 25 KB
+    body = [record(workspace_params, customer=f"C{i:07d}") for i in range(60)]  # about 25 KB
     assert len(json.dumps(body)) > LIMIT
 
     with TestClient(app) as client:

@@ -104,7 +104,7 @@ def reload_now_and_then(base: str, stop: threading.Event) -> list[int]:
 
 
 def test_every_request_under_load_is_answered_and_logged_even_during_reloads(
-    server: tuple[str, Path, int], params: Params, tmp_path: Path
+    server: tuple[str, Path, int], workspace_params: Params, tmp_path: Path
 ) -> None:
     base, log, pid = server
     stop = threading.Event()
@@ -113,7 +113,7 @@ def test_every_request_under_load_is_answered_and_logged_even_during_reloads(
         try:
             result = send_load(
                 f"{base}/predict",
-                lambda i: record(params, customer=f"L{i:06d}"),
+                lambda i: record(workspace_params, customer=f"L{i:06d}"),
                 requests=REQUESTS,
                 concurrency=CONCURRENCY,
                 max_seconds=300,

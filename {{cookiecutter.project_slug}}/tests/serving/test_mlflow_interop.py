@@ -21,16 +21,16 @@ from {{ cookiecutter.package_name }}.serving.predict import score
 
 
 def test_pyfunc_and_the_service_give_the_same_scores_for_the_same_records(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
     # Given API records (numbers as numbers, some missing, the customer id too)
-    name = params.registry.model_name
-    records, _ = simulated_customers(params, 20, seed=3, with_missing=True)
-    served = load_alias(name, "champion", input_columns(params))
+    name = workspace_params.registry.model_name
+    records, _ = simulated_customers(workspace_params, 20, seed=3, with_missing=True)
+    served = load_alias(name, "champion", input_columns(workspace_params))
     pyfunc = mlflow.pyfunc.load_model(f"models:/{name}@champion")
     # When the service's scoring and MLflow's pyfunc score them
-    service, _ = score(served, records, params)
-    one, _ = score(served, records[:1], params)
+    service, _ = score(served, records, workspace_params)
+    one, _ = score(served, records[:1], workspace_params)
     by_pyfunc = np.asarray(pyfunc.predict(pd.DataFrame(records)))[:, 1]
     # Then the scores are the same
     np.testing.assert_allclose(by_pyfunc, service, rtol=0, atol=1e-12)
@@ -38,14 +38,14 @@ def test_pyfunc_and_the_service_give_the_same_scores_for_the_same_records(
 
 
 def test_the_signature_types_the_columns_as_the_data_contract(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
-    pyfunc = mlflow.pyfunc.load_model(f"models:/{params.registry.model_name}@champion")
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{workspace_params.registry.model_name}@champion")
 
     inputs = {spec.name: spec.type.name for spec in pyfunc.metadata.get_input_schema().inputs}
 
-    columns = params.model_columns
-    assert list(inputs) == input_columns(params)
+    columns = workspace_params.model_columns
+    assert list(inputs) == input_columns(workspace_params)
     assert {inputs[name] for name in columns.numeric} == {"double"}
     assert {inputs[name] for name in [*columns.categorical, *columns.text]} == {"string"}
     assert inputs[columns.time] == "string"

@@ -17,10 +17,10 @@ from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, registered_aliases, registry_client
 
 
-def test_one_query_reads_every_alias(params: Params) -> None:
+def test_one_query_reads_every_alias(workspace_params: Params) -> None:
     client = registry_client()
 
-    aliases = registered_aliases(client, params.registry.model_name)
+    aliases = registered_aliases(client, workspace_params.registry.model_name)
 
     assert aliases == {"champion": "1", "challenger": "2"}
 
@@ -38,17 +38,17 @@ def unloadable(version: str) -> object:
 
 
 def test_a_champion_that_cannot_load_is_logged_at_start_up_naming_version_and_alias(
-    params: Params,
+    workspace_params: Params,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(tracking, "load_logged_model", unloadable("1"))
-    name = params.registry.model_name
-    store = ModelStore(name, input_columns(params))
+    name = workspace_params.registry.model_name
+    store = ModelStore(name, input_columns(workspace_params))
     settings = Settings(prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}")
 
-    app = create_app(params, settings, store)
+    app = create_app(workspace_params, settings, store)
     with caplog.at_level(logging.INFO, logger=served.__name__), TestClient(app) as client:
         ready = client.get("/ready")
 
@@ -60,11 +60,11 @@ def test_a_champion_that_cannot_load_is_logged_at_start_up_naming_version_and_al
 
 
 def test_a_challenger_that_cannot_load_is_logged_and_the_champion_served(
-    params: Params, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    workspace_params: Params, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(tracking, "load_logged_model", unloadable("2"))
-    name = params.registry.model_name
-    store = ModelStore(name, input_columns(params))
+    name = workspace_params.registry.model_name
+    store = ModelStore(name, input_columns(workspace_params))
 
     with caplog.at_level(logging.INFO, logger=served.__name__):
         store.try_reload()
@@ -79,7 +79,7 @@ def test_a_challenger_that_cannot_load_is_logged_and_the_champion_served(
 
 
 def test_a_challenger_that_is_the_champion_is_loaded_once(
-    params: Params, store: ModelStore, monkeypatch: pytest.MonkeyPatch
+    workspace_params: Params, store: ModelStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loads = []
     real = tracking.load_logged_model
@@ -92,10 +92,10 @@ def test_a_challenger_that_is_the_champion_is_loaded_once(
     monkeypatch.setattr(
         served, "registered_aliases", lambda client, name: {"champion": "1", "challenger": "1"}
     )
-    fresh = ModelStore(params.registry.model_name, input_columns(params))
+    fresh = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
 
     fresh.reload()
 
-    assert loads == [f"models:/{params.registry.model_name}/1"]
+    assert loads == [f"models:/{workspace_params.registry.model_name}/1"]
     assert fresh.models["challenger"].pipeline is fresh.models["champion"].pipeline
     assert fresh.models["challenger"].variant == "challenger"

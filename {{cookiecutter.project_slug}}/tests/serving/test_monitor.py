@@ -95,12 +95,14 @@ def solved_psi() -> None:
 
 
 def test_traffic_like_the_training_data_raises_no_alert(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, N, seed=7)
-    serve_traffic(params, store, url, records, churned)
+    records, churned = like_training(workspace, workspace_params, N, seed=7)
+    serve_traffic(workspace_params, store, url, records, churned)
 
-    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+    report = monitor.run_check(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     assert report["alerts"] == []
     assert report["warnings"] == [], report["warnings"]
@@ -114,17 +116,19 @@ def test_traffic_like_the_training_data_raises_no_alert(
 
 
 def test_shifted_inputs_are_named_and_raise_an_alert(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, N, seed=8)
+    records, churned = like_training(workspace, workspace_params, N, seed=8)
     for record in records:  # an older, richer clientele, long on the books and on the phone
         for name, change in SHIFTS.items():
             if record[name] is not None:
                 record[name] = change(record[name])
         record["contract"], record["plan"] = "two_year", "premium"
-    serve_traffic(params, store, url, records, churned)
+    serve_traffic(workspace_params, store, url, records, churned)
 
-    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+    report = monitor.run_check(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     [version] = report["versions"]
     assert {*SHIFTS, "contract", "plan"} <= set(version["drifted_columns"])
@@ -136,12 +140,15 @@ def test_shifted_inputs_are_named_and_raise_an_alert(
 
 
 def test_a_changed_relation_to_churn_is_caught_by_the_performance_check(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, N, seed=9)
-    serve_traffic(params, store, url, records, 1 - churned)  # who churned now stays, and back
+    records, churned = like_training(workspace, workspace_params, N, seed=9)
+    # Who churned now stays, and back.
+    serve_traffic(workspace_params, store, url, records, 1 - churned)
 
-    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+    report = monitor.run_check(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     [version] = report["versions"]
     assert version["dataset_drift"] is False  # the inputs look just as before
@@ -149,20 +156,22 @@ def test_a_changed_relation_to_churn_is_caught_by_the_performance_check(
     assert any(alert.startswith("Performance: ROC AUC") for alert in report["alerts"])
 
 
-def test_an_empty_log_is_one_sentence(params: Params, url: str) -> None:
+def test_an_empty_log_is_one_sentence(workspace_params: Params, url: str) -> None:
     with pytest.raises(DataError, match="holds no served prediction yet"):
-        monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+        monitor.run_check(
+            workspace_params, PredictionLog(url), workspace_params.registry.model_name
+        )
 
 
 def test_the_cli_exits_1_on_an_alert(
     workspace: Path,
-    params: Params,
+    workspace_params: Params,
     store: ModelStore,
     url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    records, churned = like_training(workspace, params, 400, seed=10)
-    serve_traffic(params, store, url, records, 1 - churned)
+    records, churned = like_training(workspace, workspace_params, 400, seed=10)
+    serve_traffic(workspace_params, store, url, records, 1 - churned)
     monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", url)
     get_settings.cache_clear()
     try:
@@ -204,20 +213,22 @@ class Page(HTMLParser):
 
 
 def test_the_html_report_is_self_contained_and_shows_each_column(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, 600, seed=11)
+    records, churned = like_training(workspace, workspace_params, 600, seed=11)
     for record in records:
         record["contract"] = "two_year"
-    serve_traffic(params, store, url, records, churned)
+    serve_traffic(workspace_params, store, url, records, churned)
 
-    report = monitor_report.run(params, PredictionLog(url), params.registry.model_name)
+    report = monitor_report.run(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     text = (workspace / monitor_report.MONITORING_HTML).read_text(encoding="utf-8")
     page = Page()
     page.feed(text)
     page.close()
-    columns = params.model_columns
+    columns = workspace_params.model_columns
     # One figure per numeric and categorical column, the scores, and the performance trend.
     assert len(page.images) == len(columns.numeric) + len(columns.categorical) + 2
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
@@ -231,14 +242,14 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 
 
 def test_the_html_report_renders_in_a_headless_browser(
-    workspace: Path, params: Params, store: ModelStore, url: str, tmp_path: Path
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str, tmp_path: Path
 ) -> None:
     browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
     if browser is None:
         pytest.skip("no Chromium here; the parse-and-embed test above stands in for it")
-    records, churned = like_training(workspace, params, 300, seed=17)
-    serve_traffic(params, store, url, records, churned)
-    monitor_report.run(params, PredictionLog(url), params.registry.model_name)
+    records, churned = like_training(workspace, workspace_params, 300, seed=17)
+    serve_traffic(workspace_params, store, url, records, churned)
+    monitor_report.run(workspace_params, PredictionLog(url), workspace_params.registry.model_name)
     page = (workspace / monitor_report.MONITORING_HTML).resolve().as_uri()
     headless = [browser, "--headless=new", "--no-sandbox", "--disable-gpu"]
 
@@ -269,11 +280,20 @@ def test_the_html_report_renders_in_a_headless_browser(
     ],
 )
 def test_each_simulated_scenario_is_caught_by_the_right_check(
-    workspace: Path, params: Params, url: str, scenario: str, alert: str | None, drifted: set
+    workspace: Path,
+    workspace_params: Params,
+    url: str,
+    scenario: str,
+    alert: str | None,
+    drifted: set,
 ) -> None:
-    sent = simulate.run(params, Settings(prediction_log_url=url), scenario, n=1500, seed=3)
+    sent = simulate.run(
+        workspace_params, Settings(prediction_log_url=url), scenario, n=1500, seed=3
+    )
 
-    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+    report = monitor.run_check(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     [version] = report["versions"]
     assert drifted <= set(version["drifted_columns"])
@@ -289,13 +309,13 @@ def test_each_simulated_scenario_is_caught_by_the_right_check(
     assert version["performance"]["awaiting_outcome"] == round(0.2 * sent["customers sent"])
 
 
-def test_a_bad_scenario_is_one_sentence(params: Params, url: str) -> None:
+def test_a_bad_scenario_is_one_sentence(workspace_params: Params, url: str) -> None:
     with pytest.raises(ParamsError, match="--scenario must be one of none, covariate"):
-        simulate.run(params, Settings(prediction_log_url=url), "earthquake", n=500)
+        simulate.run(workspace_params, Settings(prediction_log_url=url), "earthquake", n=500)
 
 
 def test_the_cli_simulates_a_scenario_into_the_configured_log(
-    workspace: Path, params: Params, url: str, monkeypatch: pytest.MonkeyPatch
+    workspace: Path, workspace_params: Params, url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", url)
     get_settings.cache_clear()
@@ -312,13 +332,15 @@ def test_the_cli_simulates_a_scenario_into_the_configured_log(
 
 
 def test_drift_free_windows_raise_no_alert_over_twenty_seeds(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
-    version, model, threshold = monitor_benchmark.local_version(params)
+    version, model, threshold = monitor_benchmark.local_version(workspace_params)
 
     results = [
         monitor.check_version(
-            version, monitor_benchmark.quiet_window(params, model, threshold, 600, seed), params
+            version,
+            monitor_benchmark.quiet_window(workspace_params, model, threshold, 600, seed),
+            workspace_params,
         )
         for seed in range(20)
     ]
@@ -346,11 +368,11 @@ def test_the_auc_standard_error_matches_hanley_and_mcneil() -> None:
     ],
 )
 def test_a_performance_alert_needs_a_drop_beyond_tolerance_and_chance(
-    params: Params, auc: float, se: float, outcomes: int, alert: bool
+    workspace_params: Params, auc: float, se: float, outcomes: int, alert: bool
 ) -> None:
     metrics = {"roc_auc": auc, "roc_auc_se": se, "outcomes": outcomes}
 
-    message = monitor.performance_alert(metrics, 0.82, params.monitoring)
+    message = monitor.performance_alert(metrics, 0.82, workspace_params.monitoring)
 
     assert (message is not None) == alert
     if alert:
@@ -358,12 +380,14 @@ def test_a_performance_alert_needs_a_drop_beyond_tolerance_and_chance(
 
 
 def test_performance_is_also_given_per_variant(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, 300, seed=12)
-    serve_traffic(params, store, url, records, churned)
+    records, churned = like_training(workspace, workspace_params, 300, seed=12)
+    serve_traffic(workspace_params, store, url, records, churned)
 
-    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+    report = monitor.run_check(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     performance = report["versions"][0]["performance"]
     assert list(performance["variants"]) == ["champion"]
@@ -373,13 +397,13 @@ def test_performance_is_also_given_per_variant(
 
 def test_hours_narrow_the_window_in_time(
     workspace: Path,
-    params: Params,
+    workspace_params: Params,
     store: ModelStore,
     url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    records, churned = like_training(workspace, params, 200, seed=13)
-    serve_traffic(params, store, url, records, churned)
+    records, churned = like_training(workspace, workspace_params, 200, seed=13)
+    serve_traffic(workspace_params, store, url, records, churned)
     log = PredictionLog(url)
 
     assert len(monitor.served_window(log, 5000, hours=1)) == 200
@@ -397,45 +421,48 @@ def test_hours_narrow_the_window_in_time(
 
 
 def test_a_check_without_alert_removes_an_old_retraining_signal(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
     (workspace / monitor.RETRAIN_SIGNAL).write_text('{"reasons": ["an old alert"]}')
-    records, churned = like_training(workspace, params, 400, seed=14)
-    serve_traffic(params, store, url, records, churned)
+    records, churned = like_training(workspace, workspace_params, 400, seed=14)
+    serve_traffic(workspace_params, store, url, records, churned)
 
-    report = monitor.run_check(params, PredictionLog(url), params.registry.model_name)
+    report = monitor.run_check(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     assert report["alerts"] == []
     assert not (workspace / monitor.RETRAIN_SIGNAL).exists()
 
 
 def test_feedback_writes_one_labelled_raw_row_per_customer(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, 300, seed=15)
-    serve_traffic(params, store, url, records, churned)
-    serve_traffic(params, store, url, records[:50], churned[:50])  # 50 customers scored twice
+    records, churned = like_training(workspace, workspace_params, 300, seed=15)
+    serve_traffic(workspace_params, store, url, records, churned)
+    # 50 customers scored twice.
+    serve_traffic(workspace_params, store, url, records[:50], churned[:50])
 
-    summary = feedback.run(params, PredictionLog(url))
+    summary = feedback.run(workspace_params, PredictionLog(url))
 
-    rows = files.read_raw_csv(workspace / FEEDBACK_DATA, params.columns)
+    rows = files.read_raw_csv(workspace / FEEDBACK_DATA, workspace_params.columns)
     assert summary["with an outcome"] == 350
     assert summary["rows written (one per customer)"] == len(rows) == 300
-    assert list(rows.columns) == params.columns.all
-    id_column, target = params.columns.id, params.columns.target
+    assert list(rows.columns) == workspace_params.columns.all
+    id_column, target = workspace_params.columns.id, workspace_params.columns.target
     outcomes = dict(zip(rows[id_column], rows[target].astype(int), strict=True))
     assert outcomes == {r[id_column]: int(y) for r, y in zip(records, churned, strict=True)}
     assert rows["refund_amount"].isna().all()  # the service never sees it
     (workspace / FEEDBACK_DATA).unlink()  # the other tests' acquire must not read it
 
 
-def test_feedback_without_any_outcome_is_one_sentence(params: Params, url: str) -> None:
+def test_feedback_without_any_outcome_is_one_sentence(workspace_params: Params, url: str) -> None:
     with pytest.raises(DataError, match="no served prediction with an outcome yet"):
-        feedback.run(params, PredictionLog(url))
+        feedback.run(workspace_params, PredictionLog(url))
 
 
 def test_the_monitor_benchmark_prints_false_alarms_and_timings(
-    workspace: Path, params: Params
+    workspace: Path, workspace_params: Params
 ) -> None:
     result = CliRunner().invoke(app, ["bench", "monitor", "2000", "--seeds", "2", "--n", "300"])
 
@@ -465,12 +492,14 @@ def test_reload_without_a_key_or_a_service_is_one_sentence(
 
 
 def test_a_window_too_small_for_drift_is_not_enough_data(
-    workspace: Path, params: Params, store: ModelStore, url: str
+    workspace: Path, workspace_params: Params, store: ModelStore, url: str
 ) -> None:
-    records, churned = like_training(workspace, params, 30, seed=16)
-    serve_traffic(params, store, url, records, churned)
+    records, churned = like_training(workspace, workspace_params, 30, seed=16)
+    serve_traffic(workspace_params, store, url, records, churned)
 
-    report = monitor_report.run(params, PredictionLog(url), params.registry.model_name)
+    report = monitor_report.run(
+        workspace_params, PredictionLog(url), workspace_params.registry.model_name
+    )
 
     [version] = report["versions"]
     assert report["alerts"] == []

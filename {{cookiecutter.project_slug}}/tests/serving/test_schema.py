@@ -36,7 +36,9 @@ ROUTES = [
 
 
 @pytest.fixture
-def api_schema(params: Params, store: ModelStore, tmp_path: Path) -> schemathesis.BaseSchema:
+def api_schema(
+    workspace_params: Params, store: ModelStore, tmp_path: Path
+) -> schemathesis.BaseSchema:
     """The app's schema, loaded from the app itself."""
     # A signup date lies from FIRST_SIGNUP to today, as its description says; a JSON schema
     # cannot say "today", so valid dates are drawn from that range.
@@ -45,7 +47,9 @@ def api_schema(params: Params, store: ModelStore, tmp_path: Path) -> schemathesi
     settings_ = Settings(
         prediction_log_url=f"sqlite:///{tmp_path / 'predictions.db'}", admin_api_key=KEY
     )
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(params, settings_, store))
+    return schemathesis.openapi.from_asgi(
+        "/openapi.json", create_app(workspace_params, settings_, store)
+    )
 
 
 def test_the_schema_lists_every_route(api_schema: schemathesis.BaseSchema) -> None:
