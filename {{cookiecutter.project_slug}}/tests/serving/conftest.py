@@ -82,9 +82,9 @@ def client_for(
 
 
 @pytest.fixture
-def client(params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
+def client(workspace_params: Params, store: ModelStore, tmp_path: Path) -> Iterator[TestClient]:
     """A running app (lifespan included) with the default experiment: shadow."""
-    with client_for(params, store, tmp_path) as running:
+    with client_for(workspace_params, store, tmp_path) as running:
         yield running
 
 

@@ -35,17 +35,17 @@ def test_every_router_is_mounted_at_its_paths(client: TestClient) -> None:
 
 
 def test_without_a_champion_the_service_starts_but_is_not_ready(
-    params: Params, tmp_path: Path
+    workspace_params: Params, tmp_path: Path
 ) -> None:
     raw = small_params()
     raw["registry"]["model_name"] = "never-registered"
     unregistered = parse_params(raw)
 
     with client_for(
-        unregistered, ModelStore("never-registered", input_columns(params)), tmp_path
+        unregistered, ModelStore("never-registered", input_columns(workspace_params)), tmp_path
     ) as client:
         ready = client.get("/ready")
-        predicted = client.post("/predict", json=record(params))
+        predicted = client.post("/predict", json=record(workspace_params))
 
     assert ready.status_code == 503
     assert (
@@ -57,7 +57,7 @@ def test_without_a_champion_the_service_starts_but_is_not_ready(
 
 
 def test_without_a_key_there_are_no_admin_routes(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    with client_for(params, store, tmp_path, admin_key="") as client:
+    with client_for(workspace_params, store, tmp_path, admin_key="") as client:
         assert client.post("/admin/reload", headers={"X-API-Key": ""}).status_code == 404

@@ -36,19 +36,23 @@ def service_for(params: Params, store: ModelStore, tmp_path: Path, **experiment:
 
 @pytest.mark.parametrize("mode", ["off", "shadow"])
 def test_off_and_shadow_send_everyone_to_the_champion(
-    params: Params, store: ModelStore, tmp_path: Path, mode: str
+    workspace_params: Params, store: ModelStore, tmp_path: Path, mode: str
 ) -> None:
-    assigner = get_assigner(service_for(params, store, tmp_path, mode=mode, challenger_share=0.5))
+    assigner = get_assigner(
+        service_for(workspace_params, store, tmp_path, mode=mode, challenger_share=0.5)
+    )
 
     assert {assigner(unit) for unit in UNITS} == {"champion"}
 
 
 @pytest.mark.parametrize("mode", ["ab", "canary"])
 def test_ab_and_canary_split_units_by_their_sticky_hash(
-    params: Params, store: ModelStore, tmp_path: Path, mode: str
+    workspace_params: Params, store: ModelStore, tmp_path: Path, mode: str
 ) -> None:
     require_exercises(5)  # the split is assign()
-    service = service_for(params, store, tmp_path, mode=mode, challenger_share=0.2, salt="s")
+    service = service_for(
+        workspace_params, store, tmp_path, mode=mode, challenger_share=0.2, salt="s"
+    )
 
     assigner = get_assigner(service)
 
@@ -58,20 +62,20 @@ def test_ab_and_canary_split_units_by_their_sticky_hash(
 
 
 def test_without_a_challenger_everyone_meets_the_champion(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
     champion_only = ModelStore(store.name, store.columns)
     champion_only.models = {"champion": store.models["champion"]}
 
-    assigner = get_assigner(service_for(params, champion_only, tmp_path, mode="ab"))
+    assigner = get_assigner(service_for(workspace_params, champion_only, tmp_path, mode="ab"))
 
     assert {assigner(unit) for unit in UNITS} == {"champion"}
 
 
 def test_ready_models_are_the_stores_or_503_with_its_reason(
-    params: Params, store: ModelStore
+    workspace_params: Params, store: ModelStore
 ) -> None:
-    unloaded = ModelStore(params.registry.model_name, input_columns(params))
+    unloaded = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
 
     with pytest.raises(HTTPException) as refused:
         ready_models(unloaded)
@@ -87,15 +91,15 @@ def test_ready_models_are_the_stores_or_503_with_its_reason(
     ("key", "status"), [(None, 401), ("", 401), ("wrong", 403), ("secret-but-longer", 403)]
 )
 def test_admin_routes_refuse_a_missing_or_wrong_key(
-    params: Params, store: ModelStore, tmp_path: Path, key: str | None, status: int
+    workspace_params: Params, store: ModelStore, tmp_path: Path, key: str | None, status: int
 ) -> None:
     with pytest.raises(HTTPException) as refused:
-        require_admin(service_for(params, store, tmp_path), key)
+        require_admin(service_for(workspace_params, store, tmp_path), key)
 
     assert refused.value.status_code == status
 
 
 def test_admin_routes_accept_the_right_key(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    assert require_admin(service_for(params, store, tmp_path), "secret") is None
+    assert require_admin(service_for(workspace_params, store, tmp_path), "secret") is None

@@ -38,37 +38,48 @@ def counted(service: Service, variant: str, served: str) -> float:
     return service.metrics.registry.get_sample_value("predictions_total", labels) or 0.0
 
 
-def test_scores_do_not_depend_on_the_order_of_the_fields(store: ModelStore, params: Params) -> None:
-    records = [record(params), record(params, age=70.0)]
+def test_scores_do_not_depend_on_the_order_of_the_fields(
+    store: ModelStore, workspace_params: Params
+) -> None:
+    records = [record(workspace_params), record(workspace_params, age=70.0)]
     reordered = [dict(reversed(record.items())) for record in records]
     champion = store.models["champion"]
 
-    scores = score(champion, reordered, params)[0]
+    scores = score(champion, reordered, workspace_params)[0]
 
-    assert scores.tolist() == pytest.approx(score(champion, records, params)[0].tolist())
+    assert scores.tolist() == pytest.approx(score(champion, records, workspace_params)[0].tolist())
 
 
-def test_one_record_scores_as_it_does_in_a_batch(store: ModelStore, params: Params) -> None:
-    records = [record(params), record(params, age=70.0, plan="never seen")]
+def test_one_record_scores_as_it_does_in_a_batch(
+    store: ModelStore, workspace_params: Params
+) -> None:
+    records = [record(workspace_params), record(workspace_params, age=70.0, plan="never seen")]
     champion = store.models["champion"]
 
-    singles = [score(champion, [one], params)[0][0] for one in records]  # the replay
+    singles = [score(champion, [one], workspace_params)[0][0] for one in records]  # the replay
 
     assert champion.scorer is not None
-    assert singles == pytest.approx(score(champion, records, params)[0].tolist(), rel=1e-9)
+    assert singles == pytest.approx(
+        score(champion, records, workspace_params)[0].tolist(), rel=1e-9
+    )
 
 
 def test_in_shadow_mode_the_champion_answers_and_the_challenger_scores_beside_it(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    service = service_for(params, store, tmp_path, "shadow")
-    records = [record(params, customer="C0000001"), record(params, customer="C0000002", age=70.0)]
+    service = service_for(workspace_params, store, tmp_path, "shadow")
+    records = [
+        record(workspace_params, customer="C0000001"),
+        record(workspace_params, customer="C0000002", age=70.0),
+    ]
 
     answers = predict_records(service, records, ["C0000001", "C0000002"], lambda unit: "champion")
 
     champion, challenger = store.models["champion"], store.models["challenger"]
     assert [(a.variant, a.model_version) for a in answers] == [("champion", "1")] * 2
-    assert [a.score for a in answers] == pytest.approx(score(champion, records, params)[0].tolist())
+    assert [a.score for a in answers] == pytest.approx(
+        score(champion, records, workspace_params)[0].tolist()
+    )
     assert [a.decision for a in answers] == [a.score >= champion.threshold for a in answers]
     logged = service.log.read()
     assert sorted(zip(logged["variant"], logged["served"], strict=True)) == [
@@ -78,17 +89,22 @@ def test_in_shadow_mode_the_champion_answers_and_the_challenger_scores_beside_it
         ("champion", True),
     ]
     shadow = logged[~logged["served"]].sort_values("unit_id")
-    assert shadow["score"].tolist() == pytest.approx(score(challenger, records, params)[0].tolist())
+    assert shadow["score"].tolist() == pytest.approx(
+        score(challenger, records, workspace_params)[0].tolist()
+    )
     assert set(logged.loc[logged["served"], "prediction_id"]) == {a.prediction_id for a in answers}
     assert counted(service, "champion", "true") == 2
     assert counted(service, "challenger", "false") == 2
 
 
 def test_each_unit_is_answered_by_the_variant_it_is_assigned(
-    params: Params, store: ModelStore, tmp_path: Path
+    workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    service = service_for(params, store, tmp_path, "ab")
-    records = [record(params, customer="C0000001"), record(params, customer="C0000002")]
+    service = service_for(workspace_params, store, tmp_path, "ab")
+    records = [
+        record(workspace_params, customer="C0000001"),
+        record(workspace_params, customer="C0000002"),
+    ]
     variants = {"C0000001": "champion", "C0000002": "challenger"}
 
     answers = predict_records(service, records, list(variants), variants.__getitem__)
@@ -96,7 +112,7 @@ def test_each_unit_is_answered_by_the_variant_it_is_assigned(
     served = [(answer.variant, answer.model_version) for answer in answers]
     assert served == [("champion", "1"), ("challenger", "2")]
     challenger = store.models["challenger"]
-    assert answers[1].score == pytest.approx(score(challenger, records[1:], params)[0][0])
+    assert answers[1].score == pytest.approx(score(challenger, records[1:], workspace_params)[0][0])
     assert answers[1].threshold == challenger.threshold
     logged = service.log.read()
     assert len(logged) == 2 and logged["served"].all()  # no shadow outside shadow mode
@@ -104,21 +120,21 @@ def test_each_unit_is_answered_by_the_variant_it_is_assigned(
 
 
 def test_without_a_champion_nothing_is_scored_and_the_reason_is_given(
-    params: Params, tmp_path: Path
+    workspace_params: Params, tmp_path: Path
 ) -> None:
-    unloaded = ModelStore(params.registry.model_name, input_columns(params))
-    service = service_for(params, unloaded, tmp_path, "shadow")
+    unloaded = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
+    service = service_for(workspace_params, unloaded, tmp_path, "shadow")
 
     with pytest.raises(Unavailable, match=r"^The models have not been loaded yet\.$"):
-        predict_records(service, [record(params)], ["C0000042"], lambda unit: "champion")
+        predict_records(service, [record(workspace_params)], ["C0000042"], lambda unit: "champion")
 
     assert service.log.count() == 0
 
 
 def test_a_prediction_that_cannot_be_logged_is_not_answered_nor_counted(
-    params: Params, store: ModelStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace_params: Params, store: ModelStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service = service_for(params, store, tmp_path, "shadow")
+    service = service_for(workspace_params, store, tmp_path, "shadow")
 
     def broken(rows: object) -> None:
         raise OSError("disk full")
@@ -126,7 +142,7 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered_nor_counted(
     monkeypatch.setattr(service.log, "record", broken)
 
     with pytest.raises(Unavailable, match=r"^The prediction could not be logged; try again\.$"):
-        predict_records(service, [record(params)], ["C0000042"], lambda unit: "champion")
+        predict_records(service, [record(workspace_params)], ["C0000042"], lambda unit: "champion")
 
     assert counted(service, "champion", "true") == 0
 

@@ -23,7 +23,7 @@ def test_admin_routes_need_the_right_key(client: TestClient) -> None:
 
 
 def test_a_failed_reload_keeps_serving_the_previous_models(
-    client: TestClient, params: Params, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, workspace_params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = client.app.state.service
     before = service.store.models
@@ -38,12 +38,12 @@ def test_a_failed_reload_keeps_serving_the_previous_models(
     assert response.status_code == 503
     assert response.json()["detail"].startswith("Reload failed, the previous models stay")
     assert service.store.models is before
-    assert client.post("/predict", json=record(params)).status_code == 200
+    assert client.post("/predict", json=record(workspace_params)).status_code == 200
 
 
-def test_a_canary_above_a_fifth_is_refused(client: TestClient, params: Params) -> None:
+def test_a_canary_above_a_fifth_is_refused(client: TestClient, workspace_params: Params) -> None:
     experiment = {
-        **params.serving.experiment.model_dump(),
+        **workspace_params.serving.experiment.model_dump(),
         "mode": "canary",
         "challenger_share": 0.5,
     }

@@ -16,9 +16,9 @@ from ..conftest import log_of, record
 
 
 def test_feedback_attaches_the_outcome_to_the_prediction(
-    client: TestClient, params: Params, tmp_path: Path
+    client: TestClient, workspace_params: Params, tmp_path: Path
 ) -> None:
-    prediction_id = client.post("/predict", json=record(params)).json()["prediction_id"]
+    prediction_id = client.post("/predict", json=record(workspace_params)).json()["prediction_id"]
 
     response = client.post("/feedback", json={"prediction_id": prediction_id, "outcome": 1})
 

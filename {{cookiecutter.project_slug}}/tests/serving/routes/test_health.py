@@ -19,7 +19,7 @@ def test_health_and_ready_name_the_loaded_versions(client: TestClient) -> None:
 
 
 def test_model_lists_the_served_versions_and_the_experiment(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
     info = client.get("/model").json()
 
@@ -28,4 +28,4 @@ def test_model_lists_the_served_versions_and_the_experiment(
         ("challenger", "2"),
     ]
     assert info["models"][0]["algorithm"] == "gradient_boosting"
-    assert info["experiment"] == params.serving.experiment.model_dump()
+    assert info["experiment"] == workspace_params.serving.experiment.model_dump()

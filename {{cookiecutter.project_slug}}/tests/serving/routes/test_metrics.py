@@ -13,9 +13,11 @@ from {{ cookiecutter.package_name }}.config import Params
 from ..conftest import record
 
 
-def test_metrics_count_requests_and_predictions(client: TestClient, params: Params) -> None:
-    client.post("/predict", json=record(params))
-    client.post("/predict", json=record(params, age="bad"))
+def test_metrics_count_requests_and_predictions(
+    client: TestClient, workspace_params: Params
+) -> None:
+    client.post("/predict", json=record(workspace_params))
+    client.post("/predict", json=record(workspace_params, age="bad"))
 
     text = client.get("/metrics").text
 

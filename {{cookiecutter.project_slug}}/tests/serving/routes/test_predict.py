@@ -22,16 +22,16 @@ from ..conftest import KEY, log_of, record
 
 
 def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
-    client: TestClient, params: Params, store: ModelStore, tmp_path: Path
+    client: TestClient, workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
-    body = record(params)
+    body = record(workspace_params)
 
     response = client.post("/predict", json=body)
 
     assert response.status_code == 200
     answer = response.json()
     champion = store.models["champion"]
-    expected = champion.pipeline.predict_proba(records_frame([body], params))[0, 1]
+    expected = champion.pipeline.predict_proba(records_frame([body], workspace_params))[0, 1]
     assert math.isclose(answer["score"], expected, rel_tol=1e-9)
     assert answer["decision"] == (answer["score"] >= champion.threshold)
     assert (answer["variant"], answer["model_version"]) == ("champion", "1")
@@ -46,21 +46,23 @@ def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
     assert served["inputs"] == body
 
 
-def test_an_unseen_category_still_gets_a_prediction(client: TestClient, params: Params) -> None:
-    name = next(iter(params.model_columns.categorical))
+def test_an_unseen_category_still_gets_a_prediction(
+    client: TestClient, workspace_params: Params
+) -> None:
+    name = next(iter(workspace_params.model_columns.categorical))
 
-    response = client.post("/predict", json=record(params, **{name: "never seen before"}))
+    response = client.post("/predict", json=record(workspace_params, **{name: "never seen before"}))
 
     assert response.status_code == 200
     assert 0 <= response.json()["score"] <= 1
 
 
 def test_null_values_are_missing_values_the_model_imputes(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    name = next(iter(params.model_columns.numeric))
+    name = next(iter(workspace_params.model_columns.numeric))
 
-    assert client.post("/predict", json=record(params, **{name: None})).status_code == 200
+    assert client.post("/predict", json=record(workspace_params, **{name: None})).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -78,16 +80,16 @@ def test_null_values_are_missing_values_the_model_imputes(
     ],
 )
 def test_bad_fields_are_422_naming_the_field(
-    client: TestClient, params: Params, change: dict, where: list[str]
+    client: TestClient, workspace_params: Params, change: dict, where: list[str]
 ) -> None:
-    response = client.post("/predict", json=record(params, **change))
+    response = client.post("/predict", json=record(workspace_params, **change))
 
     assert response.status_code == 422
     assert [error["loc"] for error in response.json()["detail"]] == [where]
 
 
-def test_a_missing_field_is_422_naming_it(client: TestClient, params: Params) -> None:
-    body = record(params)
+def test_a_missing_field_is_422_naming_it(client: TestClient, workspace_params: Params) -> None:
+    body = record(workspace_params)
     del body["plan"]
 
     response = client.post("/predict", json=body)
@@ -98,9 +100,11 @@ def test_a_missing_field_is_422_naming_it(client: TestClient, params: Params) ->
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_refused(client: TestClient, params: Params, number: str) -> None:
+def test_nan_and_infinity_are_refused(
+    client: TestClient, workspace_params: Params, number: str
+) -> None:
     # JSON has no NaN or Infinity, but Python's parser accepts these tokens: they must not pass.
-    raw = json.dumps(record(params, age="NUMBER")).replace('"NUMBER"', number)
+    raw = json.dumps(record(workspace_params, age="NUMBER")).replace('"NUMBER"', number)
 
     response = client.post("/predict", content=raw, headers={"content-type": "application/json"})
 
@@ -118,9 +122,9 @@ def test_malformed_json_is_422(client: TestClient) -> None:
 
 
 def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
-    client: TestClient, params: Params
+    client: TestClient, workspace_params: Params
 ) -> None:
-    bodies = [record(params, customer=f"C{i:07d}", age=20 + 10 * i) for i in range(3)]
+    bodies = [record(workspace_params, customer=f"C{i:07d}", age=20 + 10 * i) for i in range(3)]
 
     response = client.post("/predict/batch", json=bodies)
 
@@ -129,13 +133,13 @@ def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
     assert len(answers) == 3
     singles = [client.post("/predict", json=body).json()["score"] for body in bodies]
     assert [a["score"] for a in answers] == pytest.approx(singles)
-    too_many = [record(params)] * (params.serving.max_batch + 1)
+    too_many = [record(workspace_params)] * (workspace_params.serving.max_batch + 1)
     assert client.post("/predict/batch", json=too_many).status_code == 422
     assert client.post("/predict/batch", json=[]).status_code == 422
 
 
 def test_a_prediction_that_cannot_be_logged_is_not_answered(
-    client: TestClient, params: Params, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, workspace_params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = client.app.state.service
 
@@ -144,26 +148,26 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
 
     monkeypatch.setattr(service.log, "record", broken)
 
-    response = client.post("/predict", json=record(params))
+    response = client.post("/predict", json=record(workspace_params))
 
     assert response.status_code == 503
     assert response.json() == {"detail": "The prediction could not be logged; try again."}
 
 
 def test_ab_mode_splits_units_stickily_by_the_challenger_share(
-    client: TestClient, params: Params, tmp_path: Path
+    client: TestClient, workspace_params: Params, tmp_path: Path
 ) -> None:
     require_exercises(5)  # ab mode splits the traffic with assign()
     headers = {"X-API-Key": KEY}
     experiment = {
-        **params.serving.experiment.model_dump(),
+        **workspace_params.serving.experiment.model_dump(),
         "mode": "ab",
         "challenger_share": 0.5,
         "salt": "test",
     }
     assert client.put("/admin/experiment", json=experiment, headers=headers).status_code == 200
     customers = [f"C{i:07d}" for i in range(200)]
-    bodies = [record(params, customer=customer) for customer in customers]
+    bodies = [record(workspace_params, customer=customer) for customer in customers]
 
     first = client.post("/predict/batch", json=bodies).json()["predictions"]
     again = client.post("/predict/batch", json=bodies).json()["predictions"]
