@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.errors import DataError, LeakageError, ParamsError
 from {{ cookiecutter.package_name }}.model.validation import (
-    LeakageError,
     adversarial_validation,
     check_group_overlap,
     check_leakage,

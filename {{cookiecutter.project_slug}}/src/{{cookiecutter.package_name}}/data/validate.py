@@ -45,9 +45,6 @@ from {{ cookiecutter.package_name }}.errors import DataError, QualityError
 Stage = Literal["raw", "clean"]
 STAGES = ("raw", "clean")
 OUTPUTS = {"raw": (RAW_QUALITY_JSON, RAW_QUALITY_MD), "clean": (QUALITY_JSON, QUALITY_MD)}
-# The commands that make each stage's input, named when that input is missing.
-ACQUIRE_COMMAND = "{{ cookiecutter.project_slug }} data acquire"
-CLEAN_COMMAND = "{{ cookiecutter.project_slug }} data clean"
 
 
 @dataclass(frozen=True)
@@ -494,8 +491,8 @@ def to_markdown(report: dict) -> str:
 def read_stage_input(params: Params, stage: Stage) -> tuple[pd.DataFrame, Path]:
     """Read the data the stage checks: the raw CSV or the processed Parquet file."""
     if stage == "raw":
-        return files.read_raw_csv(RAW_DATA, params.columns, produced_by=ACQUIRE_COMMAND), RAW_DATA
-    frame = files.read_parquet(PROCESSED_DATA, produced_by=CLEAN_COMMAND)
+        return files.read_raw_csv(RAW_DATA, params.columns), RAW_DATA
+    frame = files.read_parquet(PROCESSED_DATA)
     return frame, PROCESSED_DATA
 
 

@@ -30,7 +30,6 @@ from {{ cookiecutter.package_name }}.model.algorithms import (
 )
 from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
 from {{ cookiecutter.package_name }}.model.train import (
-    SPLIT_COMMAND,
     checked_folds,
     cross_validate,
     fold_summary,
@@ -87,7 +86,7 @@ def run(
     check_hyperparameters(params.model, params.seed)
     tracking.connect(params.registry.model_name)
     columns, validation = params.columns, params.validation
-    development = files.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
+    development = files.read_parquet(DEVELOPMENT_DATA)
     development = subsample(development, max_rows, columns.target, params.seed)
     development = development.reset_index(drop=True)
     splits, _ = checked_folds(development, params)

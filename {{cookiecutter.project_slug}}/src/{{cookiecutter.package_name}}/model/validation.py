@@ -37,7 +37,7 @@ from sklearn.model_selection import (
 )
 
 from {{ cookiecutter.package_name }}.data.clean import parse_dates, parse_numbers
-from {{ cookiecutter.package_name }}.errors import DataError, ParamsError, ProjectError
+from {{ cookiecutter.package_name }}.errors import DataError, LeakageError, ParamsError
 
 FinalTestMode = Literal["time", "random"]
 Strategy = Literal["holdout", "stratified_kfold", "group_kfold", "time"]
@@ -60,10 +60,6 @@ MAX_CATEGORIES = 255
 # clearly differ.
 SIMILAR_AUC = 0.6
 SHIFTED_AUC = 0.75
-
-
-class LeakageError(ProjectError):
-    """Information the model will not have when it predicts reached its training or validation."""
 
 
 # --- Checks of the arguments, shared by the splits.

@@ -36,14 +36,17 @@ from {{ cookiecutter.package_name }}.data.clean import (
     spelling_key,
 )
 from {{ cookiecutter.package_name }}.data.numbers import parse_number
-from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
 
 Record = dict[str, Any]
 
 
-class NotReplayable(ProjectError):
-    """The pipeline holds a step this module does not replay (the pipeline path is used)."""
+class NotReplayable(Exception):
+    """The pipeline holds a step this module does not replay (the pipeline path is used).
+
+    Internal control flow, not a user error: model_store.py catches it and scores single
+    records through the pipeline instead.
+    """
 
 
 # --- The cleaner: each step maps a record's values to new values.
