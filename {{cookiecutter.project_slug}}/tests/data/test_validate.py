@@ -25,12 +25,12 @@ from {{ cookiecutter.package_name }}.config import (
 )
 from {{ cookiecutter.package_name }}.data.clean import drop_impossible_records, parsing_counts
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
+from {{ cookiecutter.package_name }}.data.quality_report import QualityReport, RuleResult
 from {{ cookiecutter.package_name }}.data.validate import (
     build_schema,
     check_quality,
     enforce_blocking_rules,
     run,
-    to_markdown,
 )
 from {{ cookiecutter.package_name }}.errors import DataError, QualityError
 
@@ -82,18 +82,14 @@ def clean_frame() -> pd.DataFrame:
     return frame
 
 
-def failures(report: dict) -> dict[tuple[str, str | None], int]:
+def failures(report: QualityReport) -> dict[tuple[str, str | None], int]:
     """The failed rules of a report as {(rule, column): failing_rows}."""
-    return {
-        (entry["rule"], entry["column"]): entry["failing_rows"]
-        for entry in report["rules"]
-        if not entry["passed"]
-    }
+    return {(result.rule, result.column): result.failing_rows for result in report.failed}
 
 
-def entry(report: dict, rule: str, column: str | None) -> dict:
+def entry(report: QualityReport, rule: str, column: str | None) -> RuleResult:
     """The report row of one rule."""
-    return next(e for e in report["rules"] if (e["rule"], e["column"]) == (rule, column))
+    return next(e for e in report.rules if (e.rule, e.column) == (rule, column))
 
 
 @pytest.mark.parametrize("stage", ["raw", "clean"])
@@ -102,17 +98,21 @@ def test_data_meeting_the_contract_passes_every_rule(params: Params, stage: str)
 
     report = check_quality(frame, params.columns, stage)
 
-    assert report["rows"] == 5
+    assert report.rows_checked == 5
     assert failures(report) == {}
-    assert report["summary"] == {"rules": len(report["rules"]), "failed": 0, "blocking_failed": 0}
-    assert all(e["failing_rows"] == 0 for e in report["rules"])
+    assert report.to_json()["summary"] == {
+        "rules": len(report.rules),
+        "failed": 0,
+        "blocking_failed": 0,
+    }
+    assert all(e.failing_rows == 0 for e in report.rules)
 
 
 def test_the_rules_come_in_contract_order_with_stable_names(params: Params) -> None:
     raw = check_quality(raw_frame(), params.columns, "raw")
     clean = check_quality(clean_frame(), params.columns, "clean")
 
-    assert [(e["rule"], e["column"]) for e in raw["rules"][:6]] == [
+    assert [(e.rule, e.column) for e in raw.rules[:6]] == [
         ("unique", "customer_id"),
         ("not_null", "customer_id"),
         ("null_rate", "customer_id"),
@@ -120,17 +120,17 @@ def test_the_rules_come_in_contract_order_with_stable_names(params: Params) -> N
         ("null_rate", "signup_date"),
         ("is_number", "tenure_months"),
     ]
-    assert [(e["rule"], e["column"]) for e in clean["rules"][-4:]] == [
+    assert [(e.rule, e.column) for e in clean.rules[-4:]] == [
         ("not_null", "support_message"),
         ("binary_target", "churn"),
         ("not_null", "churn"),
         ("no_duplicate_rows", None),
     ]
     # Raw data is only described: no rule blocks there; every clean rule does.
-    assert not any(e["blocking"] for e in raw["rules"])
-    assert all(e["blocking"] for e in clean["rules"])
-    assert len(raw["rules"]) == RAW_RULES
-    assert len(clean["rules"]) == CLEAN_RULES
+    assert not any(e.blocking for e in raw.rules)
+    assert all(e.blocking for e in clean.rules)
+    assert len(raw.rules) == RAW_RULES
+    assert len(clean.rules) == CLEAN_RULES
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_each_raw_rule_counts_the_rows_breaking_it(
     report = check_quality(frame, params.columns, "raw")
 
     assert failures(report) == expected
-    assert report["summary"]["blocking_failed"] == 0
+    assert report.blocking_failed == []
 
 
 def test_raw_duplicate_rows_count_every_copy(params: Params) -> None:
@@ -211,8 +211,8 @@ def test_null_rate_counts_missing_cells_and_fails_only_above_the_limit(params: P
     report = check_quality(frame, params.columns, "raw")
 
     age, payment = entry(report, "null_rate", "age"), entry(report, "null_rate", "payment_method")
-    assert (age["failing_rows"], age["passed"]) == (1, True)
-    assert (payment["failing_rows"], payment["passed"]) == (2, False)
+    assert (age.failing_rows, age.passed) == (1, True)
+    assert (payment.failing_rows, payment.passed) == (2, False)
 
 
 def test_a_raw_frame_with_known_dirt_gives_the_expected_counts(params: Params) -> None:
@@ -236,7 +236,7 @@ def test_a_raw_frame_with_known_dirt_gives_the_expected_counts(params: Params) -
         ("allowed_values", "country"): 3,
         ("no_duplicate_rows", None): 2,
     }
-    assert report["summary"] == {"rules": RAW_RULES, "failed": 7, "blocking_failed": 0}
+    assert report.to_json()["summary"] == {"rules": RAW_RULES, "failed": 7, "blocking_failed": 0}
     enforce_blocking_rules(report, params.columns, "raw.csv", "report.md")  # raw never raises
 
 
@@ -334,7 +334,7 @@ def test_each_clean_rule_counts_its_rows_and_blocks_with_one_sentence(
     report = check_quality(frame, params.columns, "clean")
 
     assert failures(report) == expected
-    assert report["summary"]["blocking_failed"] == 1
+    assert len(report.blocking_failed) == 1
     with pytest.raises(QualityError) as error:
         enforce_blocking_rules(report, params.columns, "customers.parquet", "report.md")
     assert str(error.value) == (
@@ -414,14 +414,14 @@ def test_markdown_has_a_verdict_and_one_table_row_per_rule(params: Params) -> No
     frame.loc[0, "country"] = "FR"
     report = check_quality(frame, params.columns, "raw")
 
-    markdown = to_markdown(report)
+    markdown = report.to_markdown()
 
     lines = markdown.splitlines()
     table = [line for line in lines if line.startswith("| ")]
     assert lines[0] == "# Data quality: raw data"
     assert "Rows checked: 5" in lines
     assert f"1 of {RAW_RULES} rules failed" in markdown
-    assert len(table) == 1 + len(report["rules"])  # the header, then one row per rule
+    assert len(table) == 1 + len(report.rules)  # the header, then one row per rule
     assert "| `country` | `allowed_values` | no | 1 | ❌ FAIL |" in markdown
     assert markdown.count("✅ pass") == RAW_RULES - 1
 
@@ -429,7 +429,7 @@ def test_markdown_has_a_verdict_and_one_table_row_per_rule(params: Params) -> No
 def test_markdown_of_passing_clean_data(params: Params) -> None:
     report = check_quality(clean_frame(), params.columns, "clean")
 
-    markdown = to_markdown(report)
+    markdown = report.to_markdown()
 
     assert f"**Verdict:** ✅ All {CLEAN_RULES} rules passed." in markdown
     assert "| (whole rows) | `no_duplicate_rows` | yes | 0 | ✅ pass |" in markdown
@@ -474,9 +474,11 @@ def test_run_checks_both_stages_and_writes_their_reports(project_dir: Path) -> N
         "report": str(QUALITY_MD),
     }
     raw_report = json.loads(RAW_QUALITY_JSON.read_text(encoding="utf-8"))
-    assert raw_report == check_quality(dirty, params.columns, "raw")
+    assert raw_report == check_quality(dirty, params.columns, "raw").to_json()
     assert json.loads(QUALITY_JSON.read_text(encoding="utf-8"))["summary"]["failed"] == 0
-    assert RAW_QUALITY_MD.read_text(encoding="utf-8") == to_markdown(raw_report)
+    assert RAW_QUALITY_MD.read_text(encoding="utf-8") == (
+        check_quality(dirty, params.columns, "raw").to_markdown()
+    )
     assert QUALITY_MD.read_text(encoding="utf-8").startswith("# Data quality: clean data")
 
 
