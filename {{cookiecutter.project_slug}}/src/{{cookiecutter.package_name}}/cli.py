@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -64,13 +64,22 @@ app.add_typer(monitor_app, name="monitor")
 # [/monitoring]
 
 
-def print_summary(title: str, summary: dict[str, object]) -> None:
-    """Print a stage's summary as a two-column rich table."""
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in summary.items():
-        table.add_row(key, escape(str(value)))
+def print_table(
+    title: str, rows: Iterable[Sequence[object]], headers: Sequence[str] = (), left: int = 1
+) -> None:
+    """Print rows as a rich table: the one table printer of every command.
+
+    With `headers`, the first `left` columns are aligned left and the numbers right; without,
+    the rows are a stage's summary, a bold name beside each value.
+    """
+    table = Table(title=title, show_header=bool(headers), title_justify="left")
+    for position, header in enumerate(headers):
+        table.add_column(header, justify="left" if position < left else "right")
+    if not headers:
+        table.add_column(style="bold")
+        table.add_column()
+    for row in rows:
+        table.add_row(*(escape(str(cell)) for cell in row))
     console.print(table)
 
 
@@ -94,7 +103,7 @@ def run_stage(
             if modified_at(path) == stamp:
                 files.write_refusal(path, title, str(error))
         raise
-    print_summary(title, summary)
+    print_table(title, summary.items())
 
 
 def modified_at(path: Path) -> tuple[int, int] | None:
@@ -213,13 +222,12 @@ def compare(
 
     with console.status("compare..."):
         board = stage.run(load_params(), algorithm, max_rows)
-    table = Table(title="leaderboard (validation folds, mean ± std)", title_justify="left")
-    for name in ("algorithm", "ROC AUC", "PR AUC", "log loss", "Brier", "fit s"):
-        table.add_column(name, justify="left" if name == "algorithm" else "right")
+    rows = []
     for name, row in board.iterrows():
         cells = [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_std']:.3f}" for m in stage.COLUMNS]
-        table.add_row(str(name), *cells, f"{row['fit_seconds']:.2f}")
-    console.print(table)
+        rows.append([name, *cells, f"{row['fit_seconds']:.2f}"])
+    headers = ("algorithm", "ROC AUC", "PR AUC", "log loss", "Brier", "fit s")
+    print_table("leaderboard (validation folds, mean ± std)", rows, headers)
     console.print(f"Written to {LEADERBOARD_JSON}; MLflow parent run {board.attrs['run_id']}.")
 
 
@@ -317,15 +325,10 @@ def monitor_check(hours: Hours = None) -> None:
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
     report = monitor.run_check(params, log, params.registry.model_name, hours)
+    headers = ("column", "test", "statistic", "threshold", "drifted", "PSI")
     for version in report["versions"]:
-        table = Table(
-            title=f"Version {version['version']}: {version['predictions']:,} predictions",
-            title_justify="left",
-        )
-        for header in ("column", "test", "statistic", "threshold", "drifted", "PSI"):
-            table.add_column(header, justify="left" if header in ("column", "test") else "right")
-        for column in version["columns"]:
-            table.add_row(
+        rows = [
+            (
                 column["column"],
                 column["test"],
                 f"{column['statistic']:.3f}",
@@ -333,7 +336,10 @@ def monitor_check(hours: Hours = None) -> None:
                 "yes" if column["drifted"] else "no",
                 f"{column['psi']:.3f} ({column['psi_band']})",
             )
-        console.print(table)
+            for column in version["columns"]
+        ]
+        title = f"Version {version['version']}: {version['predictions']:,} predictions"
+        print_table(title, rows, headers, left=2)
         perf = version["performance"]
         console.print(
             f"Outcomes: {perf['outcomes']:,} in, {perf['awaiting_outcome']:,} awaited; ROC AUC "
@@ -380,7 +386,7 @@ def monitor_simulate(
     from {{ cookiecutter.package_name }}.monitoring import simulate
 
     summary = simulate.run(load_params(), get_settings(), scenario, n, seed, awaiting)
-    print_summary("Monitoring simulation", summary)
+    print_table("Monitoring simulation", summary.items())
 
 
 @monitor_app.command("feedback")
@@ -444,34 +450,10 @@ def ab_report(
 
     with console.status("ab report..."):
         report = analysis.run(load_params(), get_settings(), share)
-    planned = report["planned_shares"].get("challenger", 0.0)
-    table = Table(title=f"A/B report (planned challenger share {planned:g})", title_justify="left")
-    for header in ("variant", "requests", "units", "with outcome", "churn rate"):
-        table.add_column(header, justify="left" if header == "variant" else "right")
-    comparison = report["comparison"] or {}
-    rates = {
-        "champion": comparison.get("rate_control"),
-        "challenger": comparison.get("rate_variant"),
-    }
-    for variant, units in sorted(report["units"].items()):
-        rate = rates.get(variant)
-        table.add_row(
-            variant,
-            str(report["requests"].get(variant, 0)),
-            str(units),
-            str(report["units_with_outcome"].get(variant, 0)),
-            "-" if rate is None else f"{rate:.3f}",
-        )
-    console.print(table)
-    srm = report["srm"]
-    console.print(
-        f"Sample ratio check: p = {srm['p_value']:.3g} ({'MISMATCH' if srm['mismatch'] else 'ok'})"
-    )
-    if report["required_units_per_variant"]:
-        console.print(f"Planned units per variant: {report['required_units_per_variant']:,}")
-    console.print(f"Awaiting an outcome: {report['awaiting_outcome']} units")
-    console.print(report["verdict"], soft_wrap=True)
-    console.print("Written to reports/ab_report.json and reports/figures/ab/churn_by_variant.png.")
+    print_table(report.title(), report.rows(), analysis.HEADERS)
+    for line in report.notes():
+        console.print(line, soft_wrap=True)
+    console.print(f"Written to {analysis.AB_REPORT} and {analysis.AB_FIGURE}.")
 # [/ab]
 
 
