@@ -11,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.cli import app, run_stage
+from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.terminal import run_stage
 
 from .conftest import require_exercises
 

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
-from typer.core import TyperGroup
 
-from {{ cookiecutter.package_name }}.errors import ProjectError
-
-console = Console()
-# Soft wrap: an error sentence stays on one line, whatever the terminal width.
-err_console = Console(stderr=True, soft_wrap=True)
-
-
-class FriendlyErrors(TyperGroup):
-    """Print the errors a user can cause as one sentence with exit code 1, never a traceback."""
-
-    def invoke(self, ctx: typer.Context) -> object:
-        """Run the command, catching ProjectError from any stage."""
-        try:
-            return super().invoke(ctx)
-        except ProjectError as error:
-            err_console.print(f"[bold red]Error:[/] {escape(str(error))}")
-            raise typer.Exit(1) from None
-
+from {{ cookiecutter.package_name }}.terminal import (
+    FriendlyErrors,
+    console,
+    err_console,
+    print_table,
+    run_stage,
+)
 
 app = typer.Typer(
     cls=FriendlyErrors,
@@ -62,56 +46,6 @@ app.add_typer(bench_app, name="bench")
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]
-
-
-def print_table(
-    title: str, rows: Iterable[Sequence[object]], headers: Sequence[str] = (), left: int = 1
-) -> None:
-    """Print rows as a rich table: the one table printer of every command.
-
-    With `headers`, the first `left` columns are aligned left and the numbers right; without,
-    the rows are a stage's summary, a bold name beside each value.
-    """
-    table = Table(title=title, show_header=bool(headers), title_justify="left")
-    for position, header in enumerate(headers):
-        table.add_column(header, justify="left" if position < left else "right")
-    if not headers:
-        table.add_column(style="bold")
-        table.add_column()
-    for row in rows:
-        table.add_row(*(escape(str(cell)) for cell in row))
-    console.print(table)
-
-
-def run_stage(
-    title: str, work: Callable[[], dict[str, object]], reports: Sequence[Path] = ()
-) -> None:
-    """Run a stage behind a spinner (long stages take seconds), then print its summary.
-
-    A refused stage writes no data or model (each is written atomically, last), so the last good
-    run's stay. Its `reports` that it did not rewrite become the record of the refusal: left as
-    they were, they would describe another run beside the failure.
-    """
-    from {{ cookiecutter.package_name }} import files
-
-    before = {path: modified_at(path) for path in reports}
-    try:
-        with console.status(f"{title}..."):
-            summary = work()
-    except ProjectError as error:
-        for path, stamp in before.items():
-            if modified_at(path) == stamp:
-                files.write_refusal(path, title, str(error))
-        raise
-    print_table(title, summary.items())
-
-
-def modified_at(path: Path) -> tuple[int, int] | None:
-    """A file's inode and modification time (an atomic write changes both), or None if absent."""
-    if not path.exists():
-        return None
-    stat = path.stat()
-    return stat.st_ino, stat.st_mtime_ns
 
 
 @app.command()
@@ -269,42 +203,9 @@ def serve(
     ] = "127.0.0.1",
 ) -> None:
     """Serve the champion (and the challenger) over HTTP: http://127.0.0.1:PORT/docs."""
-    import os
-    import shutil
+    from {{ cookiecutter.package_name }}.serving.server import serve as run_server
 
-    # One OpenMP thread per process, unless you set another number: a request scores one or a
-    # few rows, too few to share among threads, and threads waiting for each other add tens
-    # of milliseconds at the 99th percentile. More throughput comes from more --workers. Set
-    # before scikit-learn is imported, when the OpenMP runtime reads it.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import uvicorn
-
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
-    from {{ cookiecutter.package_name }}.serving import worker_metrics
-    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
-
-    # Checked here, before uvicorn starts: a bad params.yaml or log URL is then one sentence.
-    load_params()
-    PredictionLog(get_settings().prediction_log_url)
-    # Each worker process counts its own requests. Prometheus' multiprocess mode has them
-    # write their counts to files in one folder, and /metrics adds them up; the folder must
-    # start empty, so each run gets a new one (unless you chose one), and the folders of runs
-    # killed before they could remove theirs are removed (serving/worker_metrics.py).
-    own_folder = workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
-    if own_folder:
-        worker_metrics.remove_stale_folders()
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(worker_metrics.new_folder())
-    try:
-        uvicorn.run(
-            "{{ cookiecutter.package_name }}.serving.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-        )
-    finally:
-        if own_folder:
-            shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
+    run_server(host, port, workers)
 
 
 # [monitoring]
@@ -325,26 +226,10 @@ def monitor_check(hours: Hours = None) -> None:
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
     report = monitor.run_check(params, log, params.registry.model_name, hours)
-    headers = ("column", "test", "statistic", "threshold", "drifted", "PSI")
     for version in report["versions"]:
-        rows = [
-            (
-                column["column"],
-                column["test"],
-                f"{column['statistic']:.3f}",
-                f"{column['threshold']:g}",
-                "yes" if column["drifted"] else "no",
-                f"{column['psi']:.3f} ({column['psi_band']})",
-            )
-            for column in version["columns"]
-        ]
         title = f"Version {version['version']}: {version['predictions']:,} predictions"
-        print_table(title, rows, headers, left=2)
-        perf = version["performance"]
-        console.print(
-            f"Outcomes: {perf['outcomes']:,} in, {perf['awaiting_outcome']:,} awaited; ROC AUC "
-            f"{perf.get('roc_auc')} (test {perf['test_roc_auc']}), accuracy {perf.get('accuracy')}"
-        )
+        print_table(title, monitor.drift_rows(version), monitor.DRIFT_HEADERS, left=2)
+        console.print(monitor.outcome_line(version))
     for alert in report["alerts"]:
         err_console.print(f"ALERT {escape(alert)}")
     console.print(f"Written to {monitor.MONITORING_JSON}.")

@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
@@ -19,7 +19,7 @@ import pyarrow as pa
 from pyarrow import csv as pa_csv
 
 from {{ cookiecutter.package_name }}.commands import producer, run_first
-from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -163,6 +163,30 @@ def write_refusal(path: Path, stage: str, error: str) -> None:
         write_json(path, {"status": FAILED, "stage": stage, "error": error})
     else:
         write_text(path, f"# The {stage} stage was refused\n\n{error}\n")
+
+
+def modified_at(path: Path) -> tuple[int, int] | None:
+    """A file's inode and modification time (an atomic write changes both), or None if absent."""
+    if not path.exists():
+        return None
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@contextmanager
+def refusals_recorded(stage: str, reports: Sequence[Path]) -> Iterator[None]:
+    """On a ProjectError, record the refusal in each of the stage's `reports` it did not rewrite.
+
+    Left as they were, those reports would describe another run beside the failure.
+    """
+    before = {path: modified_at(path) for path in reports}
+    try:
+        yield
+    except ProjectError as error:
+        for path, stamp in before.items():
+            if modified_at(path) == stamp:
+                write_refusal(path, stage, str(error))
+        raise
 
 
 def read_raw_csv(
