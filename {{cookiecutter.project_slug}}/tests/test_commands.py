@@ -13,13 +13,14 @@ from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.files import read_json, read_parquet
 
 PROJECT = Path(__file__).resolve().parents[1]
+CLI = "{{ cookiecutter.project_slug }}"
 
 
 def test_a_missing_stage_output_names_the_command_that_writes_it() -> None:
     assert commands.run_first(TEST_DATA) == (
-        "data/split/test.parquet does not exist; run `{{ cookiecutter.project_slug }} model split` first."
+        f"data/split/test.parquet does not exist; run `{CLI} model split` first."
     )
-    assert commands.run_first(RAW_DATA).endswith("run `{{ cookiecutter.project_slug }} data acquire` first.")
+    assert commands.run_first(RAW_DATA).endswith(f"run `{CLI} data acquire` first.")
 
 
 def test_a_file_no_command_writes_gets_no_hint() -> None:
@@ -31,7 +32,7 @@ def test_a_file_no_command_writes_gets_no_hint() -> None:
 def test_an_explicit_command_overrides_the_map() -> None:
     assert commands.run_first("model.skops of models:/m@champion", commands.REGISTER) == (
         "model.skops of models:/m@champion does not exist; "
-        "run `{{ cookiecutter.project_slug }} model register` first."
+        f"run `{CLI} model register` first."
     )
 
 
@@ -67,5 +68,5 @@ def test_reading_a_missing_output_raises_the_sentence(
 
     assert str(parquet.value) == commands.run_first(TEST_DATA)
     assert str(json_file.value) == (
-        "reports/metrics.json does not exist; run `{{ cookiecutter.project_slug }} model evaluate` first."
+        f"reports/metrics.json does not exist; run `{CLI} model evaluate` first."
     )
