@@ -10,11 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
-from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.terminal import run_stage
 
 from .conftest import require_exercises
 
@@ -159,31 +156,3 @@ def test_check_refuses_bad_params_and_hyperparameters(project_dir: Path) -> None
     assert result.exit_code == 1
     assert "validation.n_splits" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-
-
-def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(project_dir: Path) -> None:
-    old, rewritten = Path("reports/old.json"), Path("reports/rewritten.md")
-    old.parent.mkdir()
-    old.write_text('{"rows": 1000}')
-    rewritten.write_text("last good run")
-
-    def work() -> dict[str, object]:
-        files.write_text(rewritten, "what this refused run found")  # as the stages write
-        raise DataError("The data broke a rule.")
-
-    with pytest.raises(DataError):
-        run_stage("clean", work, [old, rewritten, Path("reports/never.json")])
-
-    record = {"status": "failed", "stage": "clean", "error": "The data broke a rule."}
-    assert json.loads(old.read_text()) == record
-    assert json.loads(Path("reports/never.json").read_text()) == record
-    assert rewritten.read_text() == "what this refused run found"
-
-
-def test_a_stage_that_succeeds_keeps_its_reports(project_dir: Path) -> None:
-    report = Path("report.json")
-    report.write_text('{"rows": 3}')
-
-    run_stage("clean", lambda: {"rows": 3}, [report])
-
-    assert report.read_text() == '{"rows": 3}'

@@ -31,8 +31,7 @@ def test_a_file_no_command_writes_gets_no_hint() -> None:
 
 def test_an_explicit_command_overrides_the_map() -> None:
     assert commands.run_first("model.skops of models:/m@champion", commands.REGISTER) == (
-        "model.skops of models:/m@champion does not exist; "
-        f"run `{CLI} model register` first."
+        f"model.skops of models:/m@champion does not exist; run `{CLI} model register` first."
     )
 
 
