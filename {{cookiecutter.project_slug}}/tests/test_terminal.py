@@ -9,7 +9,7 @@ import pytest
 
 from {{ cookiecutter.package_name }} import files, terminal
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.terminal import print_table, run_stage
+from {{ cookiecutter.package_name }}.terminal import print_alerts, print_table, run_stage
 
 
 def test_a_table_with_headers_aligns_text_left_and_numbers_right(
@@ -36,6 +36,17 @@ def test_a_summary_is_a_table_of_names_and_values(monkeypatch: pytest.MonkeyPatc
     assert "name" not in text
     assert "│ rows │ 1000   │" in text
     assert "│ path │ data/x │" in text
+
+
+def test_alerts_go_to_stderr_and_warnings_to_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    out, err = terminal.Console(record=True), terminal.Console(record=True)
+    monkeypatch.setattr(terminal, "console", out)
+    monkeypatch.setattr(terminal, "err_console", err)
+
+    print_alerts(["Data drift in [2] columns."], ["Score drift."])
+
+    assert err.export_text() == "ALERT Data drift in [2] columns.\n"
+    assert out.export_text() == "Warning: Score drift.\n"
 
 
 def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(project_dir: Path) -> None:

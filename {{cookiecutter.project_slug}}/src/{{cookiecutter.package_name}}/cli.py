@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import typer
-from rich.markup import escape
 
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
-    err_console,
     print_table,
     run_stage,
 )
@@ -222,6 +220,7 @@ def monitor_check(hours: Hours = None) -> None:
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
     from {{ cookiecutter.package_name }}.monitoring import monitor
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.terminal import print_alerts
 
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
@@ -230,8 +229,7 @@ def monitor_check(hours: Hours = None) -> None:
         title = f"Version {version['version']}: {version['predictions']:,} predictions"
         print_table(title, monitor.drift_rows(version), monitor.DRIFT_HEADERS, left=2)
         console.print(monitor.outcome_line(version))
-    for alert in report["alerts"]:
-        err_console.print(f"ALERT {escape(alert)}")
+    print_alerts(report["alerts"])
     console.print(f"Written to {monitor.MONITORING_JSON}.")
     if report["alerts"]:
         console.print(f"Retraining signal written to {monitor.RETRAIN_SIGNAL}.")
@@ -244,14 +242,12 @@ def monitor_report(hours: Hours = None) -> None:
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
     from {{ cookiecutter.package_name }}.monitoring import report as html_report
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.terminal import print_alerts
 
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
     report = html_report.run(params, log, params.registry.model_name, hours)
-    for alert in report["alerts"]:
-        err_console.print(f"ALERT {escape(alert)}")
-    for warning in report["warnings"]:
-        console.print(f"Warning: {escape(warning)}")
+    print_alerts(report["alerts"], report["warnings"])
     console.print(f"Written to {html_report.MONITORING_HTML} and reports/monitoring.json.")
 
 

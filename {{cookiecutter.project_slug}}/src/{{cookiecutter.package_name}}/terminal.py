@@ -62,3 +62,11 @@ def run_stage(
     with files.refusals_recorded(title, reports), console.status(f"{title}..."):
         summary = work()
     print_table(title, summary.items())
+
+
+def print_alerts(alerts: Sequence[str], warnings: Sequence[str] = ()) -> None:
+    """Print each alert to stderr (what pages someone) and each warning to stdout."""
+    for alert in alerts:
+        err_console.print(f"ALERT {escape(alert)}")
+    for warning in warnings:
+        console.print(f"Warning: {escape(warning)}")
