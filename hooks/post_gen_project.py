@@ -48,6 +48,10 @@ MARKER = re.compile(r"^\s*# \[(/?)([a-z]+)\]\s*$")
 # and "# [/exercise N]". With exercises=no only the marker lines go (the reference solution
 # stays); with yes the body becomes a NotImplementedError that states the task.
 EXERCISE = re.compile(r"^(\s*)# \[(/?)exercise (\d+)\]\s*(.*?)\s*$")
+# An exercise's docstring has a paragraph that starts with "Hints:" (exercises.py prints it to
+# the learner). With exercises=no there is nothing to hint at: the paragraph goes, up to the next
+# blank line or the docstring's closing quotes.
+HINTS = re.compile(r"^\s*Hints: ")
 LINE_LENGTH = 100  # the generated project's ruff line length
 
 
@@ -129,12 +133,43 @@ def apply_exercises(text: str, blank: bool) -> str:
     return "".join(kept)
 
 
+def drop_hints(text: str) -> str:
+    """Drop every docstring paragraph that starts with "Hints:" (and the blank line it leaves)."""
+    lines = text.splitlines(keepends=True)
+    kept: list[str] = []
+    start = 0
+    while start < len(lines):
+        if not (HINTS.match(lines[start]) and kept and not kept[-1].strip()):
+            kept.append(lines[start])
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and lines[end].strip() and '"""' not in lines[end]:
+            end += 1
+        if end < len(lines) and lines[end].strip() == '"""':
+            kept.pop()  # the paragraph was the docstring's last: no blank line before the quotes
+            summary = kept[-1].rstrip("\n") + '"""'
+            if kept[-1].lstrip().startswith('"""') and len(summary) <= LINE_LENGTH:
+                kept[-1] = summary + "\n"  # only the summary is left: one line, as ruff writes it
+                end += 1
+        elif end < len(lines) and not lines[end].strip():
+            end += 1  # the blank line that separated it from the next paragraph
+        else:  # closing quotes on the paragraph's own last line: keep it all, as written
+            kept.append(lines[start])
+            start += 1
+            continue
+        start = end
+    return "".join(kept)
+
+
 def apply_features(project_dir: Path, disabled: set[str], blank_exercises: bool = False) -> None:
     """Rewrite every Python file of the project with its markers applied."""
     for path in sorted(project_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "# [" in text:
             text = apply_exercises(apply_markers(text, disabled), blank_exercises)
+            if not blank_exercises:
+                text = drop_hints(text)
             path.write_text(text, encoding="utf-8")
 
 

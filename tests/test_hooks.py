@@ -242,6 +242,67 @@ def test_a_blank_exercise_keeps_its_docstring_and_raises_its_task() -> None:
     )
 
 
+HINTED = '''def first(x):
+    """Do the first thing.
+
+    Hints: use a loop;
+    then return it.
+    """
+    return x
+
+
+def second(x):
+    """Do the second thing.
+
+    Hints: one line.
+
+    Returns:
+        x, unchanged.
+    """
+    text = "Hints: in code stays"
+    return x
+'''
+
+
+def test_a_hints_paragraph_goes_up_to_the_closing_quotes_or_the_blank_line() -> None:
+    text = post.drop_hints(HINTED)
+
+    assert text == (
+        'def first(x):\n    """Do the first thing."""\n    return x\n\n\n'
+        'def second(x):\n    """Do the second thing.\n\n    Returns:\n        x, unchanged.\n'
+        '    """\n    text = "Hints: in code stays"\n    return x\n'
+    )
+
+
+def test_a_summary_too_long_for_one_line_keeps_its_closing_quotes_apart() -> None:
+    summary = "    \"\"\"" + "x" * 95 + "\n"
+    text = f"def f():\n{summary}\n    Hints: a hint.\n    \"\"\"\n    return 1\n"
+
+    assert post.drop_hints(text) == f"def f():\n{summary}    \"\"\"\n    return 1\n"
+
+
+def test_a_hints_line_that_is_no_paragraph_of_its_own_stays() -> None:
+    glued = 'def f():\n    """Do it.\n    Hints: glued to the summary.\n    """\n'
+    closing = 'def g():\n    """Do it.\n\n    Hints: and the quotes on this line."""\n'
+
+    assert post.drop_hints(glued) == glued
+    assert post.drop_hints(closing) == closing
+
+
+def test_exercises_no_drops_the_hints_and_yes_keeps_them(tmp_path: Path) -> None:
+    module = tmp_path / "clean.py"
+    module.write_text(EXERCISE, encoding="utf-8")
+
+    post.apply_features(tmp_path, disabled=set(), blank_exercises=False)
+    without = module.read_text(encoding="utf-8")
+    module.write_text(EXERCISE, encoding="utf-8")
+    post.apply_features(tmp_path, disabled=set(), blank_exercises=True)
+
+    assert "Hints:" not in without
+    assert without.startswith('class Clipper:\n    def transform(self, X):\n        """Clip X."""\n')
+    assert "        Hints: use clip.\n" in module.read_text(encoding="utf-8")
+
+
 def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
     answers = {**GOOD, "include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"}
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.cli import app, run_stage
+from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import (
     CLEANING_JSON,
     PROCESSED_DATA,
@@ -19,7 +18,6 @@ from {{ cookiecutter.package_name }}.config import (
     RAW_DATA,
     ColumnsParams,
 )
-from {{ cookiecutter.package_name }}.errors import DataError
 
 from .conftest import csv_text, raw_params, raw_row, require_exercises, write_params
 
@@ -179,31 +177,3 @@ def test_check_refuses_bad_params_and_hyperparameters(contract_dir: Path) -> Non
     assert result.exit_code == 1
     assert "validation.n_splits" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-
-
-def test_a_refused_stage_replaces_the_reports_it_did_not_rewrite(contract_dir: Path) -> None:
-    old, rewritten = Path("reports/old.json"), Path("reports/rewritten.md")
-    old.parent.mkdir()
-    old.write_text('{"rows": 1000}')
-    rewritten.write_text("last good run")
-
-    def work() -> dict[str, object]:
-        files.write_text(rewritten, "what this refused run found")  # as the stages write
-        raise DataError("The data broke a rule.")
-
-    with pytest.raises(DataError):
-        run_stage("clean", work, [old, rewritten, Path("reports/never.json")])
-
-    record = {"status": "failed", "stage": "clean", "error": "The data broke a rule."}
-    assert json.loads(old.read_text()) == record
-    assert json.loads(Path("reports/never.json").read_text()) == record
-    assert rewritten.read_text() == "what this refused run found"
-
-
-def test_a_stage_that_succeeds_keeps_its_reports(contract_dir: Path) -> None:
-    report = Path("report.json")
-    report.write_text('{"rows": 3}')
-
-    run_stage("clean", lambda: {"rows": 3}, [report])
-
-    assert report.read_text() == '{"rows": 3}'

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.config import METRICS_JSON, MODEL_CARD, ColumnsParams, Params
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.files import (
     atomic_dir,
@@ -262,8 +262,11 @@ def test_a_failed_folder_write_leaves_the_previous_folder(tmp_path: Path) -> Non
     assert [path.name for path in tmp_path.iterdir()] == ["figures"]
 
 
-def test_a_refused_run_replaces_the_reports_and_is_refused_when_read(tmp_path: Path) -> None:
-    report, card = tmp_path / "metrics.json", tmp_path / "card.md"
+def test_a_refused_run_replaces_the_reports_and_is_refused_when_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    report, card = METRICS_JSON, MODEL_CARD
     write_json(report, {"roc_auc": 0.9})
     card.write_text("# Last good run\n")
 
@@ -274,8 +277,8 @@ def test_a_refused_run_replaces_the_reports_and_is_refused_when_read(tmp_path: P
         "# The evaluate stage was refused\n\nmodels/model.skops does not exist.\n"
     )
     with pytest.raises(DataError) as refused:
-        read_json(report, produced_by="churn model evaluate")
+        read_json(report)
     assert str(refused.value) == (
-        f"{report} records a refused run of `churn model evaluate`: "
+        f"{report} records a refused run of `{{ cookiecutter.project_slug }} model evaluate`: "
         "models/model.skops does not exist."
     )

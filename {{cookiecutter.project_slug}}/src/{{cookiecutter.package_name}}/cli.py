@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from typer.core import TyperGroup
 
-from {{ cookiecutter.package_name }}.errors import ProjectError
-
-console = Console()
-# Soft wrap: an error sentence stays on one line, whatever the terminal width.
-err_console = Console(stderr=True, soft_wrap=True)
-
-
-class FriendlyErrors(TyperGroup):
-    """Print the errors a user can cause as one sentence with exit code 1, never a traceback."""
-
-    def invoke(self, ctx: typer.Context) -> object:
-        """Run the command, catching ProjectError from any stage."""
-        try:
-            return super().invoke(ctx)
-        except ProjectError as error:
-            err_console.print(f"[bold red]Error:[/] {escape(str(error))}")
-            raise typer.Exit(1) from None
-
+from {{ cookiecutter.package_name }}.terminal import (
+    FriendlyErrors,
+    console,
+    print_table,
+    run_stage,
+)
 
 app = typer.Typer(
     cls=FriendlyErrors,
@@ -62,47 +44,6 @@ app.add_typer(bench_app, name="bench")
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]
-
-
-def print_summary(title: str, summary: dict[str, object]) -> None:
-    """Print a stage's summary as a two-column rich table."""
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in summary.items():
-        table.add_row(key, escape(str(value)))
-    console.print(table)
-
-
-def run_stage(
-    title: str, work: Callable[[], dict[str, object]], reports: Sequence[Path] = ()
-) -> None:
-    """Run a stage behind a spinner (long stages take seconds), then print its summary.
-
-    A refused stage writes no data or model (each is written atomically, last), so the last good
-    run's stay. Its `reports` that it did not rewrite become the record of the refusal: left as
-    they were, they would describe another run beside the failure.
-    """
-    from {{ cookiecutter.package_name }} import files
-
-    before = {path: modified_at(path) for path in reports}
-    try:
-        with console.status(f"{title}..."):
-            summary = work()
-    except ProjectError as error:
-        for path, stamp in before.items():
-            if modified_at(path) == stamp:
-                files.write_refusal(path, title, str(error))
-        raise
-    print_summary(title, summary)
-
-
-def modified_at(path: Path) -> tuple[int, int] | None:
-    """A file's inode and modification time (an atomic write changes both), or None if absent."""
-    if not path.exists():
-        return None
-    stat = path.stat()
-    return stat.st_ino, stat.st_mtime_ns
 
 
 @app.command()
@@ -213,12 +154,8 @@ def compare(
 
     with console.status("compare..."):
         leaderboard = stage.run(load_params(), algorithm, max_rows)
-    table = Table(title="leaderboard (validation folds, mean ± std)", title_justify="left")
-    for name in leaderboard.HEADERS:
-        table.add_column(name, justify="left" if name == "algorithm" else "right")
-    for row in leaderboard.rows():
-        table.add_row(*row)
-    console.print(table)
+    title = "leaderboard (validation folds, mean ± std)"
+    print_table(title, leaderboard.rows(), leaderboard.HEADERS)
     console.print(f"Written to {LEADERBOARD_JSON}; MLflow parent run {leaderboard.run_id}.")
 
 
@@ -260,42 +197,9 @@ def serve(
     ] = "127.0.0.1",
 ) -> None:
     """Serve the champion (and the challenger) over HTTP: http://127.0.0.1:PORT/docs."""
-    import os
-    import shutil
+    from {{ cookiecutter.package_name }}.serving.server import serve as run_server
 
-    # One OpenMP thread per process, unless you set another number: a request scores one or a
-    # few rows, too few to share among threads, and threads waiting for each other add tens
-    # of milliseconds at the 99th percentile. More throughput comes from more --workers. Set
-    # before scikit-learn is imported, when the OpenMP runtime reads it.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import uvicorn
-
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
-    from {{ cookiecutter.package_name }}.serving import worker_metrics
-    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
-
-    # Checked here, before uvicorn starts: a bad params.yaml or log URL is then one sentence.
-    load_params()
-    PredictionLog(get_settings().prediction_log_url)
-    # Each worker process counts its own requests. Prometheus' multiprocess mode has them
-    # write their counts to files in one folder, and /metrics adds them up; the folder must
-    # start empty, so each run gets a new one (unless you chose one), and the folders of runs
-    # killed before they could remove theirs are removed (serving/worker_metrics.py).
-    own_folder = workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
-    if own_folder:
-        worker_metrics.remove_stale_folders()
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(worker_metrics.new_folder())
-    try:
-        uvicorn.run(
-            "{{ cookiecutter.package_name }}.serving.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-        )
-    finally:
-        if own_folder:
-            shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
+    run_server(host, port, workers)
 
 
 # [monitoring]
@@ -312,34 +216,16 @@ def monitor_check(hours: Hours = None) -> None:
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
     from {{ cookiecutter.package_name }}.monitoring import monitor
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.terminal import print_alerts
 
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
     report = monitor.run_check(params, log, params.registry.model_name, hours)
     for version in report["versions"]:
-        table = Table(
-            title=f"Version {version['version']}: {version['predictions']:,} predictions",
-            title_justify="left",
-        )
-        for header in ("column", "test", "statistic", "threshold", "drifted", "PSI"):
-            table.add_column(header, justify="left" if header in ("column", "test") else "right")
-        for column in version["columns"]:
-            table.add_row(
-                column["column"],
-                column["test"],
-                f"{column['statistic']:.3f}",
-                f"{column['threshold']:g}",
-                "yes" if column["drifted"] else "no",
-                f"{column['psi']:.3f} ({column['psi_band']})",
-            )
-        console.print(table)
-        perf = version["performance"]
-        console.print(
-            f"Outcomes: {perf['outcomes']:,} in, {perf['awaiting_outcome']:,} awaited; ROC AUC "
-            f"{perf.get('roc_auc')} (test {perf['test_roc_auc']}), accuracy {perf.get('accuracy')}"
-        )
-    for alert in report["alerts"]:
-        err_console.print(f"ALERT {escape(alert)}")
+        title = f"Version {version['version']}: {version['predictions']:,} predictions"
+        print_table(title, monitor.drift_rows(version), monitor.DRIFT_HEADERS, left=2)
+        console.print(monitor.outcome_line(version))
+    print_alerts(report["alerts"])
     console.print(f"Written to {monitor.MONITORING_JSON}.")
     if report["alerts"]:
         console.print(f"Retraining signal written to {monitor.RETRAIN_SIGNAL}.")
@@ -352,14 +238,12 @@ def monitor_report(hours: Hours = None) -> None:
     from {{ cookiecutter.package_name }}.config import get_settings, load_params
     from {{ cookiecutter.package_name }}.monitoring import report as html_report
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.terminal import print_alerts
 
     params = load_params()
     log = PredictionLog(get_settings().prediction_log_url)
     report = html_report.run(params, log, params.registry.model_name, hours)
-    for alert in report["alerts"]:
-        err_console.print(f"ALERT {escape(alert)}")
-    for warning in report["warnings"]:
-        console.print(f"Warning: {escape(warning)}")
+    print_alerts(report["alerts"], report["warnings"])
     console.print(f"Written to {html_report.MONITORING_HTML} and reports/monitoring.json.")
 
 
@@ -379,7 +263,7 @@ def monitor_simulate(
     from {{ cookiecutter.package_name }}.monitoring import simulate
 
     summary = simulate.run(load_params(), get_settings(), scenario, n, seed, awaiting)
-    print_summary("Monitoring simulation", summary)
+    print_table("Monitoring simulation", summary.items())
 
 
 @monitor_app.command("feedback")
@@ -443,34 +327,10 @@ def ab_report(
 
     with console.status("ab report..."):
         report = analysis.run(load_params(), get_settings(), share)
-    planned = report["planned_shares"].get("challenger", 0.0)
-    table = Table(title=f"A/B report (planned challenger share {planned:g})", title_justify="left")
-    for header in ("variant", "requests", "units", "with outcome", "churn rate"):
-        table.add_column(header, justify="left" if header == "variant" else "right")
-    comparison = report["comparison"] or {}
-    rates = {
-        "champion": comparison.get("rate_control"),
-        "challenger": comparison.get("rate_variant"),
-    }
-    for variant, units in sorted(report["units"].items()):
-        rate = rates.get(variant)
-        table.add_row(
-            variant,
-            str(report["requests"].get(variant, 0)),
-            str(units),
-            str(report["units_with_outcome"].get(variant, 0)),
-            "-" if rate is None else f"{rate:.3f}",
-        )
-    console.print(table)
-    srm = report["srm"]
-    console.print(
-        f"Sample ratio check: p = {srm['p_value']:.3g} ({'MISMATCH' if srm['mismatch'] else 'ok'})"
-    )
-    if report["required_units_per_variant"]:
-        console.print(f"Planned units per variant: {report['required_units_per_variant']:,}")
-    console.print(f"Awaiting an outcome: {report['awaiting_outcome']} units")
-    console.print(report["verdict"], soft_wrap=True)
-    console.print("Written to reports/ab_report.json and reports/figures/ab/churn_by_variant.png.")
+    print_table(report.title(), report.rows(), analysis.HEADERS)
+    for line in report.notes():
+        console.print(line, soft_wrap=True)
+    console.print(f"Written to {analysis.AB_REPORT} and {analysis.AB_FIGURE}.")
 # [/ab]
 
 

@@ -1,4 +1,9 @@
-"""Errors a user can cause: the CLI prints their message as one sentence and exits 1."""
+"""Errors a user can cause: the CLI prints their message as one sentence and exits 1.
+
+Every user-facing failure of the package is one of these classes, named after what failed; the
+service answers them with a one-sentence `detail` too. Internal control flow (a step that falls
+back to a slower path) is not a ProjectError: it lives beside the code that recovers from it.
+"""
 
 
 class ProjectError(Exception):
@@ -15,3 +20,27 @@ class DataError(ProjectError):
 
 class QualityError(ProjectError):
     """Clean data broke a blocking data-quality rule."""
+
+
+class LeakageError(ProjectError):
+    """Information the model will not have when it predicts reached its training or validation."""
+
+
+class TrackingError(ProjectError):
+    """The MLflow tracking store cannot be reached or refused a request."""
+
+
+class ModelError(ProjectError):
+    """A model file is missing, was changed after training, or holds untrusted types."""
+
+
+class RegistryError(ProjectError):
+    """The registry does not hold what a command needs (a model, a version, a history)."""
+
+
+class NoVersion(ProjectError):
+    """No version of the registered model holds the alias (normal for the challenger)."""
+
+
+class PredictionLogError(ProjectError):
+    """The prediction log's URL is invalid or its database cannot be written."""

@@ -1,7 +1,8 @@
 """The practice exercises: which functions they are, whether they are solved, and their grades.
 
 A project baked with `exercises=yes` has the body of each function below replaced by a
-`NotImplementedError("Exercise N: ...")`; its docstring keeps hints. The tests marked
+`NotImplementedError("Exercise N: ...")`; its docstring keeps a "Hints:" paragraph (which
+a project baked with `exercises=no` does not have). The tests marked
 `@pytest.mark.exercise(N)` grade exercise N; `make exercises` runs them and prints the progress.
 Tests that only need a solved exercise (everything that trains a model needs exercise 1) skip
 while it is blank: see `require_exercises` in tests/conftest.py.
@@ -186,7 +187,8 @@ def run(console: Console) -> int:
         f"chapter {ex.chapter} of the tutorial explains it.",
         soft_wrap=True,
     )
-    console.print(hint(ex), soft_wrap=True, markup=False)
+    if hint(ex):
+        console.print(hint(ex), soft_wrap=True, markup=False)
     console.print(f"Its tests: uv run pytest -m exercise {graded_test_file(ex)}", soft_wrap=True)
     return 1
 

@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pa_csv
 
-from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.commands import producer, run_first
+from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -135,20 +136,20 @@ def save_figure(path: Path, figure: Figure) -> None:
     plt.close(figure)
 
 
-def read_parquet(path: Path, produced_by: str) -> pd.DataFrame:
+def read_parquet(path: Path) -> pd.DataFrame:
     """Read a stage's Parquet output, saying which command makes it when it is missing."""
     if not path.exists():
-        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
+        raise DataError(run_first(path))
     return pd.read_parquet(path)
 
 
-def read_json(path: Path, produced_by: str) -> Any:
+def read_json(path: Path) -> Any:
     """Read a stage's JSON output, saying which command makes it when it is missing or failed."""
     if not path.exists():
-        raise DataError(f"{path} does not exist; run `{produced_by}` first.")
+        raise DataError(run_first(path))
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict) and data.get("status") == FAILED:
-        raise DataError(f"{path} records a refused run of `{produced_by}`: {data.get('error')}")
+        raise DataError(f"{path} records a refused run of `{producer(path)}`: {data.get('error')}")
     return data
 
 
@@ -164,21 +165,44 @@ def write_refusal(path: Path, stage: str, error: str) -> None:
         write_text(path, f"# The {stage} stage was refused\n\n{error}\n")
 
 
+def modified_at(path: Path) -> tuple[int, int] | None:
+    """A file's inode and modification time (an atomic write changes both), or None if absent."""
+    if not path.exists():
+        return None
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@contextmanager
+def refusals_recorded(stage: str, reports: Sequence[Path]) -> Iterator[None]:
+    """On a ProjectError, record the refusal in each of the stage's `reports` it did not rewrite.
+
+    Left as they were, those reports would describe another run beside the failure.
+    """
+    before = {path: modified_at(path) for path in reports}
+    try:
+        yield
+    except ProjectError as error:
+        for path, stamp in before.items():
+            if modified_at(path) == stamp:
+                write_refusal(path, stage, str(error))
+        raise
+
+
 def read_raw_csv(
     path: Path,
     columns: ColumnsParams,
-    produced_by: str | None = None,
     delimiter: str = ",",
     whole_rows: bool = False,
 ) -> pd.DataFrame:
     """Read a raw CSV as text columns and check it against the data contract.
 
     Every column is read as text because raw data is dirty ("1 234,50", "FR"): parsing is
-    the cleaning stage's job. Empty cells become missing values. `produced_by` names the
-    command that makes the file, for the message when it is missing. With `whole_rows`, a row
-    with fewer cells than the header is refused too (pandas would silently fill it up).
+    the cleaning stage's job. Empty cells become missing values. A missing file names the
+    command that makes it (commands.py), if any. With `whole_rows`, a row with fewer cells
+    than the header is refused too (pandas would silently fill it up).
     """
-    check_text_file(path, produced_by)
+    check_text_file(path)
     check_raw_columns(read_header(path, delimiter), columns, path)
     if whole_rows:
         check_row_lengths(path, delimiter)
@@ -208,11 +232,10 @@ def excerpt(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_text_file(path: Path, produced_by: str | None = None) -> None:
+def check_text_file(path: Path) -> None:
     """Raise a DataError when `path` is no readable, non-empty file of UTF-8 text."""
     if not path.exists():
-        hint = f"; run `{produced_by}` first" if produced_by else ""
-        raise DataError(f"{path} does not exist{hint}.")
+        raise DataError(run_first(path))
     if path.is_dir():
         raise DataError(f"{path} is a folder, not a CSV file; point to the CSV file itself.")
     if not path.is_file():

@@ -28,11 +28,11 @@ from {{ cookiecutter.package_name }}.config import (
 from {{ cookiecutter.package_name }}.data.clean import drop_impossible_records, parsing_counts
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.data.quality_rules import contract_rules
+from {{ cookiecutter.package_name }}.data.quality_report import QualityReport, RuleResult
 from {{ cookiecutter.package_name }}.data.validate import (
     check_quality,
     enforce_blocking_rules,
     run,
-    to_markdown,
 )
 from {{ cookiecutter.package_name }}.errors import DataError, QualityError
 
@@ -67,18 +67,14 @@ def rule_count(contract: ColumnsParams, stage: str) -> int:
     return len(contract_rules(contract, stage))
 
 
-def failures(report: dict) -> dict[tuple[str, str | None], int]:
+def failures(report: QualityReport) -> dict[tuple[str, str | None], int]:
     """The failed rules of a report as {(rule, column): failing_rows}."""
-    return {
-        (entry["rule"], entry["column"]): entry["failing_rows"]
-        for entry in report["rules"]
-        if not entry["passed"]
-    }
+    return {(result.rule, result.column): result.failing_rows for result in report.failed}
 
 
-def entry(report: dict, rule: str, column: str | None) -> dict:
+def entry(report: QualityReport, rule: str, column: str | None) -> RuleResult:
     """The report row of one rule."""
-    return next(e for e in report["rules"] if (e["rule"], e["column"]) == (rule, column))
+    return next(e for e in report.rules if (e.rule, e.column) == (rule, column))
 
 
 @pytest.mark.parametrize("stage", ["raw", "clean"])
@@ -87,10 +83,14 @@ def test_data_meeting_the_contract_passes_every_rule(contract: ColumnsParams, st
 
     report = check_quality(frame, contract, stage)
 
-    assert report["rows"] == 5
+    assert report.rows_checked == 5
     assert failures(report) == {}
-    assert report["summary"] == {"rules": len(report["rules"]), "failed": 0, "blocking_failed": 0}
-    assert all(e["failing_rows"] == 0 for e in report["rules"])
+    assert report.to_json()["summary"] == {
+        "rules": len(report.rules),
+        "failed": 0,
+        "blocking_failed": 0,
+    }
+    assert all(e.failing_rows == 0 for e in report.rules)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_each_raw_rule_counts_the_rows_breaking_it(
     assert failures(report) == {
         (rule, column(contract, role)): count for (rule, role), count in expected.items()
     }
-    assert report["summary"]["blocking_failed"] == 0
+    assert report.blocking_failed == []
 
 
 def test_raw_duplicate_rows_count_every_copy(contract: ColumnsParams) -> None:
@@ -174,8 +174,8 @@ def test_null_rate_counts_missing_cells_and_fails_only_above_the_limit(
     report = check_quality(frame, contract, "raw")
 
     at_limit, above = entry(report, "null_rate", numeric), entry(report, "null_rate", categorical)
-    assert (at_limit["failing_rows"], at_limit["passed"]) == (1, True)
-    assert (above["failing_rows"], above["passed"]) == (2, False)
+    assert (at_limit.failing_rows, at_limit.passed) == (1, True)
+    assert (above.failing_rows, above.passed) == (2, False)
 
 
 def test_a_raw_frame_with_known_dirt_gives_the_expected_counts(contract: ColumnsParams) -> None:
@@ -199,7 +199,7 @@ def test_a_raw_frame_with_known_dirt_gives_the_expected_counts(contract: Columns
         ("no_duplicate_rows", None): 2,
     }
     rules = rule_count(contract, "raw")
-    assert report["summary"] == {"rules": rules, "failed": 6, "blocking_failed": 0}
+    assert report.to_json()["summary"] == {"rules": rules, "failed": 6, "blocking_failed": 0}
     enforce_blocking_rules(report, contract, "raw.csv", "report.md")  # raw never raises
 
 
@@ -258,7 +258,7 @@ def test_each_clean_rule_counts_its_rows_and_blocks_with_one_sentence(
     report = check_quality(frame, contract, "clean")
 
     assert failures(report) == {(rule, name): len(cells) + (rule == "unique")}
-    assert report["summary"]["blocking_failed"] == 1
+    assert len(report.blocking_failed) == 1
     with pytest.raises(QualityError) as error:
         enforce_blocking_rules(report, contract, "customers.parquet", "report.md")
     allowed = contract.categorical[name].allowed if role == "categorical" else None
@@ -346,14 +346,14 @@ def test_markdown_has_a_verdict_and_one_table_row_per_rule(contract: ColumnsPara
     report = check_quality(frame, contract, "raw")
     rules = rule_count(contract, "raw")
 
-    markdown = to_markdown(report)
+    markdown = report.to_markdown()
 
     lines = markdown.splitlines()
     table = [line for line in lines if line.startswith("| ")]
     assert lines[0] == "# Data quality: raw data"
     assert "Rows checked: 5" in lines
     assert f"1 of {rules} rules failed" in markdown
-    assert len(table) == 1 + len(report["rules"])  # the header, then one row per rule
+    assert len(table) == 1 + len(report.rules)  # the header, then one row per rule
     assert f"| `{categorical}` | `allowed_values` | no | 1 | ❌ FAIL |" in markdown
     assert markdown.count("✅ pass") == rules - 1
 
@@ -361,7 +361,7 @@ def test_markdown_has_a_verdict_and_one_table_row_per_rule(contract: ColumnsPara
 def test_markdown_of_passing_clean_data(contract: ColumnsParams) -> None:
     report = check_quality(clean_frame(contract, 5), contract, "clean")
 
-    markdown = to_markdown(report)
+    markdown = report.to_markdown()
 
     assert f"**Verdict:** ✅ All {rule_count(contract, 'clean')} rules passed." in markdown
     assert "| (whole rows) | `no_duplicate_rows` | yes | 0 | ✅ pass |" in markdown
@@ -406,9 +406,11 @@ def test_run_checks_both_stages_and_writes_their_reports(project_dir: Path, para
         "report": str(QUALITY_MD),
     }
     raw_report = json.loads(RAW_QUALITY_JSON.read_text(encoding="utf-8"))
-    assert raw_report == check_quality(dirty, contract, "raw")
+    assert raw_report == check_quality(dirty, contract, "raw").to_json()
     assert json.loads(QUALITY_JSON.read_text(encoding="utf-8"))["summary"]["failed"] == 0
-    assert RAW_QUALITY_MD.read_text(encoding="utf-8") == to_markdown(raw_report)
+    assert RAW_QUALITY_MD.read_text(encoding="utf-8") == (
+        check_quality(dirty, params.columns, "raw").to_markdown()
+    )
     assert QUALITY_MD.read_text(encoding="utf-8").startswith("# Data quality: clean data")
 
 

@@ -17,6 +17,7 @@ import pytest
 from mlflow import MlflowClient
 from typer.testing import CliRunner
 
+from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import (
     METRICS_JSON,
@@ -110,9 +111,9 @@ def test_the_champion_loads_from_the_registry_and_scores(
 def test_loading_errors_name_the_model_and_its_file_not_a_temporary_folder(
     workspace: Path,
 ) -> None:
-    with pytest.raises(tracking.ModelError) as changed:
+    with pytest.raises(errors.ModelError) as changed:
         tracking.load_logged_model(f"models:/{NAME}@champion", "0" * 64)
-    with pytest.raises(tracking.TrackingError) as missing:
+    with pytest.raises(errors.TrackingError) as missing:
         tracking.load_logged_model(f"models:/{NAME}/99", "0" * 64)
 
     assert str(changed.value).startswith(f"model.skops of models:/{NAME}@champion has sha256 ")
@@ -159,7 +160,7 @@ def test_a_champion_whose_file_changed_is_refused_and_nothing_is_written(
     before, report = registry_state(), PROMOTION_JSON.read_bytes()
     client.set_model_version_tag(NAME, "1", "sha256", "0" * 64)
     try:
-        with pytest.raises(tracking.ModelError, match="was changed since"):
+        with pytest.raises(errors.ModelError, match="was changed since"):
             register.run(weak_params())
     finally:
         client.set_model_version_tag(NAME, "1", "sha256", sha256)
@@ -200,14 +201,14 @@ def test_promote_moves_the_champion_by_hand_and_rollback_restores_it(
 def test_rollback_without_an_earlier_champion_is_one_sentence(
     workspace: Path, workspace_params: Params
 ) -> None:
-    with pytest.raises(register.RegistryError, match="none to roll back to"):
+    with pytest.raises(errors.RegistryError, match="none to roll back to"):
         register.rollback(workspace_params)
 
 
 def test_promoting_a_version_that_does_not_exist_is_one_sentence(
     workspace: Path, workspace_params: Params
 ) -> None:
-    with pytest.raises(register.RegistryError, match="has no version 99"):
+    with pytest.raises(errors.RegistryError, match="has no version 99"):
         register.promote(workspace_params, "99")
 
     assert registry_state()[0]["champion"] == "1"
@@ -217,7 +218,7 @@ def test_an_unregistered_model_name_is_one_sentence(workspace: Path) -> None:
     raw = small_params()
     raw["registry"]["model_name"] = "never-registered"
 
-    with pytest.raises(register.RegistryError, match="No model is registered as"):
+    with pytest.raises(errors.RegistryError, match="No model is registered as"):
         register.rollback(parse_params(raw))
 
 
@@ -227,7 +228,7 @@ def test_an_unreachable_tracking_server_leaves_the_report_alone(
     report = PROMOTION_JSON.read_bytes()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
 
-    with pytest.raises(tracking.TrackingError, match="cannot be reached"):
+    with pytest.raises(errors.TrackingError, match="cannot be reached"):
         register.run(workspace_params)
 
     assert PROMOTION_JSON.read_bytes() == report

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import (
     BASELINE_FILES,
@@ -37,10 +38,17 @@ from {{ cookiecutter.package_name }}.config import (
     get_settings,
     parse_params,
 )
-from {{ cookiecutter.package_name }}.errors import ParamsError
-from {{ cookiecutter.package_name }}.model import compare, cross_validation, evaluate, split, tracking, train, tuning
+from {{ cookiecutter.package_name }}.errors import LeakageError, ParamsError
+from {{ cookiecutter.package_name }}.model import (
+    compare,
+    cross_validation,
+    evaluate,
+    split,
+    tracking,
+    train,
+    tuning,
+)
 from {{ cookiecutter.package_name }}.model.features import model_input
-from {{ cookiecutter.package_name }}.model.leakage import LeakageError
 
 from ..conftest import require_exercises
 from .conftest import free_port, read_json, shown, small_params, with_changes
@@ -146,7 +154,7 @@ def test_an_unreachable_tracking_server_stops_before_any_work(
     before = TRAINING_JSON.read_bytes()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
 
-    with pytest.raises(tracking.TrackingError, match=r"127\.0\.0\.1"):
+    with pytest.raises(errors.TrackingError, match=r"127\.0\.0\.1"):
         train.run(workspace_params)
 
     assert TRAINING_JSON.read_bytes() == before
@@ -220,7 +228,7 @@ def test_a_tampered_model_file_is_refused(workspace: Path, workspace_params: Par
     original = MODEL_FILE.read_bytes()
     try:
         MODEL_FILE.write_bytes(original + b"\0")
-        with pytest.raises(tracking.ModelError, match="sha256"):
+        with pytest.raises(errors.ModelError, match="sha256"):
             evaluate.run(workspace_params)
     finally:
         MODEL_FILE.write_bytes(original)

@@ -22,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.data import clean, synthetic
 from {{ cookiecutter.package_name }}.model import tracking
@@ -197,7 +198,7 @@ def test_a_model_file_that_would_run_code_is_refused_and_runs_nothing(
     path = tmp_path / "model.skops"
     sha256 = crafted_file(path, module, function, program.format(marker=str(marker)))
     # When it is loaded
-    with pytest.raises(tracking.ModelError) as refused:
+    with pytest.raises(errors.ModelError) as refused:
         tracking.load_model(path, sha256)
     # Then it is refused with one sentence naming the type, and the program never ran
     message = str(refused.value)
@@ -231,7 +232,7 @@ def test_a_file_that_is_no_skops_archive_is_one_sentence(
     else:
         path.write_bytes(content)
 
-    with pytest.raises(tracking.ModelError, match=reason) as refused:
+    with pytest.raises(errors.ModelError, match=reason) as refused:
         tracking.load_model(path, tracking.file_sha256(path))
 
     assert str(refused.value).startswith(f"{path} is not a model file this project can read")
@@ -241,7 +242,7 @@ def test_training_refuses_a_model_holding_a_type_not_listed() -> None:
     # Given a model with a step the list does not hold (a learner's new step)
     model = Pipeline([("root", FunctionTransformer(math.sqrt)), ("model", LogisticRegression())])
 
-    with pytest.raises(tracking.ModelError, match=r"trusted_types\.py does not list") as error:
+    with pytest.raises(errors.ModelError, match=r"trusted_types\.py does not list") as error:
         tracking.model_bytes(model)
 
     assert "(math.sqrt)" in str(error.value)

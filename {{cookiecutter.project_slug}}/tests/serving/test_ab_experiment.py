@@ -40,10 +40,10 @@ def test_an_aa_test_is_not_called_significant(
 
     result = report.run(design, settings_in(tmp_path))
 
-    assert result["srm"]["mismatch"] is False
-    assert result["comparison"]["significant"] is False
-    assert result["comparison"]["ci_low"] < 0 < result["comparison"]["ci_high"]
-    assert result["verdict"].endswith("no significant difference.")
+    assert result.srm["mismatch"] is False
+    assert result.comparison["significant"] is False
+    assert result.comparison["ci_low"] < 0 < result.comparison["ci_high"]
+    assert result.verdict.endswith("no significant difference.")
 
 
 def test_a_true_effect_of_the_planned_size_is_detected(
@@ -55,15 +55,15 @@ def test_a_true_effect_of_the_planned_size_is_detected(
 
     result = report.run(design, settings_in(tmp_path))
 
-    comparison = result["comparison"]
+    comparison = result.comparison
     assert comparison["significant"] is True
     assert comparison["ci_high"] < 0
     assert comparison["difference"] == pytest.approx(-0.08, abs=0.04)
-    assert result["required_units_per_variant"] < min(result["units_with_outcome"].values())
-    assert result["peeking_warning"] is None
-    assert "significantly lower" in result["verdict"]
+    assert result.required_units_per_variant < min(result.units_with_outcome.values())
+    assert result.peeking_warning is None
+    assert "significantly lower" in result.verdict
     saved = json.loads(report.AB_REPORT.read_text(encoding="utf-8"))
-    assert saved == result
+    assert saved == result.to_json()
     assert report.AB_FIGURE.stat().st_size > 0
 
 
@@ -76,9 +76,9 @@ def test_an_imbalanced_split_trips_the_srm_check(
 
     result = report.run(design, settings_in(tmp_path))
 
-    assert result["srm"]["mismatch"] is True
-    assert result["units"]["challenger"] > 1700
-    assert result["verdict"].startswith("Sample ratio mismatch")
+    assert result.srm["mismatch"] is True
+    assert result.units["challenger"] > 1700
+    assert result.verdict.startswith("Sample ratio mismatch")
 
 
 def test_reading_results_before_the_planned_size_warns_about_peeking(
@@ -90,9 +90,9 @@ def test_reading_results_before_the_planned_size_warns_about_peeking(
 
     result = report.run(design, settings_in(tmp_path))
 
-    assert result["required_units_per_variant"] > 10_000
-    assert "planned sample size" in result["peeking_warning"]
-    assert result["peeking_warning"] in result["verdict"]
+    assert result.required_units_per_variant > 10_000
+    assert "planned sample size" in result.peeking_warning
+    assert result.peeking_warning in result.verdict
 
 
 def test_an_empty_log_is_one_sentence(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.config import Params, Settings
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.features import input_columns
@@ -31,7 +32,7 @@ def unloadable(version: str) -> object:
 
     def load(model_uri: str, sha256: str) -> object:
         if model_uri.endswith(f"/{version}"):
-            raise tracking.ModelError("/tmp/model-x1y2/model.skops does not exist.")
+            raise errors.ModelError("/tmp/model-x1y2/model.skops does not exist.")
         return real(model_uri, sha256)
 
     return load

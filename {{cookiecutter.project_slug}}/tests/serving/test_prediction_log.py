@@ -12,11 +12,8 @@ import pandas as pd
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from {{ cookiecutter.package_name }}.serving.prediction_log import (
-    PredictionLog,
-    PredictionLogError,
-    now,
-)
+from {{ cookiecutter.package_name }}.errors import PredictionLogError
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 
 
 def prediction(**changes: object) -> dict:

@@ -11,11 +11,14 @@ In the order an analyst should ask (the statistics are in ab/stats.py):
    z-test and a bootstrap interval.
 
 A unit is a customer: each counts once, with the outcome of their latest served prediction.
-Writes reports/ab_report.json and reports/figures/ab/churn_by_variant.png.
+Writes reports/ab_report.json and reports/figures/ab/churn_by_variant.png; the result is one
+typed object (ABReport) that gives its JSON form and its rows to the terminal.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +39,62 @@ from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 AB_REPORT = REPORTS / "ab_report.json"
 AB_FIGURE = FIGURES / "ab" / "churn_by_variant.png"
+HEADERS = ("variant", "requests", "units", "with outcome", "churn rate")
+
+
+@dataclass(frozen=True)
+class ABReport:
+    """Every figure of the A/B report, rounded as reports/ab_report.json holds them.
+
+    `srm` and `comparison` are the results of ab/stats.py (srm_check, compare_variants).
+    """
+
+    mode: str
+    planned_shares: dict[str, float]
+    requests: dict[str, int]
+    units: dict[str, int]
+    units_with_outcome: dict[str, int]
+    awaiting_outcome: int
+    srm: dict[str, Any]
+    comparison: dict[str, Any] | None
+    required_units_per_variant: int | None
+    peeking_warning: str | None
+    verdict: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON report: every field, by name."""
+        return dataclasses.asdict(self)
+
+    def title(self) -> str:
+        """The table's title: the challenger share the experiment planned."""
+        return f"A/B report (planned challenger share {self.planned_shares.get(CHALLENGER, 0.0):g})"
+
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        """One display row per variant: requests, units, units with an outcome, churn rate."""
+        comparison = self.comparison or {}
+        rates = {
+            CHAMPION: comparison.get("rate_control"),
+            CHALLENGER: comparison.get("rate_variant"),
+        }
+        return [
+            (
+                variant,
+                str(self.requests.get(variant, 0)),
+                str(units),
+                str(self.units_with_outcome.get(variant, 0)),
+                "-" if rates.get(variant) is None else f"{rates[variant]:.3f}",
+            )
+            for variant, units in sorted(self.units.items())
+        ]
+
+    def notes(self) -> list[str]:
+        """The lines under the table: split health, planned size, awaited outcomes, verdict."""
+        health = "MISMATCH" if self.srm["mismatch"] else "ok"
+        lines = [f"Sample ratio check: p = {self.srm['p_value']:.3g} ({health})"]
+        if self.required_units_per_variant:
+            lines.append(f"Planned units per variant: {self.required_units_per_variant:,}")
+        lines.append(f"Awaiting an outcome: {self.awaiting_outcome} units")
+        return [*lines, self.verdict]
 
 
 def served_units(log: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +115,7 @@ def design_weights(params: Params, share: float | None = None) -> dict[str, floa
     return {CHAMPION: 1.0, CHALLENGER: 0.0}
 
 
-def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> dict[str, Any]:
+def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> ABReport:
     """Every figure of the report, from the log as PredictionLog.read() gives it.
 
     Args:
@@ -102,19 +161,18 @@ def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> di
             report["comparison"] = compare_variants(
                 outcomes, CHAMPION, alpha=experiment.alpha, seed=params.seed
             )[CHALLENGER]
-    report["verdict"] = verdict(report)
-    return files.rounded(report)
+    report["verdict"] = verdict(report["srm"], report["comparison"], report["peeking_warning"])
+    return ABReport(**files.rounded(report))
 
 
-def verdict(report: dict[str, Any]) -> str:
+def verdict(srm: dict[str, Any], comparison: dict[str, Any] | None, peeking: str | None) -> str:
     """What the report says, in one or two plain sentences, most important first."""
-    if report["srm"]["mismatch"]:
+    if srm["mismatch"]:
         return (
-            f"Sample ratio mismatch (p = {report['srm']['p_value']:.2g}): the units did not arrive "
+            f"Sample ratio mismatch (p = {srm['p_value']:.2g}): the units did not arrive "
             "in the planned shares, so the groups are not comparable; find what loses units "
             "before reading any result."
         )
-    comparison = report["comparison"]
     if comparison is None:
         return "No challenger unit has an outcome yet: nothing to compare."
     difference = comparison["difference"]
@@ -129,16 +187,15 @@ def verdict(report: dict[str, Any]) -> str:
         text += f"the challenger's churn rate is significantly {better}."
     else:
         text += "no significant difference."
-    if report["peeking_warning"]:
-        text += " " + report["peeking_warning"]
+    if peeking:
+        text += " " + peeking
     return text
 
 
-def churn_figure(report: dict[str, Any]) -> Figure:
+def churn_figure(comparison: dict[str, Any] | None) -> Figure:
     """Churn rate per variant, with the challenger's difference interval in the title."""
     figure = Figure(figsize=(5.0, 4.0))
     ax = figure.subplots()
-    comparison = report["comparison"]
     if comparison is None:
         ax.text(0.5, 0.5, "No outcome to compare yet", ha="center", va="center")
         ax.set_axis_off()
@@ -155,13 +212,13 @@ def churn_figure(report: dict[str, Any]) -> Figure:
     return figure
 
 
-def run(params: Params, settings: Settings, share: float | None = None) -> dict[str, Any]:
+def run(params: Params, settings: Settings, share: float | None = None) -> ABReport:
     """Analyse the prediction log; write the JSON report and the figure; return the report."""
     log = PredictionLog(settings.prediction_log_url).read()
     try:
         report = analyse(log, params, share)
     except ValueError as error:  # the statistics refuse data they cannot test
         raise DataError(f"The A/B data cannot be analysed: {error}") from None
-    files.save_figure(AB_FIGURE, churn_figure(report))
-    files.write_json(AB_REPORT, report)
+    files.save_figure(AB_FIGURE, churn_figure(report.comparison))
+    files.write_json(AB_REPORT, report.to_json())
     return report

@@ -46,7 +46,6 @@ from {{ cookiecutter.package_name }}.data.numbers import (
 from {{ cookiecutter.package_name }}.data.transformers import build_cleaner
 from {{ cookiecutter.package_name }}.errors import DataError
 
-ACQUIRE_COMMAND = "{{ cookiecutter.project_slug }} data acquire"
 LABELS = (0, 1)
 
 
@@ -262,7 +261,7 @@ def no_row_left(counts: Mapping[str, Any]) -> str:
 def run(params: Params) -> dict[str, object]:
     """Clean data/raw/customers.csv into the interim and processed files and cleaning.json."""
     columns = params.columns
-    raw = files.read_raw_csv(RAW_DATA, columns, produced_by=ACQUIRE_COMMAND)
+    raw = files.read_raw_csv(RAW_DATA, columns)
     interim, row_counts = clean_rows(raw, columns)
     if interim.empty:
         raise DataError(no_row_left(row_counts))

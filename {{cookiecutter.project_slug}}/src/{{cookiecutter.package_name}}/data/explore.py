@@ -224,12 +224,10 @@ def check_processed(frame: pd.DataFrame, columns: ColumnsParams) -> None:
 def run(params: Params) -> dict[str, object]:
     """Read the processed and raw data, draw the figures, write eda.md; return a summary."""
     columns = params.columns
-    frame = files.read_parquet(PROCESSED_DATA, produced_by="{{ cookiecutter.project_slug }} data clean")
+    frame = files.read_parquet(PROCESSED_DATA)
     check_processed(frame, columns)
     # Only the missing shares of the raw data are needed: the raw frame is dropped at once.
-    missing = missing_share(
-        files.read_raw_csv(RAW_DATA, columns, produced_by="{{ cookiecutter.project_slug }} data acquire")
-    )
+    missing = missing_share(files.read_raw_csv(RAW_DATA, columns))
     findings = summarise(frame, missing, columns, params.explore.later_share)
     figures = draw_figures(frame, findings, columns)
     # The folder is rebuilt whole: a figure the current params no longer allow cannot linger.

@@ -125,7 +125,7 @@ def run(
     check_hyperparameters(params.model, params.seed)
     tracking.connect(params.registry.model_name)
     columns, validation = params.columns, params.validation
-    development = files.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
+    development = files.read_parquet(DEVELOPMENT_DATA)
     development = subsample(development, max_rows, columns.target, params.seed)
     development = development.reset_index(drop=True)
     splits, _ = checked_folds(development, params)

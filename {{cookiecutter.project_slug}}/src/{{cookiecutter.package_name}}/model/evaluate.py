@@ -52,8 +52,6 @@ from {{ cookiecutter.package_name }}.model.metrics import (
     expected_cost,
 )
 
-SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
-TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
 # Permutation importance refits nothing but scores the model n_repeats times per column.
 PERMUTATION_ROWS = 5_000
 PERMUTATION_REPEATS = 5
@@ -235,12 +233,12 @@ A missed churner costs {costs.cost_missed_churner:g}, a retention offer
 
 def run(params: Params) -> dict[str, object]:
     """Evaluate the trained model on data/split/test.parquet and log the results to its run."""
-    training = files.read_json(TRAINING_JSON, TRAIN_COMMAND)
-    training_report = files.read_json(TRAINING_REPORT, TRAIN_COMMAND)
-    split_report = files.read_json(SPLIT_JSON, SPLIT_COMMAND)
+    training = files.read_json(TRAINING_JSON)
+    training_report = files.read_json(TRAINING_REPORT)
+    split_report = files.read_json(SPLIT_JSON)
     tracking.connect(params.registry.model_name)
     models = load_models(training)
-    test = files.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
+    test = files.read_parquet(TEST_DATA)
     X = model_input(test, params)
     y = test[params.columns.target].to_numpy(dtype=np.int64)
     if np.unique(y).size < 2:

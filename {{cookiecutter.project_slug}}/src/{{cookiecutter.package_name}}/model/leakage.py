@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
-from {{ cookiecutter.package_name }}.errors import ParamsError, ProjectError
+from {{ cookiecutter.package_name }}.errors import LeakageError, ParamsError
 from {{ cookiecutter.package_name }}.model.folds import check_n_splits, class_counts, require_columns
 
 # A raw text column is numeric when at least this share of its non-missing values parse as
@@ -40,10 +40,6 @@ MAX_CATEGORIES = 255
 # clearly differ.
 SIMILAR_AUC = 0.6
 SHIFTED_AUC = 0.75
-
-
-class LeakageError(ProjectError):
-    """Information the model will not have when it predicts reached its training or validation."""
 
 
 # --- Checks of a split.

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from {{ cookiecutter.package_name }} import files
+from {{ cookiecutter.package_name }} import commands, files
 from {{ cookiecutter.package_name }}.config import (
     METRICS_JSON,
     PROMOTION_JSON,
@@ -30,7 +30,7 @@ from {{ cookiecutter.package_name }}.config import (
     TRAINING_JSON,
     Params,
 )
-from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
+from {{ cookiecutter.package_name }}.errors import DataError, RegistryError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.model.features import model_input
@@ -41,15 +41,8 @@ if TYPE_CHECKING:
     from mlflow.entities.model_registry import ModelVersion
 
 HISTORY_TAG = "champion_history"
-SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
-TRAIN_COMMAND = "{{ cookiecutter.project_slug }} model train"
-EVALUATE_COMMAND = "{{ cookiecutter.project_slug }} model evaluate"
 # MLflow keeps tag values up to a few thousand characters; the reasons fit well below.
 MAX_TAG_LENGTH = 4000
-
-
-class RegistryError(ProjectError):
-    """The registry does not hold what a command needs (a model, a version, a history)."""
 
 
 # --- the champion history: plain functions of a tag value ------------------------------------
@@ -113,10 +106,10 @@ def champion_scores(champion: ModelVersion, name: str, params: Params, n_rows: i
             "checked before loading; register models with `make pipeline`."
         )
     model = tracking.load_logged_model(f"models:/{name}@{CHAMPION}", sha256)
-    test = files.read_parquet(TEST_DATA, produced_by=SPLIT_COMMAND)
+    test = files.read_parquet(TEST_DATA)
     scores = model.predict_proba(model_input(test, params))[:, 1]
     if len(scores) != n_rows:
-        raise DataError(f"{TEST_DATA} and {TEST_SCORES} disagree; run `{EVALUATE_COMMAND}`.")
+        raise DataError(f"{TEST_DATA} and {TEST_SCORES} disagree; run `{commands.EVALUATE}`.")
     return scores
 
 
@@ -132,7 +125,7 @@ def check_evaluated(
     if logged is None or abs(logged - metrics["model"][metric]["estimate"]) > 1e-9:
         raise DataError(
             f"{METRICS_JSON} and {TEST_SCORES} are not those of the model in {TRAINING_JSON} "
-            f"(it was trained again since); run `{EVALUATE_COMMAND}` first."
+            f"(it was trained again since); run `{commands.EVALUATE}` first."
         )
 
 
@@ -169,9 +162,9 @@ def register_version(
 
 def run(params: Params) -> Promotion:
     """Register the trained model as challenger; promote it to champion if it passes the gate."""
-    training = files.read_json(TRAINING_JSON, TRAIN_COMMAND)
-    metrics = files.read_json(METRICS_JSON, EVALUATE_COMMAND)
-    scores = files.read_parquet(TEST_SCORES, produced_by=EVALUATE_COMMAND)
+    training = files.read_json(TRAINING_JSON)
+    metrics = files.read_json(METRICS_JSON)
+    scores = files.read_parquet(TEST_SCORES)
     name, gate = params.registry.model_name, params.registry
     tracking.connect(name)
     registry = client()

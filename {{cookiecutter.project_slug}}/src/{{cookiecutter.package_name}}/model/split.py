@@ -32,7 +32,6 @@ from {{ cookiecutter.package_name }}.model.leakage import (
     describe_adversarial_auc,
 )
 
-CLEAN_COMMAND = "{{ cookiecutter.project_slug }} data clean"
 # Adversarial validation on at most this many rows per side: enough to see a shift, and fast.
 ADVERSARIAL_ROWS = 20_000
 
@@ -79,7 +78,7 @@ def sample(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 def run(params: Params) -> dict[str, object]:
     """Write data/split/development.parquet, data/split/test.parquet and reports/split.json."""
-    frame = files.read_parquet(INTERIM_DATA, produced_by=CLEAN_COMMAND)
+    frame = files.read_parquet(INTERIM_DATA)
     development, test = split_frame(frame, params)
     # The date itself is left out: on a time split it tells the sides apart by construction.
     features = params.model_columns.features

@@ -37,8 +37,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }} import commands, files
+from {{ cookiecutter.package_name }}.errors import ModelError, TrackingError
 from {{ cookiecutter.package_name }}.model.trusted_types import TRUSTED_TYPES
 
 if TYPE_CHECKING:
@@ -62,14 +62,6 @@ SERVER_TIMEOUT = 5
 # What loading the model needs, pinned to the installed versions. Given explicitly because
 # MLflow's own inference imports the model in a subprocess: about 6 s of every training.
 MODEL_REQUIREMENTS = ("scikit-learn", "skops", "numpy", "scipy", "pandas")
-
-
-class TrackingError(ProjectError):
-    """The MLflow tracking store cannot be reached or refused a request."""
-
-
-class ModelError(ProjectError):
-    """A model file is missing, was changed after training, or holds untrusted types."""
 
 
 def tracking_uri() -> str:
@@ -266,7 +258,7 @@ def readable(path: Path, label: str) -> Iterator[None]:
 
 
 def load_model(
-    path: Path, sha256: str, produced_by: str = "model train", *, label: str | None = None
+    path: Path, sha256: str, produced_by: str = commands.TRAIN, *, label: str | None = None
 ) -> Pipeline:
     """Load a skops model file after checking its hash and the types it holds.
 
@@ -276,7 +268,7 @@ def load_model(
 
     label = label or str(path)
     if not path.exists():
-        raise ModelError(f"{label} does not exist; run `{produced_by}` first.")
+        raise ModelError(commands.run_first(label, produced_by))
     actual = file_sha256(path)
     if actual != sha256:
         raise ModelError(
@@ -393,6 +385,6 @@ def load_logged_model(model_uri: str, sha256: str) -> Pipeline:
         return load_model(
             folder / SKOPS_FILE,
             sha256,
-            produced_by="model register",
+            produced_by=commands.REGISTER,
             label=f"{SKOPS_FILE} of {model_uri}",
         )

@@ -59,7 +59,6 @@ from {{ cookiecutter.package_name }}.model.folds import Split
 from {{ cookiecutter.package_name }}.model.metrics import choose_threshold
 from {{ cookiecutter.package_name }}.model.tuning import tune
 
-SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
 # Learning and validation curves refit the model many times: a few folds show the trend.
 CURVE_FOLDS = 3
 # Rows kept in the training profile: enough for drift tests to see small shifts, small enough
@@ -107,7 +106,7 @@ def run(params: Params) -> dict[str, object]:
     check_hyperparameters(params.model, params.seed)
     # Connect first: an unreachable tracking server should stop the stage before minutes of work.
     tracking.connect(params.registry.model_name)
-    development = files.read_parquet(DEVELOPMENT_DATA, produced_by=SPLIT_COMMAND)
+    development = files.read_parquet(DEVELOPMENT_DATA)
     columns, name = params.columns, params.model.name
     if development[columns.target].nunique() < 2:
         raise DataError(f"{DEVELOPMENT_DATA} holds only one class of {columns.target}.")

@@ -43,10 +43,10 @@ AWAITING = 0.2
 
 def local_version(params: Params) -> tuple[Version, Any, float]:
     """The pipeline's trained model as a monitored version, with the model and its threshold."""
-    training = files.read_json(TRAINING_JSON, "model train")
+    training = files.read_json(TRAINING_JSON)
     model = tracking.load_model(MODEL_FILE, training["sha256"])
-    metrics = files.read_json(METRICS_JSON, "model evaluate")
-    profile = files.read_parquet(TRAINING_PROFILE, "model train")
+    metrics = files.read_json(METRICS_JSON)
+    profile = files.read_parquet(TRAINING_PROFILE)
     test_metrics = {name: values["estimate"] for name, values in metrics["model"].items()}
     version = Version(version="local", cleaner=model[0], profile=profile, test_metrics=test_metrics)
     return version, model, float(metrics["threshold"])

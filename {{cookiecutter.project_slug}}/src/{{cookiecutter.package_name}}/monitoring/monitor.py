@@ -49,6 +49,7 @@ from {{ cookiecutter.package_name }}.serving.predict import records_frame
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 MONITORING_JSON = REPORTS / "monitoring.json"
+DRIFT_HEADERS = ("column", "test", "statistic", "threshold", "drifted", "PSI")
 RETRAIN_SIGNAL = REPORTS / "retrain_signal.json"
 PROFILE_ARTIFACT = "profile/training_profile.parquet"
 DIGITS = 4  # monitoring figures are read by people, not diffed: fewer digits (files.DIGITS is 6)
@@ -249,6 +250,30 @@ def check_version(version: Version, window: pd.DataFrame, params: Params) -> dic
         "alerts": alerts,
         "warnings": warnings,
     }
+
+
+def drift_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """A version's drift table as the terminal shows it: one row per monitored column."""
+    return [
+        (
+            column["column"],
+            column["test"],
+            f"{column['statistic']:.3f}",
+            f"{column['threshold']:g}",
+            "yes" if column["drifted"] else "no",
+            f"{column['psi']:.3f} ({column['psi_band']})",
+        )
+        for column in result["columns"]
+    ]
+
+
+def outcome_line(result: dict[str, Any]) -> str:
+    """A version's performance in one line: outcomes in and awaited, ROC AUC, accuracy."""
+    perf = result["performance"]
+    return (
+        f"Outcomes: {perf['outcomes']:,} in, {perf['awaiting_outcome']:,} awaited; ROC AUC "
+        f"{perf.get('roc_auc')} (test {perf['test_roc_auc']}), accuracy {perf.get('accuracy')}"
+    )
 
 
 def served_window(log: PredictionLog, last: int, hours: float | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.errors import NoVersion, ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.serving.record_scorer import NotReplayable, RecordScorer, compile_pipeline
@@ -43,10 +43,6 @@ class ServedModel:
     # The pipeline replayed on one record without pandas; None if it holds a step that
     # record_scorer.py does not know (single records then go through the pipeline).
     scorer: RecordScorer | None
-
-
-class NoVersion(ProjectError):
-    """No version of the registered model holds the alias (normal for the challenger)."""
 
 
 def registry_client() -> Any:

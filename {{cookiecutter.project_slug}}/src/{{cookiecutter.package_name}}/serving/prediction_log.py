@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.errors import PredictionLogError
 
 # Seconds a writer waits for another one's lock before giving up (SQLite only).
 SQLITE_BUSY_SECONDS = 10
@@ -70,10 +70,6 @@ feedback = Table(
     Column("outcome", Integer, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
-
-
-class PredictionLogError(ProjectError):
-    """The prediction log's URL is invalid or its database cannot be written."""
 
 
 def now() -> datetime:

@@ -35,8 +35,12 @@ from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
 
 
-class NotReplayable(ProjectError):
-    """The pipeline holds a step this module does not replay (the pipeline path is used)."""
+class NotReplayable(Exception):
+    """The pipeline holds a step this module does not replay (the pipeline path is used).
+
+    Internal control flow, not a user error: model_store.py catches it and scores single
+    records through the pipeline instead.
+    """
 
 
 # --- The features: each ColumnTransformer part maps its columns' values to a vector.
