@@ -27,8 +27,8 @@ from {{ cookiecutter.package_name }}.config import (
 )
 from {{ cookiecutter.package_name }}.data.clean import drop_impossible_records, parsing_counts
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
-from {{ cookiecutter.package_name }}.data.quality_rules import contract_rules
 from {{ cookiecutter.package_name }}.data.quality_report import QualityReport, RuleResult
+from {{ cookiecutter.package_name }}.data.quality_rules import contract_rules
 from {{ cookiecutter.package_name }}.data.validate import (
     check_quality,
     enforce_blocking_rules,

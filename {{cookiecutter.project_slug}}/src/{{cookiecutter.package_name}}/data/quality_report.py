@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Stage = Literal["raw", "clean"]
+STAGES = ("raw", "clean")
 MARKDOWN_HEADER = (
     "| Column | Rule | Blocking | Failing rows | Status | Description |",
     "|---|---|---|---:|---|---|",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,9 +28,7 @@ from {{ cookiecutter.package_name }}.data.numbers import (
     non_finite_numbers,
     parse_numbers,
 )
-
-Stage = Literal["raw", "clean"]
-STAGES = ("raw", "clean")
+from {{ cookiecutter.package_name }}.data.quality_report import STAGES, Stage
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,13 @@ from {{ cookiecutter.package_name }}.config import (
     ColumnsParams,
     Params,
 )
-from {{ cookiecutter.package_name }}.data.quality_rules import (
+from {{ cookiecutter.package_name }}.data.quality_report import (
     STAGES,
+    QualityReport,
+    RuleResult,
     Stage,
-    contract_rules,
-    run_rule,
 )
-from {{ cookiecutter.package_name }}.data.quality_report import QualityReport, RuleResult, Stage
+from {{ cookiecutter.package_name }}.data.quality_rules import contract_rules, run_rule
 from {{ cookiecutter.package_name }}.errors import DataError, QualityError
 
 OUTPUTS = {"raw": (RAW_QUALITY_JSON, RAW_QUALITY_MD), "clean": (QUALITY_JSON, QUALITY_MD)}
