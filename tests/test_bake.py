@@ -288,7 +288,7 @@ def test_without_exercises_the_reference_code_is_baked_unchanged(cookies) -> Non
         baked = project / "src" / context["package_name"] / relative
         # The one change: no exercise to hint at, so no "Hints:" paragraph.
         assert baked.read_text(encoding="utf-8") == post.drop_hints(expected), relative
-    for number, (relative, qualname) in EXERCISES.items():
+    for relative, qualname in EXERCISES.values():
         source = (project / "src" / context["package_name"] / relative).read_text("utf-8")
         docstring = ast.get_docstring(function_node(source, qualname))
         assert "Hints:" not in docstring and docstring.strip(), qualname

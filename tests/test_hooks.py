@@ -275,10 +275,10 @@ def test_a_hints_paragraph_goes_up_to_the_closing_quotes_or_the_blank_line() -> 
 
 
 def test_a_summary_too_long_for_one_line_keeps_its_closing_quotes_apart() -> None:
-    summary = "    \"\"\"" + "x" * 95 + "\n"
-    text = f"def f():\n{summary}\n    Hints: a hint.\n    \"\"\"\n    return 1\n"
+    summary = '    """' + "x" * 95 + "\n"
+    text = f'def f():\n{summary}\n    Hints: a hint.\n    """\n    return 1\n'
 
-    assert post.drop_hints(text) == f"def f():\n{summary}    \"\"\"\n    return 1\n"
+    assert post.drop_hints(text) == f'def f():\n{summary}    """\n    return 1\n'
 
 
 def test_a_hints_line_that_is_no_paragraph_of_its_own_stays() -> None:
@@ -299,7 +299,9 @@ def test_exercises_no_drops_the_hints_and_yes_keeps_them(tmp_path: Path) -> None
     post.apply_features(tmp_path, disabled=set(), blank_exercises=True)
 
     assert "Hints:" not in without
-    assert without.startswith('class Clipper:\n    def transform(self, X):\n        """Clip X."""\n')
+    assert without.startswith(
+        'class Clipper:\n    def transform(self, X):\n        """Clip X."""\n'
+    )
     assert "        Hints: use clip.\n" in module.read_text(encoding="utf-8")
 
 
