@@ -25,7 +25,8 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving/test_ab_experiment.py",
         "docs/tutorial/09-ab-testing.md",
     ],
-    # The drift statistics (monitoring/drift.py) stay: they compare any two samples.
+    # The drift statistics (monitoring/drift.py, two_sample.py, text_drift.py) stay: they compare
+    # any two samples.
     "monitoring": [
         "src/{package}/monitoring/monitor.py",
         "src/{package}/monitoring/report.py",

@@ -21,14 +21,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }}.config import (
-    ColumnsParams,
-    Params,
-    get_settings,
-    load_params,
-    parse_params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params, load_params, parse_params
 from {{ cookiecutter.package_name }}.exercises import unsolved
+from {{ cookiecutter.package_name }}.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from {{ cookiecutter.package_name }} import commands
-from {{ cookiecutter.package_name }}.config import METRICS_JSON, RAW_DATA, TEST_DATA
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.files import read_json, read_parquet
+from {{ cookiecutter.package_name }}.paths import METRICS_JSON, RAW_DATA, TEST_DATA
 
 PROJECT = Path(__file__).resolve().parents[1]
 CLI = "{{ cookiecutter.project_slug }}"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.config import get_settings, load_params, parse_params
+from {{ cookiecutter.package_name }}.config import load_params, parse_params
 from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.settings import get_settings
 
 from .conftest import raw_params, write_params
 

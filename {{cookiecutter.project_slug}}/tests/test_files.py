@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import METRICS_JSON, MODEL_CARD, ColumnsParams
+from {{ cookiecutter.package_name }}.config import ColumnsParams
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.files import (
     atomic_dir,
@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.files import (
     write_json,
     write_refusal,
 )
+from {{ cookiecutter.package_name }}.paths import METRICS_JSON, MODEL_CARD
 
 from .conftest import make_params, raw_row
 

@@ -83,9 +83,10 @@ def measure_model_fits() -> dict[str, float]:
     """Seconds of one fit of each algorithm's pipeline on the development rows."""
     import pandas as pd
 
-    from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
     from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
+    from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA
 
     params = load_params()
     prepare_split(params)

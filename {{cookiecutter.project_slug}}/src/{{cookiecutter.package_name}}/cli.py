@@ -86,8 +86,9 @@ def validate(
 @data_app.command()
 def clean() -> None:
     """Clean the raw data into data/interim/ and data/processed/, with reports/cleaning.json."""
-    from {{ cookiecutter.package_name }}.config import CLEANING_JSON, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import clean as stage
+    from {{ cookiecutter.package_name }}.paths import CLEANING_JSON
 
     run_stage("clean", lambda: stage.run(load_params()), [CLEANING_JSON])
 
@@ -95,8 +96,9 @@ def clean() -> None:
 @data_app.command()
 def explore() -> None:
     """Draw the exploration figures and write reports/eda.md."""
-    from {{ cookiecutter.package_name }}.config import EDA_MD, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.data import explore as stage
+    from {{ cookiecutter.package_name }}.paths import EDA_MD
 
     run_stage("explore", lambda: stage.run(load_params()), [EDA_MD])
 
@@ -104,8 +106,9 @@ def explore() -> None:
 @model_app.command()
 def split() -> None:
     """Set the final test set aside: data/split/{development,test}.parquet, reports/split.json."""
-    from {{ cookiecutter.package_name }}.config import SPLIT_JSON, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model import split as stage
+    from {{ cookiecutter.package_name }}.paths import SPLIT_JSON
 
     run_stage("split", lambda: stage.run(load_params()), [SPLIT_JSON])
 
@@ -113,8 +116,9 @@ def split() -> None:
 @model_app.command()
 def train() -> None:
     """Cross-validate and train model.name of params.yaml; track the run in MLflow."""
-    from {{ cookiecutter.package_name }}.config import TRAINING_REPORT, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model import train as stage
+    from {{ cookiecutter.package_name }}.paths import TRAINING_REPORT
 
     run_stage("train", lambda: stage.run(load_params()), [TRAINING_REPORT])
 
@@ -122,8 +126,9 @@ def train() -> None:
 @model_app.command()
 def evaluate() -> None:
     """Score the final test set: reports/metrics.json, figures and the model card."""
-    from {{ cookiecutter.package_name }}.config import METRICS_JSON, MODEL_CARD, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model import evaluate as stage
+    from {{ cookiecutter.package_name }}.paths import METRICS_JSON, MODEL_CARD
 
     run_stage("evaluate", lambda: stage.run(load_params()), [METRICS_JSON, MODEL_CARD])
 
@@ -131,8 +136,9 @@ def evaluate() -> None:
 @model_app.command()
 def register() -> None:
     """Register the model, make it challenger, and promote it if it passes the gate."""
-    from {{ cookiecutter.package_name }}.config import PROMOTION_JSON, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model import register as stage
+    from {{ cookiecutter.package_name }}.paths import PROMOTION_JSON
 
     run_stage("register", lambda: stage.run(load_params()).rows(), [PROMOTION_JSON])
 
@@ -149,8 +155,9 @@ def compare(
     ] = None,
 ) -> None:
     """Cross-validate every algorithm on the same folds and print the leaderboard."""
-    from {{ cookiecutter.package_name }}.config import LEADERBOARD_JSON, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.model import compare as stage
+    from {{ cookiecutter.package_name }}.paths import LEADERBOARD_JSON
 
     with console.status("compare..."):
         leaderboard = stage.run(load_params(), algorithm, max_rows)
@@ -213,9 +220,10 @@ Hours = Annotated[
 @monitor_app.command("check")
 def monitor_check(hours: Hours = None) -> None:
     """Compare recent traffic with the training profile; exit 1 when an alert fires."""
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.monitoring import monitor
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.settings import get_settings
     from {{ cookiecutter.package_name }}.terminal import print_alerts
 
     params = load_params()
@@ -235,9 +243,10 @@ def monitor_check(hours: Hours = None) -> None:
 @monitor_app.command("report")
 def monitor_report(hours: Hours = None) -> None:
     """The same check as one self-contained HTML page: reports/monitoring.html."""
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.monitoring import report as html_report
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.settings import get_settings
     from {{ cookiecutter.package_name }}.terminal import print_alerts
 
     params = load_params()
@@ -259,8 +268,9 @@ def monitor_simulate(
     seed: Annotated[int, typer.Option(help="Seed of the customers and the scenario.")] = 0,
 ) -> None:
     """Send production-like traffic with a chosen drift through the service; feed outcomes."""
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.monitoring import simulate
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     summary = simulate.run(load_params(), get_settings(), scenario, n, seed, awaiting)
     print_table("Monitoring simulation", summary.items())
@@ -269,9 +279,10 @@ def monitor_simulate(
 @monitor_app.command("feedback")
 def monitor_feedback() -> None:
     """Write the served records whose outcome came back to data/feedback/ (make retrain)."""
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.monitoring import feedback
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     log = PredictionLog(get_settings().prediction_log_url)
     run_stage("feedback", lambda: feedback.run(load_params(), log))
@@ -283,8 +294,8 @@ def reload(
     url: Annotated[str, typer.Option(help="The running service.")] = "http://127.0.0.1:8000",
 ) -> None:
     """Ask a running service to load the registry's current champion and challenger."""
-    from {{ cookiecutter.package_name }}.config import get_settings
     from {{ cookiecutter.package_name }}.serving.admin_client import reload_service
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     answer = reload_service(url, get_settings().admin_api_key)
     loaded = ", ".join(f"{alias} = version {v}" for alias, v in answer["models"].items())
@@ -307,7 +318,8 @@ def ab_simulate(
 ) -> None:
     """Send synthetic customers through the service in ab mode and feed back their outcomes."""
     from {{ cookiecutter.package_name }}.ab import simulate
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     run_stage(
         "ab simulate", lambda: simulate.run(load_params(), get_settings(), n, effect, share, seed)
@@ -323,7 +335,8 @@ def ab_report(
 ) -> None:
     """Analyse the experiment: split health (SRM), sample size, churn rate per variant."""
     from {{ cookiecutter.package_name }}.ab import report as analysis
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     with console.status("ab report..."):
         report = analysis.run(load_params(), get_settings(), share)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from {{ cookiecutter.package_name }}.config import (
+from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     CLEANING_JSON,
     DEVELOPMENT_DATA,

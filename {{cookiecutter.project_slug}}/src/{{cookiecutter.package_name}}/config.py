@@ -1,54 +1,15 @@
-"""Parameters (params.yaml), runtime settings (environment) and the paths every stage shares."""
+"""The parameters: params.yaml read into a strict pydantic model, and validated."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from {{ cookiecutter.package_name }}.errors import ParamsError
-
-# Paths are relative to the project root, where dvc.yaml runs every stage.
-RAW_DATA = Path("data/raw/customers.csv")
-# Production records with their outcome (monitor feedback): acquire appends them.
-FEEDBACK_DATA = Path("data/feedback/customers.csv")
-INTERIM_DATA = Path("data/interim/customers.parquet")
-PROCESSED_DATA = Path("data/processed/customers.parquet")
-REPORTS = Path("reports")
-FIGURES = REPORTS / "figures"
-RAW_QUALITY_JSON = REPORTS / "data_quality_raw.json"
-RAW_QUALITY_MD = REPORTS / "data_quality_raw.md"
-QUALITY_JSON = REPORTS / "data_quality.json"
-QUALITY_MD = REPORTS / "data_quality.md"
-CLEANING_JSON = REPORTS / "cleaning.json"
-EDA_MD = REPORTS / "eda.md"
-EDA_FIGURES = FIGURES / "eda"
-# The final test set is split off once, into its own file: nothing but the final evaluation
-# and the promotion gate reads it.
-DEVELOPMENT_DATA = Path("data/split/development.parquet")
-TEST_DATA = Path("data/split/test.parquet")
-SPLIT_JSON = REPORTS / "split.json"
-MODELS = Path("models")
-MODEL_FILE = MODELS / "model.skops"
-BASELINE_FILES = {"dummy": MODELS / "dummy.skops", "reference": MODELS / "reference.skops"}
-TRAINING_JSON = MODELS / "training.json"
-TEST_SCORES = MODELS / "test_scores.parquet"
-# A sample of the rows the model learned from, with their out-of-fold scores: what monitoring
-# compares production traffic with (logged with the model's run, so each version has its own).
-TRAINING_PROFILE = MODELS / "training_profile.parquet"
-# The profile's column holding the model's score (monitoring reports it as "prediction").
-PROFILE_SCORE = "prediction"
-TRAINING_REPORT = REPORTS / "training.json"
-TRAINING_FIGURES = FIGURES / "training"
-METRICS_JSON = REPORTS / "metrics.json"
-EVALUATION_FIGURES = FIGURES / "evaluation"
-MODEL_CARD = REPORTS / "model_card.md"
-PROMOTION_JSON = REPORTS / "promotion.json"
-LEADERBOARD_JSON = REPORTS / "leaderboard.json"
+from {{ cookiecutter.package_name }}.settings import get_settings
 
 # The names of model/algorithms.py's TABLE, the one list of algorithms (a test checks they agree):
 # spelt out here so that reading params.yaml does not import scikit-learn.
@@ -396,26 +357,6 @@ class Params(StrictModel):
                 "text": [name for name in self.columns.text if name not in drop],
             }
         )
-
-
-class Settings(BaseSettings):
-    """Runtime settings read from the environment (prefix {{ cookiecutter.package_name | upper }}_)."""
-
-    model_config = SettingsConfigDict(env_prefix="{{ cookiecutter.package_name | upper }}_", extra="ignore")
-
-    params_path: Path = Path("params.yaml")
-    # [api]
-    # Where the service logs predictions and outcomes (any SQLAlchemy URL).
-    prediction_log_url: str = "sqlite:///logs/predictions.db"
-    # The X-API-Key of the admin routes; empty: the service starts without them.
-    admin_api_key: str = ""
-    # [/api]
-
-
-@cache
-def get_settings() -> Settings:
-    """Return the settings, read once; tests call get_settings.cache_clear() after changing them."""
-    return Settings()
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -15,21 +15,13 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    CLEANING_JSON,
-    FEEDBACK_DATA,
-    MAX_TEXT_LENGTH,
-    MAX_VALUE_LENGTH,
-    PROCESSED_DATA,
-    RAW_DATA,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import MAX_TEXT_LENGTH, MAX_VALUE_LENGTH, ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data import clean, transformers, validate
 from {{ cookiecutter.package_name }}.data.acquire import run
 from {{ cookiecutter.package_name }}.data.synthetic import generate
 from {{ cookiecutter.package_name }}.data.synthetic_customers import RAW_COLUMNS
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.paths import CLEANING_JSON, FEEDBACK_DATA, PROCESSED_DATA, RAW_DATA
 
 from ..conftest import raw_frame, raw_row, require_exercises
 

@@ -9,14 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import (
-    CLEANING_JSON,
-    INTERIM_DATA,
-    PROCESSED_DATA,
-    RAW_DATA,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data.clean import (
     clean_rows,
     column_report,
@@ -29,6 +22,7 @@ from {{ cookiecutter.package_name }}.data.clean import (
 )
 from {{ cookiecutter.package_name }}.data.transformers import NumericParser, build_cleaner
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.paths import CLEANING_JSON, INTERIM_DATA, PROCESSED_DATA, RAW_DATA
 
 from ..conftest import number_in, raw_frame, raw_row, require_exercises
 

@@ -14,17 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import (
-    EDA_FIGURES,
-    EDA_MD,
-    PROCESSED_DATA,
-    RAW_DATA,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data import eda_stats, explore
 from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.paths import EDA_FIGURES, EDA_MD, PROCESSED_DATA, RAW_DATA
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -15,16 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import (
-    PROCESSED_DATA,
-    QUALITY_JSON,
-    QUALITY_MD,
-    RAW_DATA,
-    RAW_QUALITY_JSON,
-    RAW_QUALITY_MD,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data.clean import drop_impossible_records, parsing_counts
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.data.quality_report import QualityReport, RuleResult
@@ -35,6 +26,14 @@ from {{ cookiecutter.package_name }}.data.validate import (
     run,
 )
 from {{ cookiecutter.package_name }}.errors import DataError, QualityError
+from {{ cookiecutter.package_name }}.paths import (
+    PROCESSED_DATA,
+    QUALITY_JSON,
+    QUALITY_MD,
+    RAW_DATA,
+    RAW_QUALITY_JSON,
+    RAW_QUALITY_MD,
+)
 
 from ..conftest import clean_frame, raw_frame, raw_row
 

@@ -20,15 +20,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }}.config import (
-    ColumnsParams,
-    Params,
-    get_settings,
-    load_params,
-    parse_params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params, load_params, parse_params
 from {{ cookiecutter.package_name }}.data import acquire, clean
 from {{ cookiecutter.package_name }}.model import evaluate, split, train
+from {{ cookiecutter.package_name }}.settings import get_settings
 
 from ..conftest import require_exercises
 

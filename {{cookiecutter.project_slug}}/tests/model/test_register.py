@@ -19,17 +19,11 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import (
-    METRICS_JSON,
-    PROMOTION_JSON,
-    TEST_DATA,
-    TRAINING_JSON,
-    Params,
-    parse_params,
-)
+from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, train
 from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.paths import METRICS_JSON, PROMOTION_JSON, TEST_DATA, TRAINING_JSON
 
 from ..conftest import require_exercises
 from .conftest import free_port, make_workspace, read_json, shown, small_params

@@ -19,7 +19,19 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import (
+from {{ cookiecutter.package_name }}.config import Params, parse_params
+from {{ cookiecutter.package_name }}.errors import LeakageError, ParamsError
+from {{ cookiecutter.package_name }}.model import (
+    compare,
+    cross_validation,
+    evaluate,
+    split,
+    tracking,
+    train,
+    tuning,
+)
+from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
     EVALUATION_FIGURES,
@@ -34,21 +46,8 @@ from {{ cookiecutter.package_name }}.config import (
     TRAINING_FIGURES,
     TRAINING_JSON,
     TRAINING_REPORT,
-    Params,
-    get_settings,
-    parse_params,
 )
-from {{ cookiecutter.package_name }}.errors import LeakageError, ParamsError
-from {{ cookiecutter.package_name }}.model import (
-    compare,
-    cross_validation,
-    evaluate,
-    split,
-    tracking,
-    train,
-    tuning,
-)
-from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.settings import get_settings
 
 from ..conftest import require_exercises
 from .conftest import free_port, read_json, shown, small_params, with_changes

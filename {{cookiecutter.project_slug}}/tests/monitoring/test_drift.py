@@ -11,31 +11,20 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
-from scipy.spatial import distance
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams
 from {{ cookiecutter.package_name }}.monitoring.drift import (
-    MIN_STD,
     PSI_EPSILON,
     ColumnDrift,
     DriftThresholds,
-    category_counts,
-    chi_square_test,
     column_drift,
     dataset_drift,
-    jensen_shannon,
-    ks_test,
     prediction_drift,
-    proportion_z_test,
     psi,
     psi_band,
     psi_categorical,
-    term_counts,
-    text_drift,
-    text_statistics,
-    wasserstein_normed,
 )
+from {{ cookiecutter.package_name }}.monitoring.text_drift import text_drift
 
 from ..conftest import clean_frame, make_params, require_exercises
 
@@ -47,10 +36,6 @@ TEXT = CONTRACT.text[0]
 # What text_drift checks of a text column, in its order.
 TEXT_CHECKS = ("length", "is_empty", "top_terms")
 CATEGORIES = np.array(CONTRACT.categorical[CATEGORICAL].allowed[:3], dtype=object)
-WORDS = np.array(
-    ["cannot", "log", "in", "price", "too", "high", "thanks", "great", "app", "slow", "help"],
-    dtype=object,
-)
 
 
 def normal(n: int, seed: int, mean: float = 0.0, name: str = NUMERIC) -> pd.Series:
@@ -67,17 +52,6 @@ def categories(n: int, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)) -
 def flags(n: int, seed: int, rate: float = 0.3) -> pd.Series:
     """n booleans, True with probability rate: a column of two categories, like the target."""
     return pd.Series(np.random.default_rng(seed).random(n) < rate, name=CONTRACT.target)
-
-
-def messages(n: int, seed: int, max_words: int = 8, first_word: str = "") -> pd.Series:
-    """n texts of 1 to max_words random words, the first one replaced if given."""
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(1, max_words + 1, n)
-    words = np.split(rng.choice(WORDS, lengths.sum()), np.cumsum(lengths)[:-1])
-    if first_word:
-        for message in words:
-            message[0] = first_word
-    return pd.Series([" ".join(w) for w in words], name=TEXT)
 
 
 def result(drifted: bool) -> ColumnDrift:
@@ -141,97 +115,6 @@ def test_categorical_psi_matches_the_hand_computation() -> None:
 )
 def test_psi_bands_are_0_1_and_0_25(value: float, band: str) -> None:
     assert psi_band(value) == band
-
-
-# The tests and distances against scipy and hand computations
-
-
-def test_ks_test_equals_scipy_ks_2samp() -> None:
-    reference, current = normal(800, seed=1), normal(3000, seed=2, mean=0.1)
-
-    expected = stats.ks_2samp(reference, current)
-
-    assert ks_test(reference, current) == (
-        pytest.approx(expected.statistic),
-        pytest.approx(expected.pvalue),
-    )
-
-
-def test_chi_square_equals_chi2_contingency_on_the_table_of_counts() -> None:
-    reference, current = categories(600, seed=1), categories(900, seed=2, shares=(0.4, 0.35, 0.25))
-    table = [
-        [(reference == value).sum() for value in CATEGORIES],
-        [(current == value).sum() for value in CATEGORIES],
-    ]
-
-    expected = stats.chi2_contingency(table, correction=False)
-
-    assert chi_square_test(reference, current) == (
-        pytest.approx(expected.statistic),
-        pytest.approx(expected.pvalue),
-    )
-
-
-def test_chi_square_stays_finite_for_a_category_new_in_the_current_data() -> None:
-    statistic, p_value = chi_square_test(["a", "b"] * 50, ["a", "b", "c"] * 20)
-
-    assert math.isfinite(statistic)
-    assert p_value < 0.05
-
-
-def test_proportion_z_test_matches_the_hand_computation() -> None:
-    # Given 30 of 100 reference rows and 80 of 200 current rows saying "yes" (seen first)
-    reference = ["yes"] * 30 + ["no"] * 70
-    current = ["yes"] * 80 + ["no"] * 120
-
-    z, p_value = proportion_z_test(reference, current)
-
-    # Then z = (0.4 - 0.3) / sqrt(P (1 - P) (1/100 + 1/200)) with the pooled P = 110 / 300
-    pooled = 110 / 300
-    expected_z = 0.1 / math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 200))
-    assert z == pytest.approx(expected_z)
-    assert p_value == pytest.approx(math.erfc(expected_z / math.sqrt(2)))
-    # and z squared is the uncorrected chi-square statistic of the same 2 x 2 table
-    assert z**2 == pytest.approx(chi_square_test(reference, current).statistic)
-
-
-def test_proportion_z_test_of_one_shared_category_finds_nothing() -> None:
-    assert proportion_z_test(["a"] * 10, ["a"] * 20) == (0.0, 1.0)
-
-
-def test_proportion_z_test_refuses_more_than_two_categories() -> None:
-    with pytest.raises(ValueError, match="use chi_square_test"):
-        proportion_z_test(["a", "b"], ["c"])
-
-
-def test_wasserstein_normed_is_scipy_distance_over_the_reference_std() -> None:
-    reference, current = normal(2000, seed=1), normal(5000, seed=2, mean=0.3)
-
-    expected = stats.wasserstein_distance(reference, current) / np.std(reference)
-
-    assert wasserstein_normed(reference, current) == pytest.approx(expected)
-
-
-def test_wasserstein_normed_of_a_constant_reference_divides_by_min_std() -> None:
-    assert wasserstein_normed([2.0] * 10, [3.0] * 10) == pytest.approx(1.0 / MIN_STD)
-
-
-def test_jensen_shannon_equals_scipy_on_the_category_counts() -> None:
-    reference, current = categories(3000, seed=1), categories(4000, seed=2, shares=(0.3, 0.3, 0.4))
-    counts = category_counts(reference, current)
-
-    expected = distance.jensenshannon(counts.reference, counts.current)
-
-    assert jensen_shannon(reference, current) == pytest.approx(expected)
-    assert jensen_shannon(reference, reference) == 0.0
-
-
-def test_category_counts_cover_the_categories_of_both_samples_without_missing_values() -> None:
-    counts = category_counts(pd.Series(["a", "b", None, "a"]), pd.Series(["c", "a", np.nan]))
-
-    assert counts.categories.tolist() == ["a", "b", "c"]
-    assert counts.reference.tolist() == [2, 1, 0]
-    assert counts.current.tolist() == [1, 0, 1]
 
 
 # Choosing the test
@@ -357,65 +240,6 @@ def test_prediction_drift_tests_the_scores_as_a_numeric_column() -> None:
         "wasserstein",
         True,
     )
-
-
-# Text columns
-
-
-def test_text_statistics_are_length_and_emptiness_of_the_present_texts() -> None:
-    stats_ = text_statistics(pd.Series(["hi", "", "  ", None, "hello world"]))
-
-    assert stats_.index.tolist() == [0, 1, 2, 4]
-    assert stats_["length"].tolist() == [2, 0, 2, 11]
-    assert stats_["is_empty"].tolist() == [False, True, True, False]
-
-
-def test_term_counts_lower_case_words_most_frequent_first() -> None:
-    counts = term_counts(pd.Series(["Can't log in!", "LOG in", None, "in"]))
-
-    assert counts.to_dict() == {"in": 3, "log": 2, "can": 1, "t": 1}
-    assert counts.index.tolist() == ["in", "log", "can", "t"]
-
-
-def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
-    results = text_drift(messages(3000, seed=1), messages(3000, seed=2))
-
-    assert [r.column for r in results] == [
-        f"{TEXT}.length",
-        f"{TEXT}.is_empty",
-        f"{TEXT}.top_terms",
-    ]
-    assert not any(r.drifted for r in results)
-
-
-def test_text_drift_flags_longer_messages() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
-    results = text_drift(messages(3000, seed=1), messages(3000, seed=2, max_words=16))
-
-    drifted = {r.column: r.drifted for r in results}
-    assert drifted[f"{TEXT}.length"]
-    assert not drifted[f"{TEXT}.is_empty"]
-
-
-def test_text_drift_flags_a_new_dominant_term() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
-    # Given current messages that all start with a new word as long as the others on average
-    results = text_drift(messages(3000, seed=1), messages(3000, seed=2, first_word="fees"))
-
-    drifted = {r.column: r.drifted for r in results}
-    assert drifted[f"{TEXT}.top_terms"]
-    assert not drifted[f"{TEXT}.length"]
-
-
-def test_text_drift_flags_a_rise_in_empty_messages() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
-    current = messages(3000, seed=2)
-    current[:600] = ""
-
-    results = text_drift(messages(3000, seed=1), current)
-
-    assert {r.column: r.drifted for r in results}[f"{TEXT}.is_empty"]
 
 
 # Frames of the contract, every column tested by its kind as the monitor does

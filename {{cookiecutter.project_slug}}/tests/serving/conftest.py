@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
+from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.model import evaluate, register, train
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.serving.schemas import example_number
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from ..conftest import require_exercises
 from ..model.conftest import make_workspace, small_params

@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.ab import report, simulate
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from ..conftest import require_exercises
 
@@ -114,7 +115,7 @@ def test_the_cli_simulates_then_reports(
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
     monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    from {{ cookiecutter.package_name }}.config import get_settings
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     get_settings.cache_clear()
     try:

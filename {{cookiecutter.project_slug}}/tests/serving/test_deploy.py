@@ -9,9 +9,10 @@ from pathlib import Path
 import yaml
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from .conftest import record
 

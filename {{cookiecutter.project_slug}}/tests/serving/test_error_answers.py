@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.error_answers import (
     EXCERPT_CHARS,
@@ -24,6 +24,7 @@ from {{ cookiecutter.package_name }}.serving.error_answers import (
     validation_detail,
 )
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from .conftest import record
 

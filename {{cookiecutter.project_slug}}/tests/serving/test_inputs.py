@@ -10,10 +10,11 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.config import CANARY_MAX_SHARE, ExperimentParams, Params, Settings
+from {{ cookiecutter.package_name }}.config import CANARY_MAX_SHARE, ExperimentParams, Params
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.schemas import FIRST_SIGNUP
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from .conftest import record
 

@@ -19,10 +19,11 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.config import Params, Settings, parse_params
+from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.limits import too_large
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from ..model.conftest import small_params
 from .conftest import record

@@ -10,12 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }} import errors
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving import model_store as served
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, registered_aliases, registry_client
+from {{ cookiecutter.package_name }}.settings import Settings
 
 
 def test_one_query_reads_every_alias(workspace_params: Params) -> None:

@@ -18,15 +18,17 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, FEEDBACK_DATA, Params, Settings, get_settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 from {{ cookiecutter.package_name }}.monitoring import benchmark as monitor_benchmark
 from {{ cookiecutter.package_name }}.monitoring import feedback, monitor, simulate
 from {{ cookiecutter.package_name }}.monitoring import report as monitor_report
+from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, FEEDBACK_DATA
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
 from ..conftest import require_exercises
 

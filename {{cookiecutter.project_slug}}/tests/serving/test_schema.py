@@ -16,10 +16,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.schemas import FIRST_SIGNUP
+from {{ cookiecutter.package_name }}.settings import Settings
 
 KEY = "schema-test-key"
 ROUTES = [

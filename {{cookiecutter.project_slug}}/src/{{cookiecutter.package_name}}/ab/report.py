@@ -32,10 +32,12 @@ from {{ cookiecutter.package_name }}.ab.stats import (
     required_sample_size,
     srm_check,
 )
-from {{ cookiecutter.package_name }}.config import FIGURES, REPORTS, Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.paths import FIGURES, REPORTS
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+from {{ cookiecutter.package_name }}.settings import Settings
 
 AB_REPORT = REPORTS / "ab_report.json"
 AB_FIGURE = FIGURES / "ab" / "churn_by_variant.png"

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
+from {{ cookiecutter.package_name }}.settings import Settings
 
 
 def apply_effect(

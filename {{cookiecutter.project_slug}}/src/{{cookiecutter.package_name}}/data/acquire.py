@@ -15,9 +15,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import FEEDBACK_DATA, RAW_DATA, Params
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data import ingest
 from {{ cookiecutter.package_name }}.data.synthetic import check_contract, generate
+from {{ cookiecutter.package_name }}.paths import FEEDBACK_DATA, RAW_DATA
 
 
 def flatten_counts(counts: Mapping[str, object]) -> dict[str, object]:

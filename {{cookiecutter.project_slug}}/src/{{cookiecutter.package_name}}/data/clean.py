@@ -29,14 +29,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    CLEANING_JSON,
-    INTERIM_DATA,
-    PROCESSED_DATA,
-    RAW_DATA,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.data.numbers import (
     is_plain_number,
@@ -45,6 +38,7 @@ from {{ cookiecutter.package_name }}.data.numbers import (
 )
 from {{ cookiecutter.package_name }}.data.transformers import build_cleaner
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.paths import CLEANING_JSON, INTERIM_DATA, PROCESSED_DATA, RAW_DATA
 
 LABELS = (0, 1)
 

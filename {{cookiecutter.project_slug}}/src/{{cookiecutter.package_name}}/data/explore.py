@@ -13,14 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    EDA_FIGURES,
-    EDA_MD,
-    PROCESSED_DATA,
-    RAW_DATA,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES, draw_figures
 from {{ cookiecutter.package_name }}.data.eda_stats import (
     SMD_FLAG,
@@ -32,6 +25,7 @@ from {{ cookiecutter.package_name }}.data.eda_stats import (
     summarise,
 )
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.paths import EDA_FIGURES, EDA_MD, PROCESSED_DATA, RAW_DATA
 
 
 def _signed(value: float, decimals: int = 3) -> str:

@@ -17,16 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    PROCESSED_DATA,
-    QUALITY_JSON,
-    QUALITY_MD,
-    RAW_DATA,
-    RAW_QUALITY_JSON,
-    RAW_QUALITY_MD,
-    ColumnsParams,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
 from {{ cookiecutter.package_name }}.data.quality_report import (
     STAGES,
     QualityReport,
@@ -35,6 +26,14 @@ from {{ cookiecutter.package_name }}.data.quality_report import (
 )
 from {{ cookiecutter.package_name }}.data.quality_rules import contract_rules, run_rule
 from {{ cookiecutter.package_name }}.errors import DataError, QualityError
+from {{ cookiecutter.package_name }}.paths import (
+    PROCESSED_DATA,
+    QUALITY_JSON,
+    QUALITY_MD,
+    RAW_DATA,
+    RAW_QUALITY_JSON,
+    RAW_QUALITY_MD,
+)
 
 OUTPUTS = {"raw": (RAW_QUALITY_JSON, RAW_QUALITY_MD), "clean": (QUALITY_JSON, QUALITY_MD)}
 

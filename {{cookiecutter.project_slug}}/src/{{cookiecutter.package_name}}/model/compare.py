@@ -17,12 +17,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    DEVELOPMENT_DATA,
-    FIGURES,
-    LEADERBOARD_JSON,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model import figures, tracking
 from {{ cookiecutter.package_name }}.model.algorithms import (
@@ -32,6 +27,7 @@ from {{ cookiecutter.package_name }}.model.algorithms import (
 )
 from {{ cookiecutter.package_name }}.model.cross_validation import checked_folds, cross_validate, fold_summary
 from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
+from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, FIGURES, LEADERBOARD_JSON
 
 SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
 LEADERBOARD_FIGURE = FIGURES / "leaderboard.png"

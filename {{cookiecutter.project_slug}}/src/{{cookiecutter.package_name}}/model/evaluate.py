@@ -27,19 +27,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    BASELINE_FILES,
-    EVALUATION_FIGURES,
-    METRICS_JSON,
-    MODEL_CARD,
-    MODEL_FILE,
-    SPLIT_JSON,
-    TEST_DATA,
-    TEST_SCORES,
-    TRAINING_JSON,
-    TRAINING_REPORT,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import figures, tracking
 from {{ cookiecutter.package_name }}.model.features import model_input
@@ -50,6 +38,18 @@ from {{ cookiecutter.package_name }}.model.metrics import (
     classification_metrics,
     cost_by_threshold,
     expected_cost,
+)
+from {{ cookiecutter.package_name }}.paths import (
+    BASELINE_FILES,
+    EVALUATION_FIGURES,
+    METRICS_JSON,
+    MODEL_CARD,
+    MODEL_FILE,
+    SPLIT_JSON,
+    TEST_DATA,
+    TEST_SCORES,
+    TRAINING_JSON,
+    TRAINING_REPORT,
 )
 
 # Permutation importance refits nothing but scores the model n_repeats times per column.

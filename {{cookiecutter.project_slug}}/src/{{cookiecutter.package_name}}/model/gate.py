@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import PROMOTION_JSON
 from {{ cookiecutter.package_name }}.model.metrics import (
     THRESHOLD_FREE,
     bootstrap_values,
@@ -36,6 +35,7 @@ from {{ cookiecutter.package_name }}.model.metrics import (
     classification_metrics,
     percentile_interval,
 )
+from {{ cookiecutter.package_name }}.paths import PROMOTION_JSON
 
 LOWER_IS_BETTER = frozenset({"log_loss", "brier"})
 

@@ -22,19 +22,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from {{ cookiecutter.package_name }} import commands, files
-from {{ cookiecutter.package_name }}.config import (
-    METRICS_JSON,
-    PROMOTION_JSON,
-    TEST_DATA,
-    TEST_SCORES,
-    TRAINING_JSON,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError, RegistryError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.gate import Promotion, gate_decision
+from {{ cookiecutter.package_name }}.paths import METRICS_JSON, PROMOTION_JSON, TEST_DATA, TEST_SCORES, TRAINING_JSON
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient

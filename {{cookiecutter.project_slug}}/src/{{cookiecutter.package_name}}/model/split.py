@@ -16,13 +16,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    DEVELOPMENT_DATA,
-    INTERIM_DATA,
-    SPLIT_JSON,
-    TEST_DATA,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.model.folds import final_test_split
 from {{ cookiecutter.package_name }}.model.leakage import (
@@ -31,6 +25,7 @@ from {{ cookiecutter.package_name }}.model.leakage import (
     check_time_order,
     describe_adversarial_auc,
 )
+from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, INTERIM_DATA, SPLIT_JSON, TEST_DATA
 
 # Adversarial validation on at most this many rows per side: enough to see a shift, and fast.
 ADVERSARIAL_ROWS = 20_000

@@ -31,17 +31,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    BASELINE_FILES,
-    DEVELOPMENT_DATA,
-    MODEL_FILE,
-    PROFILE_SCORE,
-    TRAINING_FIGURES,
-    TRAINING_JSON,
-    TRAINING_PROFILE,
-    TRAINING_REPORT,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import figures, tracking
@@ -58,6 +48,16 @@ from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pi
 from {{ cookiecutter.package_name }}.model.folds import Split
 from {{ cookiecutter.package_name }}.model.metrics import choose_threshold
 from {{ cookiecutter.package_name }}.model.tuning import tune
+from {{ cookiecutter.package_name }}.paths import (
+    BASELINE_FILES,
+    DEVELOPMENT_DATA,
+    MODEL_FILE,
+    PROFILE_SCORE,
+    TRAINING_FIGURES,
+    TRAINING_JSON,
+    TRAINING_PROFILE,
+    TRAINING_REPORT,
+)
 
 # Learning and validation curves refit the model many times: a few folds show the trend.
 CURVE_FOLDS = 3

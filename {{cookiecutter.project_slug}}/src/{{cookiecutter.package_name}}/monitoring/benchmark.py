@@ -24,16 +24,11 @@ from rich.console import Console
 from rich.table import Table
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    METRICS_JSON,
-    MODEL_FILE,
-    TRAINING_JSON,
-    TRAINING_PROFILE,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.monitoring.monitor import Version, check_version
 from {{ cookiecutter.package_name }}.monitoring.simulate import training_period
+from {{ cookiecutter.package_name }}.paths import METRICS_JSON, MODEL_FILE, TRAINING_JSON, TRAINING_PROFILE
 
 MAX_FALSE_ALARM_RATE = 0.05
 MAX_SECONDS_100K = 10.0

@@ -17,8 +17,9 @@ from __future__ import annotations
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import FEEDBACK_DATA, Params
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.paths import FEEDBACK_DATA
 from {{ cookiecutter.package_name }}.serving.predict import as_raw_text
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 

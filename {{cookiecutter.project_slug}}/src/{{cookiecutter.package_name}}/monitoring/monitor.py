@@ -34,7 +34,7 @@ import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import PROFILE_SCORE, REPORTS, MonitoringParams, Params
+from {{ cookiecutter.package_name }}.config import MonitoringParams, Params
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.monitoring.drift import (
@@ -43,8 +43,9 @@ from {{ cookiecutter.package_name }}.monitoring.drift import (
     column_drift,
     dataset_drift,
     prediction_drift,
-    text_drift,
 )
+from {{ cookiecutter.package_name }}.monitoring.text_drift import text_drift
+from {{ cookiecutter.package_name }}.paths import PROFILE_SCORE, REPORTS
 from {{ cookiecutter.package_name }}.serving.predict import records_frame
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 

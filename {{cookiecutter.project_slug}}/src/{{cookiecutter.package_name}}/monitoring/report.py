@@ -18,8 +18,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import PROFILE_SCORE, REPORTS, Params
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.monitoring import monitor
+from {{ cookiecutter.package_name }}.paths import PROFILE_SCORE, REPORTS
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 
 MONITORING_HTML = REPORTS / "monitoring.html"

@@ -24,10 +24,12 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.commands import run_first
-from {{ cookiecutter.package_name }}.config import DEVELOPMENT_DATA, Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
+from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
+from {{ cookiecutter.package_name }}.settings import Settings
 
 Scenario = Literal["none", "covariate", "concept", "prior", "schema"]
 SCENARIOS = ("none", "covariate", "concept", "prior", "schema")

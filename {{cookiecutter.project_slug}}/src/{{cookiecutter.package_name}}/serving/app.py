@@ -33,7 +33,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from {{ cookiecutter.package_name }}.config import Params, Settings, get_settings, load_params
+from {{ cookiecutter.package_name }}.config import Params, load_params
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.error_answers import http_detail, validation_detail
 from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
@@ -41,6 +41,7 @@ from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.serving.routes import admin, feedback, health, metrics, predict
 from {{ cookiecutter.package_name }}.serving.service import Service
+from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 

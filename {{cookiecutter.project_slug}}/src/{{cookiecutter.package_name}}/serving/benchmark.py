@@ -35,7 +35,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from {{ cookiecutter.package_name }}.config import Params, Settings
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
 from {{ cookiecutter.package_name }}.model.features import input_columns
@@ -43,6 +43,7 @@ from {{ cookiecutter.package_name }}.serving.load_generator import LoadResult, s
 from {{ cookiecutter.package_name }}.serving.model_store import ServedModel, load_alias
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+from {{ cookiecutter.package_name }}.settings import Settings
 
 CONCURRENCY = 16
 COMPARED = 50  # records both servers score, to check they give the same scores

@@ -15,9 +15,10 @@ def serve(host: str, port: int, workers: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import uvicorn
 
-    from {{ cookiecutter.package_name }}.config import get_settings, load_params
+    from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.serving import worker_metrics
     from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.settings import get_settings
 
     # Checked here, before uvicorn starts: a bad params.yaml or log URL is then one sentence.
     load_params()
