@@ -263,7 +263,9 @@ def dirty_frame(columns: ColumnsParams, n: int, seed: int = 0) -> pd.DataFrame:
 
 
 # The fixtures of the shipped pipeline (params.yaml, the synthetic data, trained workspaces).
-STAGE_FIXTURES = frozenset({"shipped_params", "project_dir", "workspace"})
+STAGE_FIXTURES = frozenset(
+    {"shipped_params", "project_dir", "workspace", "yaml_params", "synthetic_rows"}
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

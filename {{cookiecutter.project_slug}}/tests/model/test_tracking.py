@@ -90,21 +90,21 @@ TRAINED = {
 
 
 @pytest.fixture(scope="module")
-def rows() -> pd.DataFrame:
-    """~290 interim rows of clean synthetic customers."""
+def synthetic_rows() -> pd.DataFrame:
+    """~290 interim rows of clean synthetic customers (the shipped contract: a stage test)."""
     params = VARIANTS["text and date"]
     raw, _ = synthetic.generate(N_ROWS, params.data.dirt, params.columns, seed=SEED)
     return clean.clean_rows(raw, params.columns)[0]
 
 
 @pytest.fixture(scope="module")
-def trained(rows: pd.DataFrame) -> dict[str, object]:
+def trained(synthetic_rows: pd.DataFrame) -> dict[str, object]:
     """Every algorithm in every variant, the parts-changing hyperparameters and the baselines."""
     require_exercises(1)  # the pipelines start with the cleaner, which clips outliers
-    y = rows["churn"].to_numpy()
+    y = synthetic_rows["churn"].to_numpy()
     models: dict[str, object] = {}
     for label, params in VARIANTS.items():
-        X = model_input(rows, params)
+        X = model_input(synthetic_rows, params)
         for name in TRAINED[label]:
             estimator = build_estimator(name, SMALL.get(name, {}), SEED)
             models[f"{name}, {label}"] = build_pipeline(params, estimator).fit(X, y)
@@ -116,7 +116,7 @@ def trained(rows: pd.DataFrame) -> dict[str, object]:
                 X, y
             )
     params = VARIANTS["text and date"]
-    X = model_input(rows, params)
+    X = model_input(synthetic_rows, params)
     models["reference"] = build_reference(params).fit(X, y)
     models["dummy"] = build_dummy(params).fit(X, y)
     return models
@@ -126,7 +126,7 @@ def trained(rows: pd.DataFrame) -> dict[str, object]:
 
 
 def test_every_trained_pipeline_loads_scores_as_before_and_needs_only_listed_types(
-    trained: dict, rows: pd.DataFrame, tmp_path: Path
+    trained: dict, synthetic_rows: pd.DataFrame, tmp_path: Path
 ) -> None:
     needed: dict[str, list[str]] = {}
     for label, model in trained.items():
@@ -136,7 +136,7 @@ def test_every_trained_pipeline_loads_scores_as_before_and_needs_only_listed_typ
         # When it is loaded back through the checks
         loaded = tracking.load_model(path, sha256)
         # Then it scores every row exactly as the trained model did
-        X = model_input(rows, variant_of(label))
+        X = model_input(synthetic_rows, variant_of(label))
         np.testing.assert_array_equal(
             loaded.predict_proba(X), model.predict_proba(X), err_msg=label
         )
@@ -252,11 +252,11 @@ def test_training_refuses_a_model_holding_a_type_not_listed() -> None:
 
 
 def test_two_trainings_of_one_model_give_byte_identical_files(
-    trained: dict, rows: pd.DataFrame
+    trained: dict, synthetic_rows: pd.DataFrame
 ) -> None:
     # Given the same pipeline trained twice on the same rows (objects at other addresses)
     params = VARIANTS["text and date"]
-    X, y = model_input(rows, params), rows["churn"].to_numpy()
+    X, y = model_input(synthetic_rows, params), synthetic_rows["churn"].to_numpy()
     models = [
         build_pipeline(params, build_estimator("logistic_regression", {}, SEED)).fit(X, y)
         for _ in range(2)
