@@ -41,11 +41,12 @@ DECLARATIONS = {
     "  numeric:\n": f"    {NUMERIC}: {{min: 0, max: 1}}\n",
     "  categorical:\n": f"    {CATEGORICAL}:\n      allowed: [{', '.join(REGIONS)}]\n",
 }
-# Records of the test set, as a client would send them (dates as ISO text), for the service.
+# Clean records as a client would send them (numbers typed, dates as ISO text), for the
+# service: data/processed holds them cleaned (data/split keeps the raw text a model reads).
 SERVED = "served.json"
 WRITE_SERVED = (
     "import pandas as pd; "
-    "frame = pd.read_parquet('data/split/test.parquet').head(300); "
+    "frame = pd.read_parquet('data/processed/customers.parquet').head(300); "
     "frame['signup_date'] = frame['signup_date'].dt.strftime('%Y-%m-%d'); "
     f"frame.to_json('{SERVED}', orient='records')"
 )
