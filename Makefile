@@ -43,8 +43,11 @@ demo: .venv ## Bake the default project into build/demo/ and run its whole workf
 	@echo "  tracking store:   $(DEMO)/mlflow.db"
 	@echo "Next: cd $(DEMO) && make help"
 
+# Two workers, each taking whole test files (a file's tests share one bake): the tutorial's
+# chapters, the longest chain, run on one while the other files run beside it.
+TEST_WORKERS ?= 2
 test: .venv ## Run the template's test suite (bakes projects, installs one and runs its workflow)
-	$(UV) run pytest
+	$(UV) run pytest --numprocesses $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: .venv ## Lint the hooks and the template tests
 	$(UV) run ruff check hooks tests

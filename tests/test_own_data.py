@@ -32,6 +32,7 @@ QUICK = {
     "n_splits: 5": "n_splits: 3",
     "bootstrap_resamples: 1000": "bootstrap_resamples: 200",
     "max_iter: 200, max_leaf_nodes": "max_iter: 50, max_leaf_nodes",  # gradient boosting
+    "curves: true": "curves: false",
 }
 NUMERIC, CATEGORICAL = "discount_rate", "region"
 REGIONS = ["north", "south", "east", "west"]

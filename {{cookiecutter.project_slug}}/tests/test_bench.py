@@ -103,7 +103,8 @@ def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     require_exercises(1, 3)  # cleaning clips outliers; training chooses the threshold
     console = Console(record=True, width=120)
     data = shipped_params.data.model_copy(update={"n_rows": 1500})
-    small = shipped_params.model_copy(update={"data": data})
+    validation = shipped_params.validation.model_copy(update={"n_splits": 3})
+    small = shipped_params.model_copy(update={"data": data, "validation": validation})
 
     fits, parts = run_model_bench(small, [1000], console)
 
@@ -111,6 +112,7 @@ def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     assert set(fits[0]) == set(ALGORITHMS)
     assert all(seconds > 0 for seconds in fits[0].values())
     assert parts["fit"] > parts["mlflow"] > 0
+    assert parts["curves"] > parts["fit"]  # 30 fits on 3 folds against 7 fits
     assert parts["figures"] > 0 and parts["imports"] > 0 and parts["libraries"] > 0
     output = console.export_text()
     assert "Model fits: seconds per algorithm" in output

@@ -200,6 +200,8 @@ class ModelParams(StrictModel):
     segments: int = Field(ge=0, le=50)
     hyperparameters: dict[Algorithm, dict[str, Any]]
     tuning: TuningParams
+    # Learning and validation curves (bias and variance): most of the train stage's time.
+    curves: bool = True
 
 
 class EvaluationParams(StrictModel):

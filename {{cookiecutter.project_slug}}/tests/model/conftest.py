@@ -31,10 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]
 N_ROWS = 3000
 
 
-def small_params(n_rows: int = N_ROWS) -> dict:
-    """The project's params.yaml, made small: fewer rows, folds and resamples."""
+def small_params(n_rows: int = N_ROWS, curves: bool = False) -> dict:
+    """The project's params.yaml, made small: fewer rows, folds and resamples, and no learning
+    or validation curves (most of the train stage's time) unless asked for."""
     raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     raw["data"]["n_rows"] = n_rows
+    raw["model"]["curves"] = curves
     raw["validation"]["n_splits"] = 3
     raw["evaluation"]["bootstrap_resamples"] = 200
     raw["model"]["hyperparameters"]["gradient_boosting"]["max_iter"] = 50
@@ -65,8 +67,8 @@ def make_workspace(tmp_path_factory: pytest.TempPathFactory, raw: dict) -> Itera
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The small params' workspace, shared by the tests of one module."""
-    yield from make_workspace(tmp_path_factory, small_params())
+    """The small params' workspace, with the curves, shared by the tests of one module."""
+    yield from make_workspace(tmp_path_factory, small_params(curves=True))
 
 
 @pytest.fixture
@@ -81,8 +83,8 @@ def read_json(path: Path) -> dict:
 
 
 def with_changes(**sections: dict) -> Params:
-    """The small params with some keys of some sections replaced."""
-    raw = small_params()
+    """The workspace's small params with some keys of some sections replaced."""
+    raw = small_params(curves=True)
     for section, values in sections.items():
         raw[section].update(values)
     return parse_params(raw)

@@ -22,8 +22,17 @@ from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, train
+from {{ cookiecutter.package_name }}.model.cross_validation import CURVES_OFF
 from {{ cookiecutter.package_name }}.model.features import model_input
-from {{ cookiecutter.package_name }}.paths import METRICS_JSON, PROMOTION_JSON, TEST_DATA, TRAINING_JSON
+from {{ cookiecutter.package_name }}.paths import (
+    METRICS_JSON,
+    MODEL_CARD,
+    PROMOTION_JSON,
+    TEST_DATA,
+    TRAINING_FIGURES,
+    TRAINING_JSON,
+    TRAINING_REPORT,
+)
 
 from ..conftest import require_exercises
 from .conftest import free_port, make_workspace, read_json, shown, small_params
@@ -65,6 +74,16 @@ def registry_state() -> tuple[dict[str, str], list[str], str | None]:
         sorted(str(version.version) for version in versions),
         model.tags.get(register.HISTORY_TAG),
     )
+
+
+def test_without_curves_training_says_so_and_draws_none(workspace: Path) -> None:
+    # small_params turns model.curves off (tests/model/test_stages.py checks them on).
+    report = read_json(TRAINING_REPORT)
+
+    assert report["learning_curve"] is None and report["validation_curve"] is None
+    assert report["bias_variance"] == CURVES_OFF
+    assert list(TRAINING_FIGURES.iterdir()) == []
+    assert f"- Learning curve: {CURVES_OFF}" in MODEL_CARD.read_text(encoding="utf-8")
 
 
 def test_the_first_version_beats_the_baseline_and_becomes_champion(

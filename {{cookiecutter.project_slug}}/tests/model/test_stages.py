@@ -99,7 +99,9 @@ def test_training_report_beats_the_dummy_and_checks_leakage(workspace: Path) -> 
     assert "refund_amount" not in report["leakage_check"]
     assert max(report["leakage_check"].values()) < 0.95
     assert len(report["learning_curve"]["train_sizes"]) == 5
-    assert report["learning_curve"]["verdict"]
+    assert report["learning_curve"]["verdict"] == report["bias_variance"]
+    curve = report["validation_curve"]
+    assert len(curve["values"]) == len(curve["train_roc_auc"]) == len(curve["validation_roc_auc"])
     assert (TRAINING_FIGURES / "learning_curve.png").stat().st_size > 0
     assert (TRAINING_FIGURES / "validation_curve.png").stat().st_size > 0
 

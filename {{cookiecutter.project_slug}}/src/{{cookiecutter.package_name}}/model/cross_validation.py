@@ -34,6 +34,8 @@ from {{ cookiecutter.package_name }}.model.metrics import THRESHOLD_FREE, classi
 
 # Shares of each fold's training rows that the learning curve trains on.
 LEARNING_SIZES = (0.1, 0.25, 0.5, 0.75, 1.0)
+# What the reports say about bias and variance when `model.curves` is false.
+CURVES_OFF = "not computed (model.curves is false in params.yaml)"
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ def model_card(
 - Cross-validated ROC AUC {training_report["cv"]["valid_roc_auc_mean"]:.3f} ±
   {training_report["cv"]["valid_roc_auc_std"]:.3f} (reference
   {training_report["reference_cv"]["valid_roc_auc_mean"]:.3f}).
-- Learning curve: {training_report["learning_curve"]["verdict"]}
+- Learning curve: {training_report["bias_variance"]}
 
 ## Metrics on the final test set ({level} bootstrap intervals)
 | metric | model | interval | reference |

@@ -10,7 +10,8 @@ The order of the stage is the order of the craft:
 4. Cross-validation (`model/cross_validation.py`) of the model and of the reference model,
    with out-of-fold scores from which the decision threshold is chosen (from the business
    costs, never on the test set).
-5. Learning and validation curves, and what they say about bias and variance.
+5. Learning and validation curves, and what they say about bias and variance (most of the
+   stage's time: `model.curves: false` skips them for quick experiments).
 6. The final fit on every development row, saved as skops files, and one MLflow run holding
    the params, the fold metrics, the figures, the input data set and the model.
 
@@ -27,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
@@ -37,6 +39,7 @@ from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import figures, tracking
 from {{ cookiecutter.package_name }}.model.algorithms import build_estimator, check_hyperparameters
 from {{ cookiecutter.package_name }}.model.cross_validation import (
+    CURVES_OFF,
     checked_folds,
     cross_validate,
     fold_summary,
@@ -82,6 +85,50 @@ def training_profile(
     return profile.reset_index(drop=True)
 
 
+def bias_variance_curves(
+    pipeline: Pipeline,
+    params: Params,
+    hyperparameters: Mapping[str, Any],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    splits: Sequence[Split],
+) -> tuple[dict[str, Any], dict[str, Figure]]:
+    """The learning and validation curves on a few folds: their report entries and figures.
+
+    With `model.curves: false` both entries are null and there are no figures.
+    """
+    if not params.model.curves:
+        return {"learning_curve": None, "validation_curve": None}, {}
+    curve_splits = splits[:CURVE_FOLDS]
+    sizes, learn_train, learn_valid = learning_curve(pipeline, X, y, curve_splits, params.seed)
+    param, values, curve_train, curve_valid = validation_curve(
+        params, hyperparameters, X, y, curve_splits
+    )
+    report = {
+        "learning_curve": {
+            "train_sizes": sizes.tolist(),
+            "train_roc_auc": np.round(learn_train.mean(axis=1), files.DIGITS).tolist(),
+            "validation_roc_auc": np.round(learn_valid.mean(axis=1), files.DIGITS).tolist(),
+            "verdict": learning_curve_verdict(learn_train.mean(axis=1), learn_valid.mean(axis=1)),
+        },
+        "validation_curve": {
+            "hyperparameter": param,
+            "values": values,
+            "train_roc_auc": np.round(curve_train.mean(axis=1), files.DIGITS).tolist(),
+            "validation_roc_auc": np.round(curve_valid.mean(axis=1), files.DIGITS).tolist(),
+        },
+    }
+    figures_by_file = {
+        "learning_curve.png": figures.learning_curve_figure(
+            sizes, learn_train, learn_valid, "ROC AUC"
+        ),
+        "validation_curve.png": figures.validation_curve_figure(
+            param, values, curve_train, curve_valid, "ROC AUC"
+        ),
+    }
+    return report, figures_by_file
+
+
 def mlflow_params(params: Params, hyperparameters: Mapping[str, Any]) -> dict[str, object]:
     """The params that define this run, flattened for MLflow."""
     validation = params.validation
@@ -93,6 +140,7 @@ def mlflow_params(params: Params, hyperparameters: Mapping[str, Any]) -> dict[st
         "text_max_features": params.model.text_max_features,
         "segments": params.model.segments,
         "tuning": params.model.tuning.method,
+        "curves": params.model.curves,
         "validation.test_split": validation.test_split,
         "validation.strategy": validation.strategy,
         "validation.n_splits": validation.n_splits,
@@ -124,12 +172,8 @@ def run(params: Params) -> dict[str, object]:
     threshold = choose_threshold(
         model_cv.y, model_cv.scores, costs.cost_missed_churner, costs.cost_retention_offer
     )
-    curve_splits = splits[:CURVE_FOLDS]
-    sizes, learn_train, learn_valid = learning_curve(pipeline, X, y, curve_splits, params.seed)
-    param, values, curve_train, curve_valid = validation_curve(
-        params, hyperparameters, X, y, curve_splits
-    )
-    verdict = learning_curve_verdict(learn_train.mean(axis=1), learn_valid.mean(axis=1))
+    curves, curve_figures = bias_variance_curves(pipeline, params, hyperparameters, X, y, splits)
+    verdict = curves["learning_curve"]["verdict"] if params.model.curves else CURVES_OFF
 
     started = time.perf_counter()
     model = clone(pipeline).fit(X, y)
@@ -150,33 +194,19 @@ def run(params: Params) -> dict[str, object]:
         "cv": model_summary,
         "reference_cv": reference_summary,
         "threshold": round(threshold, files.DIGITS),
-        "learning_curve": {
-            "train_sizes": sizes.tolist(),
-            "train_roc_auc": np.round(learn_train.mean(axis=1), files.DIGITS).tolist(),
-            "validation_roc_auc": np.round(learn_valid.mean(axis=1), files.DIGITS).tolist(),
-            "verdict": verdict,
-        },
-        "validation_curve": {
-            "hyperparameter": param,
-            "values": values,
-            "train_roc_auc": np.round(curve_train.mean(axis=1), files.DIGITS).tolist(),
-            "validation_roc_auc": np.round(curve_valid.mean(axis=1), files.DIGITS).tolist(),
-        },
+        "bias_variance": verdict,
+        **curves,
         "leakage_check": files.rounded(leakage.to_dict()),
         "tuning": tried,
     }
-    learning_figure = figures.learning_curve_figure(sizes, learn_train, learn_valid, "ROC AUC")
-    curve_figure = figures.validation_curve_figure(
-        param, values, curve_train, curve_valid, "ROC AUC"
-    )
 
     # Files last, each written atomically: a failure above leaves the previous model in place.
     hashes = {"model": tracking.save_model(model, MODEL_FILE)}
     for kind, path in BASELINE_FILES.items():
         hashes[kind] = tracking.save_model(baselines[kind], path)
     with files.atomic_dir(TRAINING_FIGURES) as folder:
-        files.save_figure(folder / "learning_curve.png", learning_figure)
-        files.save_figure(folder / "validation_curve.png", curve_figure)
+        for file_name, figure in curve_figures.items():
+            files.save_figure(folder / file_name, figure)
     files.write_json(TRAINING_REPORT, report)
     files.write_parquet(TRAINING_PROFILE, training_profile(X, splits, model_cv.scores, params.seed))
     run_id, model_uri, logged_sha256 = log_run(
@@ -202,7 +232,7 @@ def run(params: Params) -> dict[str, object]:
         "reference ROC AUC": f"{reference_summary['valid_roc_auc_mean']:.3f}",
         "threshold": f"{threshold:.3f}",
         "fit seconds (final)": f"{fit_seconds:.1f}",
-        "bias / variance": verdict.split(":")[0],
+        "bias / variance": verdict.split(":")[0] if params.model.curves else "not computed",
         "MLflow run": run_id,
     }
 
