@@ -27,15 +27,8 @@ from {{ cookiecutter.package_name }}.data.synthetic_customers import (
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
 N = 4000
-RATES = (
-    "missing_rate",
-    "duplicate_rate",
-    "repeated_id_rate",
-    "category_noise_rate",
-    "numeric_text_rate",
-    "impossible_rate",
-    "outlier_rate",
-)
+# Every kind of dirt the generator injects: the rates of the params model.
+RATES = tuple(name for name in DirtParams.model_fields if name.endswith("_rate"))
 PLAIN_MONEY = r"\d+\.\d\d"
 WHOLE_NUMBER = r"-?\d+"
 

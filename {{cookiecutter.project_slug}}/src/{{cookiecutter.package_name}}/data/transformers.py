@@ -78,7 +78,18 @@ def is_text_column(values: pd.Series) -> bool:
     return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
 
 
-class CategoryNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class RawInputMixin:
+    """For steps that read raw columns: scikit-learn's checks may give them text and gaps."""
+
+    def __sklearn_tags__(self) -> Any:
+        """Declare that text and missing values are accepted."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+class CategoryNormalizer(RawInputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Rewrite each category to its canonical spelling; an unknown one becomes missing.
 
     A value is stripped of surrounding spaces, then matched case-insensitively to the
@@ -125,13 +136,6 @@ class CategoryNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 out[name] = spellings.get(spelling_key(value), math.nan)
         return out
 
-    def __sklearn_tags__(self) -> Any:
-        """Declare that text and missing values are accepted."""
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags
-
 
 def spelling_key(value: str) -> str:
     """The form two spellings of one category share: no surrounding spaces, no case."""
@@ -172,7 +176,7 @@ def normalize_categories(values: pd.Series, spellings: Mapping[str, str]) -> pd.
     return result.astype(values.dtype) if isinstance(values.dtype, pd.StringDtype) else result
 
 
-class NumericParser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class NumericParser(RawInputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Parse numbers written as text ("1 234,50", "$1,234.50") into float64; junk becomes NaN.
 
     Non-finite numbers ("inf", "1e400") become NaN too, by the rule of data/numbers.py.
@@ -203,13 +207,6 @@ class NumericParser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def transform_record(self, record: Record) -> Record:
         """transform on one record: each value parsed by the same rule, one at a time."""
         return record | {name: parse_number(record[name], self.decimal) for name in self.columns_}
-
-    def __sklearn_tags__(self) -> Any:
-        """Declare that text and missing values are accepted."""
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags
 
 
 class QuantileClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -282,7 +279,7 @@ def is_numeric_column(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-class MissingValueImputer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class MissingValueImputer(RawInputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Fill missing values: median for numbers, most frequent value for categories, "" for text.
 
     When numeric, categorical and text are all None, numeric columns get their median and
@@ -339,13 +336,6 @@ class MissingValueImputer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             if is_missing(record[name]) and not is_missing(fill):
                 out[name] = fill
         return out
-
-    def __sklearn_tags__(self) -> Any:
-        """Declare that text and missing values are accepted."""
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags
 
 
 def is_missing(value: Any) -> bool:

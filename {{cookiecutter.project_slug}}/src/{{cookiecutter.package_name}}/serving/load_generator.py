@@ -20,21 +20,14 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.config import DirtParams, Params
 from {{ cookiecutter.package_name }}.data.synthetic import generate
 from {{ cookiecutter.package_name }}.errors import ParamsError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-# Dirt the generator injects, all turned off: a client sends clean, typed records.
-DIRT_RATES = (
-    "missing_rate",
-    "duplicate_rate",
-    "repeated_id_rate",
-    "category_noise_rate",
-    "numeric_text_rate",
-    "impossible_rate",
-    "outlier_rate",
-)
+# Dirt the generator injects (the rates of data.dirt), all turned off: a client sends clean,
+# typed records.
+DIRT_RATES = tuple(name for name in DirtParams.model_fields if name.endswith("_rate"))
 
 
 def simulated_customers(
