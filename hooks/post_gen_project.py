@@ -17,6 +17,7 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        ".github/workflows/release.yml",  # it publishes the service's image
         "docs/tutorial/08-serving.md",
     ],
     "ab": [

@@ -319,6 +319,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
+        ".github/workflows/release.yml",
         "docs/tutorial/08-serving.md",
         "src/customer_churn/monitoring/monitor.py",
         "src/customer_churn/monitoring/report.py",
