@@ -280,6 +280,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.stage)
 
 
+# --- `make test` on several workers (pytest-xdist)
+
+# Test packages whose tests share one package-scoped fixture (tests/serving: a trained registry).
+SHARED_PACKAGES = frozenset({"serving"})
+
+
+def worker_group(nodeid: str) -> str:
+    """The tests one worker runs together: a shared package's, or else one file's."""
+    path = nodeid.split("::", 1)[0]  # tests/serving/routes/test_admin.py
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 and parts[1] in SHARED_PACKAGES else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Give each worker whole groups (`worker_group`): a file's tests share the workspace they
+    train, a shared package's tests its fixture, and split up they would train it again."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkspace(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return ByWorkspace(config, log)
+
+
 def raw_params(**sections: dict[str, Any]) -> dict[str, Any]:
     """The tests' params as params.yaml holds them, with some keys of some sections replaced.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from {{ cookiecutter.package_name }}.bench import (
+    STAGE_PARTS,
     Stopwatch,
     growth_verdict,
     overhead_verdict,
@@ -111,9 +112,8 @@ def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     assert len(fits) == 1
     assert set(fits[0]) == set(ALGORITHMS)
     assert all(seconds > 0 for seconds in fits[0].values())
-    assert parts["fit"] > parts["mlflow"] > 0
-    assert parts["curves"] > parts["fit"]  # 30 fits on 3 folds against 7 fits
-    assert parts["figures"] > 0 and parts["imports"] > 0 and parts["libraries"] > 0
+    # Every part was measured; the curves (shipped params: on) apart from the fit.
+    assert all(parts[part] > 0 for part in STAGE_PARTS if part != "other"), parts
     output = console.export_text()
     assert "Model fits: seconds per algorithm" in output
     assert "Train stage at 1,500 rows (gradient_boosting)" in output

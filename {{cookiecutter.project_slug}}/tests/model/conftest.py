@@ -33,7 +33,7 @@ N_ROWS = 3000
 
 def small_params(n_rows: int = N_ROWS, curves: bool = False) -> dict:
     """The project's params.yaml, made small: fewer rows, folds and resamples, and no learning
-    or validation curves (most of the train stage's time) unless asked for."""
+    or validation curves (most of the train stage's time; test_stages.py draws them apart)."""
     raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     raw["data"]["n_rows"] = n_rows
     raw["model"]["curves"] = curves
@@ -67,8 +67,8 @@ def make_workspace(tmp_path_factory: pytest.TempPathFactory, raw: dict) -> Itera
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The small params' workspace, with the curves, shared by the tests of one module."""
-    yield from make_workspace(tmp_path_factory, small_params(curves=True))
+    """The small params' workspace, shared by the tests of one module."""
+    yield from make_workspace(tmp_path_factory, small_params())
 
 
 @pytest.fixture
@@ -83,8 +83,8 @@ def read_json(path: Path) -> dict:
 
 
 def with_changes(**sections: dict) -> Params:
-    """The workspace's small params with some keys of some sections replaced."""
-    raw = small_params(curves=True)
+    """The small params with some keys of some sections replaced."""
+    raw = small_params()
     for section, values in sections.items():
         raw[section].update(values)
     return parse_params(raw)

@@ -30,7 +30,8 @@ from {{ cookiecutter.package_name }}.model import (
     train,
     tuning,
 )
-from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.model.algorithms import build_estimator
+from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
 from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
@@ -43,7 +44,6 @@ from {{ cookiecutter.package_name }}.paths import (
     SPLIT_JSON,
     TEST_DATA,
     TEST_SCORES,
-    TRAINING_FIGURES,
     TRAINING_JSON,
     TRAINING_REPORT,
 )
@@ -98,12 +98,35 @@ def test_training_report_beats_the_dummy_and_checks_leakage(workspace: Path) -> 
     # The trap column is dropped, so the leakage check never saw it, and no honest feature trips it.
     assert "refund_amount" not in report["leakage_check"]
     assert max(report["leakage_check"].values()) < 0.95
-    assert len(report["learning_curve"]["train_sizes"]) == 5
-    assert report["learning_curve"]["verdict"] == report["bias_variance"]
+
+
+def test_the_curves_grow_the_training_rows_and_the_complexity_on_a_few_folds(
+    workspace: Path,
+) -> None:
+    # The workspace trained without them (small_params): the stage's helper draws them here, on
+    # 1,000 development rows to keep its 30 fits quick.
+    params = parse_params(small_params(curves=True))
+    development = pd.read_parquet(DEVELOPMENT_DATA).head(1000)
+    splits, _ = cross_validation.checked_folds(development, params)
+    X, y = model_input(development, params), development["churn"].to_numpy()
+    hyperparameters = params.model.hyperparameters[params.model.name]
+    pipeline = build_pipeline(params, build_estimator(params.model.name, hyperparameters, 0))
+
+    report, figures = train.bias_variance_curves(pipeline, params, hyperparameters, X, y, splits)
+
+    learning = report["learning_curve"]
+    assert len(learning["train_sizes"]) == len(cross_validation.LEARNING_SIZES)
+    assert learning["train_sizes"] == sorted(learning["train_sizes"])
+    assert learning["train_sizes"][-1] == pytest.approx(len(development) * 2 / 3, abs=2)  # 3 folds
+    assert learning["verdict"].split(":")[0] in {
+        "good fit", "high variance (over-fitting)", "high bias (under-fitting)"
+    }  # fmt: skip
     curve = report["validation_curve"]
+    assert curve["hyperparameter"] == "max_leaf_nodes"
     assert len(curve["values"]) == len(curve["train_roc_auc"]) == len(curve["validation_roc_auc"])
-    assert (TRAINING_FIGURES / "learning_curve.png").stat().st_size > 0
-    assert (TRAINING_FIGURES / "validation_curve.png").stat().st_size > 0
+    # More leaves fit the training rows better: the curve's right end is the most complex model.
+    assert curve["train_roc_auc"][-1] > curve["train_roc_auc"][0]
+    assert set(figures) == {"learning_curve.png", "validation_curve.png"}
 
 
 def test_the_leakage_trap_stops_training_and_keeps_the_model(workspace: Path) -> None:
