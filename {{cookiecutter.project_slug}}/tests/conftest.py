@@ -300,6 +300,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from xdist.scheduler import LoadScopeScheduling
 
     class ByWorkspace(LoadScopeScheduling):
+        """xdist's scheduler by scope, with `worker_group` as the scope of a test."""
+
         def _split_scope(self, nodeid: str) -> str:
             return worker_group(nodeid)
 
