@@ -26,27 +26,12 @@ from {{ cookiecutter.package_name }}.monitoring.drift import (
 )
 from {{ cookiecutter.package_name }}.monitoring.text_drift import text_drift
 
-from ..conftest import clean_frame, make_params, require_exercises
+from ..conftest import clean_frame, require_exercises
+from .conftest import CATEGORICAL, CONTRACT, NUMERIC, categories, normal
 
-# The tests' contract at import time, for the samples the parametrized tests draw.
-CONTRACT = make_params().columns
-NUMERIC = next(iter(CONTRACT.numeric))
-CATEGORICAL = next(iter(CONTRACT.categorical))
 TEXT = CONTRACT.text[0]
 # What text_drift checks of a text column, in its order.
 TEXT_CHECKS = ("length", "is_empty", "top_terms")
-CATEGORIES = np.array(CONTRACT.categorical[CATEGORICAL].allowed[:3], dtype=object)
-
-
-def normal(n: int, seed: int, mean: float = 0.0, name: str = NUMERIC) -> pd.Series:
-    """n draws from a normal distribution with standard deviation 1."""
-    return pd.Series(np.random.default_rng(seed).normal(mean, 1.0, n), name=name)
-
-
-def categories(n: int, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)) -> pd.Series:
-    """n values of the contract's categorical column drawn with the given shares."""
-    values = np.random.default_rng(seed).choice(CATEGORIES, n, p=shares)
-    return pd.Series(values, name=CATEGORICAL)
 
 
 def flags(n: int, seed: int, rate: float = 0.3) -> pd.Series:

@@ -20,24 +20,7 @@ from {{ cookiecutter.package_name }}.monitoring.two_sample import (
     wasserstein_normed,
 )
 
-from ..conftest import make_params
-
-# The tests' contract at import time, for the samples the tests draw.
-CONTRACT = make_params().columns
-NUMERIC = next(iter(CONTRACT.numeric))
-CATEGORICAL = next(iter(CONTRACT.categorical))
-CATEGORIES = np.array(CONTRACT.categorical[CATEGORICAL].allowed[:3], dtype=object)
-
-
-def normal(n: int, seed: int, mean: float = 0.0, name: str = NUMERIC) -> pd.Series:
-    """n draws from a normal distribution with standard deviation 1."""
-    return pd.Series(np.random.default_rng(seed).normal(mean, 1.0, n), name=name)
-
-
-def categories(n: int, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)) -> pd.Series:
-    """n values of the contract's categorical column drawn with the given shares."""
-    values = np.random.default_rng(seed).choice(CATEGORIES, n, p=shares)
-    return pd.Series(values, name=CATEGORICAL)
+from .conftest import CATEGORIES, categories, normal
 
 
 def test_ks_test_equals_scipy_ks_2samp() -> None:
