@@ -1,11 +1,11 @@
 """The practice exercises: which functions they are, whether they are solved, and their grades.
 
-A project baked with `exercises=yes` has the body of each function below replaced by a
-`NotImplementedError("Exercise N: ...")`; its docstring keeps a "Hints:" paragraph (which
-a project baked with `exercises=no` does not have). The tests marked
-`@pytest.mark.exercise(N)` grade exercise N; `make exercises` runs them and prints the progress.
-Tests that only need a solved exercise (everything that trains a model needs exercise 1) skip
-while it is blank: see `require_exercises` in tests/conftest.py.
+A project baked with `exercises=yes` has the body of each function of the catalogue
+(exercise_catalogue.py) replaced by a `NotImplementedError("Exercise N: ...")`; its docstring
+keeps a "Hints:" paragraph (which a project baked with `exercises=no` does not have). The tests
+marked `@pytest.mark.exercise(N)` grade exercise N; `make exercises` runs them and prints the
+progress. Tests that only need a solved exercise (everything that trains a model needs
+exercise 1) skip while it is blank: see `require_exercises` in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import importlib.util
 import inspect
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,37 +23,9 @@ from rich.console import Console
 from rich.table import Table
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.exercise_catalogue import CATALOGUE, PACKAGE, Exercise
 
-PACKAGE = __name__.rpartition(".")[0]
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One exercise: a function of the package and the tutorial chapter that teaches it."""
-
-    number: int
-    title: str
-    module: str  # below the package, e.g. "data.transformers"
-    function: str  # its qualified name in the module, e.g. "QuantileClipper.transform"
-    chapter: str
-
-    @property
-    def path(self) -> str:
-        """The file to edit, from the project's root."""
-        return f"src/{PACKAGE}/{self.module.replace('.', '/')}.py"
-
-
-CATALOGUE = (
-    Exercise(
-        1, "outlier clipping", "data.transformers", "QuantileClipper.transform", "03 cleaning"
-    ),
-    Exercise(2, "group k-fold", "model.folds", "group_kfold", "05 validation"),
-    Exercise(3, "business threshold", "model.metrics", "choose_threshold", "07 evaluation"),
-    Exercise(4, "promotion gate", "model.gate", "gate_decision", "07 evaluation"),
-    Exercise(5, "sticky assignment", "serving.assignment", "assign", "09 A/B testing"),
-    Exercise(6, "SRM check", "ab.stats", "srm_check", "09 A/B testing"),
-    Exercise(7, "PSI", "monitoring.drift", "psi", "10 monitoring"),
-)
+__all__ = ["CATALOGUE", "Exercise"]
 
 
 def present() -> list[Exercise]:
