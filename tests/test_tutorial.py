@@ -238,6 +238,9 @@ def check_speed(project: Path, output: str) -> None:
     assert "peak memory at 200,000 rows" in output
     assert "Model fits: seconds per algorithm" in output
     assert "train stage overhead" in output
+    policy_row = r"one thread per process \(the policy\) +│ +[0-9.]+ │ +[0-9.]+ │ +[0-9.]+x"
+    assert re.search(policy_row, output)
+    assert "Beside another OpenMP job the fit took" in output
     assert "false-alarm rate" in output
     assert "median latency vs mlflow models serve: x" in output
     assert "requests did not get a 200" not in output

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from {{ cookiecutter.package_name }}.cli_bench import bench_app
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -24,7 +25,6 @@ model_app = typer.Typer(
     help="Model stages: split, train, evaluate, register; compare algorithms; move aliases.",
     no_args_is_help=True,
 )
-bench_app = typer.Typer(help="Benchmarks: time and memory of the stages.", no_args_is_help=True)
 # [monitoring]
 monitor_app = typer.Typer(
     help="Monitoring: drift and performance of the served model.", no_args_is_help=True
@@ -35,6 +35,16 @@ ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
 )
 # [/ab]
+
+
+@app.callback()
+def thread_policy() -> None:
+    """Cap the numeric libraries' threads before any command loads them (threads.py)."""
+    from {{ cookiecutter.package_name }}.threads import apply_policy
+
+    apply_policy()
+
+
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
 # [ab]
@@ -345,63 +355,6 @@ def ab_report(
         console.print(line, soft_wrap=True)
     console.print(f"Written to {analysis.AB_REPORT} and {analysis.AB_FIGURE}.")
 # [/ab]
-
-
-@bench_app.command("data")
-def bench_data(
-    rows: Annotated[list[int], typer.Argument(help="Data set sizes to measure, in rows.")],
-) -> None:
-    """Time acquire + validate + clean and measure peak memory at each size."""
-    from {{ cookiecutter.package_name }} import bench
-    from {{ cookiecutter.package_name }}.config import load_params
-
-    bench.run_data_bench(load_params(), rows, console)
-
-
-@bench_app.command("model")
-def bench_model(
-    rows: Annotated[list[int], typer.Argument(help="Data set sizes for the fits, in rows.")],
-) -> None:
-    """Time one fit of every algorithm at each size, and the train stage's overhead."""
-    from {{ cookiecutter.package_name }} import bench
-    from {{ cookiecutter.package_name }}.config import load_params
-
-    bench.run_model_bench(load_params(), rows, console)
-
-
-# [api]
-@bench_app.command("serve")
-def bench_serve(
-    sequential: Annotated[
-        int, typer.Option(help="Requests sent one at a time to each server.")
-    ] = 500,
-    concurrent: Annotated[
-        int, typer.Option(help="Requests sent 16 at a time to each server.")
-    ] = 2000,
-) -> None:
-    """This service against `mlflow models serve` on the same champion: latency, throughput."""
-    from {{ cookiecutter.package_name }}.config import load_params
-    from {{ cookiecutter.package_name }}.serving import benchmark
-
-    benchmark.run(load_params(), sequential, concurrent, console)
-
-
-# [monitoring]
-@bench_app.command("monitor")
-def bench_monitor(
-    rows: Annotated[
-        list[int] | None, typer.Argument(help="Window sizes to time the check on.")
-    ] = None,
-    seeds: Annotated[int, typer.Option(min=1, help="Drift-free windows to check.")] = 100,
-    n: Annotated[int, typer.Option(min=100, help="Customers per drift-free window.")] = 1000,
-) -> None:
-    """The monitor's false-alarm rate on drift-free traffic, and its time at 10k/100k rows."""
-    from {{ cookiecutter.package_name }}.config import load_params
-    from {{ cookiecutter.package_name }}.monitoring import benchmark
-
-    benchmark.run(load_params(), seeds, n, rows or [10_000, 100_000], console)
-# [/monitoring]
-# [/api]
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +15,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="{{ cookiecutter.package_name | upper }}_", extra="ignore")
 
     params_path: Path = Path("params.yaml")
+    # Numeric threads per process (OpenMP, BLAS); 0: each library's default. See threads.py.
+    threads: int = Field(default=1, ge=0, le=256)
     # [api]
     # Where the service logs predictions and outcomes (any SQLAlchemy URL).
     prediction_log_url: str = "sqlite:///logs/predictions.db"

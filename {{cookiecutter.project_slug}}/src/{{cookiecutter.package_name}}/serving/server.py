@@ -1,4 +1,4 @@
-"""Start the service: uvicorn with one OpenMP thread and a Prometheus folder per run of workers."""
+"""Start the service: uvicorn with a Prometheus folder per run of workers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import shutil
 
 def serve(host: str, port: int, workers: int) -> None:
     """Check the settings, then serve the app with uvicorn until it is stopped."""
-    # One OpenMP thread per process, unless you set another number: a request scores one or a
-    # few rows, too few to share among threads, and threads waiting for each other add tens
-    # of milliseconds at the 99th percentile. More throughput comes from more --workers. Set
-    # before scikit-learn is imported, when the OpenMP runtime reads it.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # The CLI has set one numeric thread per process (threads.py): a request scores one or a few
+    # rows, too few to share among threads, and threads waiting for each other add tens of
+    # milliseconds at the 99th percentile. More throughput comes from more --workers.
     import uvicorn
 
     from {{ cookiecutter.package_name }}.config import load_params
