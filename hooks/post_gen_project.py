@@ -55,6 +55,7 @@ EXERCISE = re.compile(r"^(\s*)# \[(/?)exercise (\d+)\]\s*(.*?)\s*$")
 # blank line or the docstring's closing quotes.
 HINTS = re.compile(r"^\s*Hints: ")
 LINE_LENGTH = 100  # the generated project's ruff line length
+LOCK_TIMEOUT = 300  # seconds: resolving the dependencies takes 2-15 s with a package index
 
 
 COMMIT_MESSAGE = "Project created from the cookiecutter-mlops-practice template"
@@ -206,6 +207,27 @@ def init_git(project_dir: Path, author: str, email: str) -> bool:
     return True
 
 
+def lock_dependencies(project_dir: Path) -> str:
+    """Write uv.lock when uv is installed, so the first commit pins every version; a note if not.
+
+    Two installs of the same project are then identical, on any machine, today or in a year.
+    Without uv (or offline), the first `make install` writes the lock file instead.
+    """
+    uv = shutil.which("uv")
+    if uv is None:
+        return "uv is not installed yet: the first `make install` writes uv.lock; commit it."
+    try:
+        subprocess.run(
+            [uv, "lock", "--quiet", "--project", str(project_dir)],
+            check=True,
+            capture_output=True,
+            timeout=LOCK_TIMEOUT,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return "uv could not lock the dependencies now: `make install` writes uv.lock; commit it."
+    return ""
+
+
 def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
     """The message printed once the project exists."""
     lines = [
@@ -235,8 +257,11 @@ def main(answers: dict, project_dir: Path) -> int:
     if not asked_by_cookiecutter(answers):
         print(next_steps(answers, has_git=False, by_cruft=True))
         return 0
+    lock_note = lock_dependencies(project_dir)
     has_git = init_git(project_dir, answers["author_name"], answers["author_email"])
     print(next_steps(answers, has_git))
+    if lock_note:
+        print(lock_note)
     return 0
 
 

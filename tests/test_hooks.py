@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import load_hook
+from .conftest import TEMPLATE, load_hook
 
 pre = load_hook("pre_gen_project")
 post = load_hook("post_gen_project")
@@ -116,6 +117,43 @@ def test_git_missing_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert post.init_git(tmp_path, "a", "a@b.c") is False
     assert "git was not found" in post.next_steps(GOOD, has_git=False)
     assert "git was not found" not in post.next_steps(GOOD, has_git=True)
+
+
+def test_with_uv_installed_the_first_commit_holds_the_lock_file(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # A real bake, with uv on the PATH (as the shared environment has it).
+    cookiecutter = Path(sys.executable).parent / "cookiecutter"
+    subprocess.run(
+        [cookiecutter, "--no-input", "--output-dir", str(tmp_path), str(TEMPLATE)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+    project = tmp_path / "customer-churn"
+    first_commit = subprocess.run(
+        ["git", "-C", str(project), "show", "--name-only", "--format=", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "uv.lock" in first_commit
+    assert '\nname = "customer-churn"\n' in (project / "uv.lock").read_text()
+
+
+def test_without_uv_or_when_it_fails_the_lock_is_left_to_make_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(post.shutil, "which", lambda name: None)
+    assert post.lock_dependencies(tmp_path).startswith("uv is not installed yet")
+
+    failing_uv = tmp_path / "uv"
+    failing_uv.write_text("#!/bin/sh\nexit 2\n")
+    failing_uv.chmod(0o755)
+    monkeypatch.setattr(post.shutil, "which", lambda name: str(failing_uv))
+    assert post.lock_dependencies(tmp_path).startswith("uv could not lock")
+    assert not (tmp_path / "uv.lock").exists()
 
 
 def test_next_steps_name_the_folder_and_commands() -> None:
