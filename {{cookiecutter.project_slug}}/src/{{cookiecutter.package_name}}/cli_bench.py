@@ -20,12 +20,16 @@ def bench_serve(
     concurrent: Annotated[
         int, typer.Option(help="Requests sent 16 at a time to each server.")
     ] = 2000,
+    workers: Annotated[
+        list[int] | None, typer.Option(help="Worker processes of each server (repeat: 1 and 2).")
+    ] = None,
+    wrk_seconds: Annotated[int, typer.Option(help="Seconds of each wrk run, if installed.")] = 10,
 ) -> None:
-    """This service against `mlflow models serve` on the same champion: latency, throughput."""
+    """This service, `mlflow models serve` and a bare FastAPI app: latency, throughput, start-up."""
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.serving import benchmark
 
-    benchmark.run(load_params(), sequential, concurrent, console)
+    benchmark.run(load_params(), sequential, concurrent, console, workers or [1, 2], wrk_seconds)
 
 
 # [monitoring]

@@ -1,37 +1,35 @@
-"""Serving benchmark: this service and `mlflow models serve` on the same champion, side by side.
+"""Serving benchmark: this service, `mlflow models serve` and a bare FastAPI app, side by side.
 
-Both servers run on 127.0.0.1 with one worker process and load the registry's champion; the
-same client (serving/load_generator.py) sends both the same single-record requests, first one at a
-time, then CONCURRENCY at once. This service runs as in production, its prediction log on
-(in a temporary SQLite file, so the project's own log is untouched), with the experiment
-off so that it scores with one model, as MLflow does. The model's own predict_proba on one
-record, in this process, is timed too: the floor under any HTTP service of this model.
+The three servers (bench_servers.py) run on 127.0.0.1 at each worker count asked for (1 and 2
+by default) and are measured in the same run. The same client (load_generator.py) sends them
+the same single-record requests: one at a time (latency, at the first worker count), then
+CONCURRENCY at once (throughput); when wrk is installed it measures each server again with
+CONCURRENCY connections (wrk.py), with far less client work per request. This service runs as in
+production, its prediction log on (in a temporary file, so the project's own log is untouched),
+with the experiment off so that it scores with one model, as MLflow does. The bare FastAPI app
+parses the same body and answers a constant: the framework's ceiling on this machine. The
+model's own predict_proba on one record, in this process, is timed too: the floor under any HTTP
+service of this model.
 
-Targets, all measured in the same run (ratios, since the machine is shared):
+Targets at the first worker count, all measured in the same run (ratios: the machine is shared):
 - median latency one request at a time <= 0.25 x mlflow models serve;
 - throughput with CONCURRENCY requests in flight >= 3 x mlflow models serve;
+- throughput with CONCURRENCY requests in flight >= 0.5 x the bare FastAPI app (the ceiling);
 - median latency one request at a time <= 2 x the in-process predict of one record.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -39,80 +37,102 @@ from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
 from {{ cookiecutter.package_name }}.model.features import input_columns
+from {{ cookiecutter.package_name }}.serving import wrk
+from {{ cookiecutter.package_name }}.serving.bench_servers import (
+    CEILING,
+    MLFLOW,
+    SERVICE,
+    START_SECONDS,
+    Server,
+    ceiling_server,
+    mlflow_server,
+    running,
+    this_service,
+)
 from {{ cookiecutter.package_name }}.serving.load_generator import LoadResult, send_load, simulated_customers
 from {{ cookiecutter.package_name }}.serving.model_store import ServedModel, load_alias
 from {{ cookiecutter.package_name }}.serving.predict import records_frame, score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
-from {{ cookiecutter.package_name }}.settings import Settings
 
 CONCURRENCY = 16
 COMPARED = 50  # records both servers score, to check they give the same scores
 WARM_UP = 20  # requests sent to each server before measuring (imports, caches, connections)
 MAX_SECONDS = 120.0  # per measured run: the benchmark always stops
-START_SECONDS = 120.0  # a server not ready by then is reported, not waited for
 MAX_P50_VS_MLFLOW = 0.25
 MIN_THROUGHPUT_VS_MLFLOW = 3.0
+MIN_THROUGHPUT_VS_CEILING = 0.5
 MAX_P50_VS_IN_PROCESS = 2.0
+SEQUENTIAL, CONCURRENT, WRK = "one at a time", f"{CONCURRENCY} at once", "wrk"
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@dataclass(frozen=True)
+class Measured:
+    """One server, at one worker count, under one load."""
+
+    server: str
+    workers: int
+    startup_s: float
+    load: str
+    p50_ms: float
+    p99_ms: float
+    throughput: float
+    failed: int
+    answered: int
 
 
-@contextmanager
-def running(name: str, command: list[str], ready_url: str, env: dict[str, str]) -> Iterator[None]:
-    """Run a server until the block ends; a ProjectError if it is not ready in START_SECONDS."""
-    with tempfile.TemporaryFile() as log:
-        # Its own process group: uvicorn's workers are stopped with it.
-        process = subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+def from_load(server: str, workers: int, startup: float, load: str, result: LoadResult) -> Measured:
+    """A run of the project's own client."""
+    return Measured(
+        server, workers, startup, load, result.percentile(50), result.percentile(99),
+        result.throughput, result.sent - result.ok, result.ok,
+    )  # fmt: skip
+
+
+def from_wrk(server: str, workers: int, startup: float, result: wrk.WrkResult) -> Measured:
+    """A wrk run."""
+    return Measured(
+        server, workers, startup, WRK, result.p50_ms, result.p99_ms,
+        result.throughput, result.failed, result.requests - result.failed,
+    )  # fmt: skip
+
+
+def check_arguments(sequential: int, concurrent: int, workers: list[int], wrk_seconds: int) -> None:
+    """One sentence for request counts, worker counts or a wrk duration out of range."""
+    if not 1 <= sequential <= 100_000 or not CONCURRENCY <= concurrent <= 100_000:
+        raise ProjectError(
+            f"Give 1 to 100,000 sequential and {CONCURRENCY} to 100,000 concurrent requests."
         )
-        try:
-            deadline = time.monotonic() + START_SECONDS
-            while not answers(ready_url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    output = log.read().decode(errors="replace").strip().splitlines() or ["?"]
-                    raise ProjectError(f"{name} did not start ({output[-1].strip()}).")
-                time.sleep(0.25)
-            yield
-        finally:
-            stop(process)
+    if not workers or not all(1 <= count <= 16 for count in workers):
+        raise ProjectError("Give one or more worker counts from 1 to 16 (--workers 1 --workers 2).")
+    if not 1 <= wrk_seconds <= 600:
+        raise ProjectError("Give wrk 1 to 600 seconds per run (--wrk-seconds).")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the process and its children: SIGTERM, then SIGKILL after 30 s."""
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def answers(url: str) -> bool:
-    """True when GET url answers 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def measure(url: str, body: Callable[[int], Any], sequential: int, concurrent: int) -> dict:
-    """Warm up, then the sequential and the concurrent runs against one server."""
-    send_load(url, body, WARM_UP, concurrency=1, max_seconds=MAX_SECONDS)
-    return {
-        "sequential": send_load(url, body, sequential, concurrency=1, max_seconds=MAX_SECONDS),
-        "concurrent": send_load(
-            url, body, concurrent, concurrency=CONCURRENCY, max_seconds=MAX_SECONDS
-        ),
-    }
+def measure_server(
+    server: Server,
+    workers: int,
+    body: Callable[[int], Any],
+    counts: tuple[int, int],
+    wrk_seconds: int,
+    while_running: Callable[[str], Any] | None = None,
+) -> tuple[list[Measured], Any]:
+    """Start the server, warm it up, run each load (and `while_running(url)`), stop it."""
+    sequential, concurrent = counts
+    url = server.base + server.predict_path
+    rows, extra = [], None
+    with running(server) as startup:
+        send_load(url, body, WARM_UP, concurrency=1, max_seconds=MAX_SECONDS)
+        if sequential:
+            result = send_load(url, body, sequential, concurrency=1, max_seconds=MAX_SECONDS)
+            rows.append(from_load(server.name, workers, startup, SEQUENTIAL, result))
+        result = send_load(url, body, concurrent, concurrency=CONCURRENCY, max_seconds=MAX_SECONDS)
+        rows.append(from_load(server.name, workers, startup, CONCURRENT, result))
+        if wrk.installed():
+            result = wrk.run(url, json.dumps(body(0)), CONCURRENCY, wrk_seconds)
+            rows.append(from_wrk(server.name, workers, startup, result))
+        if while_running is not None:
+            extra = while_running(url)
+    return rows, extra
 
 
 def in_process_ms(
@@ -147,97 +167,97 @@ def mlflow_scores(url: str, records: list[dict[str, Any]], columns: list[str]) -
         return np.asarray(json.load(response)["predictions"], dtype="float64")[:, 1]
 
 
-def service_env(params: Params, workdir: Path) -> dict[str, str]:
-    """This service's environment: experiment off, prediction log in a temporary file."""
-    raw = params.model_dump(mode="json")
-    raw["serving"]["experiment"]["mode"] = "off"
-    params_path = workdir / "params.yaml"
-    params_path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    prefix = Settings.model_config["env_prefix"]
-    return {
-        **server_env(),
-        f"{prefix}PARAMS_PATH": str(params_path),
-        f"{prefix}PREDICTION_LOG_URL": f"sqlite:///{workdir / 'predictions.db'}",
-    }
-
-
-def server_env() -> dict[str, str]:
-    """What both servers run with: this environment's programs first, one OpenMP thread.
-
-    `mlflow models serve` starts `uvicorn` by name, hence the PATH. One thread is what
-    `serve` sets for this service (see cli.py); MLflow gets the same, for a fair comparison.
-    """
-    bin_dir = str(Path(sys.executable).parent)
-    return {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        "OMP_NUM_THREADS": "1",
-    }
-
-
-def run(params: Params, sequential: int, concurrent: int, console: Console) -> dict[str, Any]:
-    """Benchmark both servers and print the table and the verdicts; return the figures."""
-    if not 1 <= sequential <= 100_000 or not CONCURRENCY <= concurrent <= 100_000:
-        raise ProjectError(
-            f"Give 1 to 100,000 sequential and {CONCURRENCY} to 100,000 concurrent requests."
-        )
+def run(
+    params: Params,
+    sequential: int,
+    concurrent: int,
+    console: Console,
+    workers: tuple[int, ...] | list[int] = (1, 2),
+    wrk_seconds: int = 10,
+) -> dict[str, Any]:
+    """Benchmark the three servers at each worker count; print the tables and the verdicts."""
+    workers = list(workers)
+    check_arguments(sequential, concurrent, workers, wrk_seconds)
     records, _ = simulated_customers(params, max(sequential, concurrent) + WARM_UP, params.seed)
     # Fails here, with one sentence, when there is no champion to serve.
     model = load_alias(params.registry.model_name, CHAMPION, input_columns(params))
     bodies = [mlflow_body([record], model.columns) for record in records]
-    results: dict[str, dict[str, LoadResult]] = {}
+    rows: list[Measured] = []
+    logged, theirs = 0, np.array([])
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as workdir:
-        port = free_port()
-        # Started as `make serve` starts it: the CLI's serve command, one worker.
-        command = [sys.executable, "-m", __package__.split(".")[0], "serve", "--port", str(port)]
-        base = f"http://127.0.0.1:{port}"
-        with running("This service", command, f"{base}/ready", service_env(params, Path(workdir))):
-            console.print("Measuring this service…")
-            results["this service"] = measure(
-                f"{base}/predict", lambda i: records[i], sequential, concurrent
+        for index, count in enumerate(workers):
+            # Latency one request at a time does not depend on the workers: measured once.
+            counts = (sequential if index == 0 else 0, concurrent)
+            folder = Path(workdir) / f"{count}-workers"
+            folder.mkdir()
+            console.print(f"Measuring the three servers with {count} worker(s)…")
+            service = this_service(params, count, folder)
+            ours, _ = measure_server(service, count, lambda i: records[i], counts, wrk_seconds)
+            logged += PredictionLog(f"sqlite:///{folder / 'predictions.db'}").count()
+            mlflow = mlflow_server(params, count)
+            compare = (
+                (lambda url: mlflow_scores(url, records[:COMPARED], model.columns))
+                if index == 0
+                else None
             )
-        logged = PredictionLog(f"sqlite:///{Path(workdir) / 'predictions.db'}").count()
-        port = free_port()
-        command = [
-            sys.executable, "-m", "mlflow", "models", "serve",
-            "-m", f"models:/{params.registry.model_name}@{CHAMPION}", "--env-manager", "local",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-        ]  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        with running("mlflow models serve", command, f"{base}/ping", server_env()):
-            console.print("Measuring mlflow models serve…")
-            results["mlflow models serve"] = measure(
-                f"{base}/invocations", lambda i: bodies[i], sequential, concurrent
+            mlflow_rows, scores = measure_server(
+                mlflow, count, lambda i: bodies[i], counts, wrk_seconds, compare
             )
-            theirs = mlflow_scores(f"{base}/invocations", records[:COMPARED], model.columns)
-    ours, _ = score(model, records[:COMPARED], params)
-    in_process = in_process_ms(model, params, records, min(sequential, 200))
-    figures = summary(results, in_process)
-    answered = WARM_UP + sum(result.ok for result in results["this service"].values())
-    figures["logged"], figures["answered"] = logged, answered
-    figures["compared"] = len(ours)
-    figures["largest_score_difference"] = float(np.max(np.abs(ours - theirs)))
-    print_results(results, figures, console)
+            theirs = scores if scores is not None else theirs
+            ceiling, _ = measure_server(
+                ceiling_server(count), count, lambda i: records[i], counts, wrk_seconds
+            )
+            rows += ours + mlflow_rows + ceiling
+    ours_scores, _ = score(model, records[:COMPARED], params)
+    figures = summary(rows, workers[0], in_process_ms(model, params, records, min(sequential, 200)))
+    figures["logged"] = logged
+    served = sum(r.answered for r in rows if r.server == SERVICE)
+    figures["answered"] = WARM_UP * len(workers) + served
+    figures["compared"] = len(ours_scores)
+    figures["largest_score_difference"] = float(np.max(np.abs(ours_scores - theirs)))
+    print_results(rows, figures, console)
     return figures
 
 
-def summary(results: dict[str, dict[str, LoadResult]], in_process: float) -> dict[str, Any]:
-    """The figures the targets are about, and any request that did not get a 200."""
-    ours, theirs = results["this service"], results["mlflow models serve"]
-    p50 = ours["sequential"].percentile(50)
+def pick(rows: list[Measured], server: str, workers: int, load: str) -> Measured:
+    """The row of one server, worker count and load."""
+    return next(r for r in rows if (r.server, r.workers, r.load) == (server, workers, load))
+
+
+def summary(rows: list[Measured], workers: int, in_process: float) -> dict[str, Any]:
+    """The figures the targets are about (at `workers`), and any request that did not get a 200."""
     return {
-        "p50_ms": p50,
-        "mlflow_p50_ms": theirs["sequential"].percentile(50),
-        "throughput": ours["concurrent"].throughput,
-        "mlflow_throughput": theirs["concurrent"].throughput,
+        "p50_ms": pick(rows, SERVICE, workers, SEQUENTIAL).p50_ms,
+        "mlflow_p50_ms": pick(rows, MLFLOW, workers, SEQUENTIAL).p50_ms,
+        "throughput": pick(rows, SERVICE, workers, CONCURRENT).throughput,
+        "mlflow_throughput": pick(rows, MLFLOW, workers, CONCURRENT).throughput,
+        "ceiling_throughput": pick(rows, CEILING, workers, CONCURRENT).throughput,
         "in_process_ms": in_process,
+        "startup_s": {f"{r.server}, {r.workers} worker(s)": r.startup_s for r in rows},
+        "wrk": any(r.load == WRK for r in rows),
         "failed": {
-            f"{server}, {run}": result.sent - result.ok
-            for server, runs in results.items()
-            for run, result in runs.items()
-            if result.sent != result.ok
+            f"{r.server}, {r.workers} worker(s), {r.load}": r.failed for r in rows if r.failed
         },
     }
+
+
+def ratios(rows: list[Measured]) -> list[str]:
+    """This service's throughput against the other two, per worker count and client."""
+    lines = []
+    for workers in sorted({r.workers for r in rows}):
+        for load in (CONCURRENT, WRK):
+            found = [r for r in rows if r.workers == workers and r.load == load]
+            if len(found) == 3:
+                ours, theirs, ceiling = (
+                    pick(found, name, workers, load) for name in (SERVICE, MLFLOW, CEILING)
+                )
+                vs_mlflow = ours.throughput / theirs.throughput
+                vs_ceiling = ours.throughput / ceiling.throughput
+                lines.append(
+                    f"{workers} worker(s), {load}: this service serves x{vs_mlflow:.2f} mlflow "
+                    f"models serve's requests/s and x{vs_ceiling:.2f} the bare FastAPI ceiling's"
+                )
+    return lines
 
 
 def verdicts(figures: dict[str, Any]) -> list[str]:
@@ -257,6 +277,12 @@ def verdicts(figures: dict[str, Any]) -> list[str]:
             False,
         ),
         (
+            f"throughput at {CONCURRENCY} in flight vs the bare FastAPI ceiling",
+            figures["throughput"] / figures["ceiling_throughput"],
+            MIN_THROUGHPUT_VS_CEILING,
+            False,
+        ),
+        (
             "median latency vs the model's in-process predict",
             figures["p50_ms"] / figures["in_process_ms"],
             MAX_P50_VS_IN_PROCESS,
@@ -271,28 +297,27 @@ def verdicts(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
-def print_results(
-    results: dict[str, dict[str, LoadResult]], figures: dict[str, Any], console: Console
-) -> None:
-    """The side-by-side table, the in-process floor and the verdicts."""
+def results_table(rows: list[Measured]) -> Table:
+    """Every measurement side by side."""
     table = Table(title="Single-record predictions over HTTP (127.0.0.1)", title_justify="left")
-    for header in ("server", "requests", "p50 ms", "p99 ms", "req/s", "not 200"):
-        table.add_column(header, justify="left" if header in ("server", "requests") else "right")
-    for server, runs in results.items():
-        for run, label in (
-            ("sequential", "one at a time"),
-            ("concurrent", f"{CONCURRENCY} at once"),
-        ):
-            result = runs[run]
-            table.add_row(
-                server,
-                label,
-                f"{result.percentile(50):.1f}",
-                f"{result.percentile(99):.1f}",
-                f"{result.throughput:.0f}",
-                f"{result.sent - result.ok}",
-            )
-    console.print(table)
+    headers = ("server", "workers", "start s", "load", "p50 ms", "p99 ms", "req/s", "not 200")
+    for header in headers:
+        table.add_column(header, justify="left" if header in ("server", "load") else "right")
+    for r in rows:
+        table.add_row(
+            r.server, str(r.workers), f"{r.startup_s:.1f}", r.load, f"{r.p50_ms:.1f}",
+            f"{r.p99_ms:.1f}", f"{r.throughput:.0f}", str(r.failed),
+        )  # fmt: skip
+    return table
+
+
+def print_results(rows: list[Measured], figures: dict[str, Any], console: Console) -> None:
+    """The side-by-side table, the ratios, the in-process floor and the verdicts."""
+    console.print(results_table(rows))
+    if not figures["wrk"]:
+        console.print("wrk is not installed: only the project's own client measured.")
+    for line in ratios(rows):
+        console.print(line, soft_wrap=True)
     console.print(
         f"The champion's predict_proba on one record, in process: {figures['in_process_ms']:.1f} "
         "ms (median)"
@@ -301,7 +326,8 @@ def print_results(
         console.print(line)
     console.print(
         f"This service logged {figures['logged']:,} predictions for {figures['answered']:,} "
-        "answered requests (warm-up included)."
+        "answered requests (warm-up included"
+        + ("; wrk stops with up to 16 answers unread)." if figures["wrk"] else ").")
     )
     console.print(
         f"Scores of the same {figures['compared']} records by mlflow models serve and by this "
