@@ -51,28 +51,27 @@ def best_split(
 ) -> Split | None:
     """The split of lowest weighted Gini impurity over `features` (all if None); None if none."""
     # [exercise 22] Find the feature and threshold whose two sides have the lowest weighted Gini.
+    columns = np.arange(X.shape[1]) if features is None else np.asarray(features)
     n_rows = len(y)
-    parent = gini(y)
-    best: Split | None = None
-    for feature in range(X.shape[1]) if features is None else features:
-        order = np.argsort(X[:, feature], kind="stable")
-        values, labels = X[order, feature], y[order]
-        # Cutting after position i puts i + 1 rows on the left: counts for every cut at once.
-        n_left = np.arange(1, n_rows)
-        ones_left = np.cumsum(labels)[:-1]
-        n_right = n_rows - n_left
-        p_left, p_right = ones_left / n_left, (labels.sum() - ones_left) / n_right
-        impurity = n_left * 2 * p_left * (1 - p_left) + n_right * 2 * p_right * (1 - p_right)
-        impurity = impurity / n_rows
-        # A cut between two equal values is no question at all; each side needs enough rows.
-        valid = (values[1:] > values[:-1]) & (np.minimum(n_left, n_right) >= min_samples_leaf)
-        if not valid.any():
-            continue
-        i = int(np.argmin(np.where(valid, impurity, np.inf)))
-        if best is None or impurity[i] < best.impurity:
-            threshold = float((values[i] + values[i + 1]) / 2)  # midway, as scikit-learn does
-            best = Split(int(feature), threshold, float(impurity[i]), parent - float(impurity[i]))
-    return best
+    # Sort every column at once; row i of `values` holds each feature's i-th smallest value.
+    order = np.argsort(X[:, columns], axis=0, kind="stable")
+    values = np.take_along_axis(X[:, columns], order, axis=0)
+    labels = y[order]
+    # Cutting after row i puts i + 1 rows on the left: the counts of every cut of every feature.
+    n_left = np.arange(1, n_rows)[:, None]
+    n_right = n_rows - n_left
+    ones_left = np.cumsum(labels, axis=0)[:-1]
+    p_left, p_right = ones_left / n_left, (y.sum() - ones_left) / n_right
+    impurity = (n_left * 2 * p_left * (1 - p_left) + n_right * 2 * p_right * (1 - p_right)) / n_rows
+    # A cut between two equal values is no question at all; each side needs enough rows.
+    valid = (values[1:] > values[:-1]) & (np.minimum(n_left, n_right) >= min_samples_leaf)
+    if not valid.any():
+        return None
+    # Transposed, the first minimum found is in the first feature that reaches it.
+    j, i = np.unravel_index(np.argmin(np.where(valid, impurity, np.inf).T), impurity.T.shape)
+    threshold = float((values[i, j] + values[i + 1, j]) / 2)  # midway, as scikit-learn does
+    best = float(impurity[i, j])
+    return Split(int(columns[j]), threshold, best, gini(y) - best)
     # [/exercise 22]
 
 
