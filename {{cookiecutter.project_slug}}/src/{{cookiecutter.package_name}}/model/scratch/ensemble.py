@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.model.scratch.tree import Node, grow_tree, predict_tree
+from {{ cookiecutter.package_name }}.model.scratch import tree
+from {{ cookiecutter.package_name }}.model.scratch.tree import Node
 
 
 def bagged_trees(
@@ -29,11 +30,11 @@ def bagged_trees(
     trees = []
     for _ in range(n_trees):
         rows = rng.integers(len(y), size=len(y))  # n draws with replacement
-        trees.append(grow_tree(X[rows], y[rows], max_depth, max_features=max_features, rng=rng))
+        trees.append(tree.grow_tree(X[rows], y[rows], max_depth, max_features=max_features, rng=rng))
     return trees
     # [/exercise 23]
 
 
 def predict_ensemble(trees: list[Node], X: np.ndarray) -> np.ndarray:
     """The average of the trees' predictions: each row's estimated probability of a 1."""
-    return np.mean([predict_tree(tree, X) for tree in trees], axis=0)
+    return np.mean([tree.predict_tree(one, X) for one in trees], axis=0)
