@@ -32,7 +32,9 @@ def test_every_pair_is_scored_on_the_same_rows(params: Params, development) -> N
 
     assert (comparison.n_train, comparison.n_valid) == (300, 100)
     assert comparison.regression_target == "visits"
-    results = {name: (number, metric, ours, ref) for name, number, metric, ours, ref in comparison.results}
+    results = {
+        name: (number, metric, ours, ref) for name, number, metric, ours, ref in comparison.results
+    }
     assert [number for number, *_ in results.values()] == [17, 21, 22, 23, 23, 20, 18, 19]
     blank = {exercise.number for exercise in unsolved(SCRATCH)}
     for name, (number, metric, ours, reference) in results.items():
@@ -45,7 +47,9 @@ def test_every_pair_is_scored_on_the_same_rows(params: Params, development) -> N
         assert results["k-means, 4 clusters"][2] == pytest.approx(results["k-means, 4 clusters"][3])
         normal = results["linear regression (normal eq.)"]
         assert normal[2] == pytest.approx(normal[3], abs=1e-6)
-        assert results["logistic regression"][2] == pytest.approx(results["logistic regression"][3], abs=0.02)
+        assert results["logistic regression"][2] == pytest.approx(
+            results["logistic regression"][3], abs=0.02
+        )
         assert comparison.rows()[0][3] == f"{results['logistic regression'][2]:.3f}"
 
 
@@ -61,7 +65,9 @@ def test_the_first_numeric_column_is_the_default_regression_target(params: Param
         (400, "tier", "must be a numeric model column (spend, visits), not tier."),
     ],
 )
-def test_bad_options_are_refused_in_one_sentence(params, development, rows, target, message) -> None:
+def test_bad_options_are_refused_in_one_sentence(
+    params, development, rows, target, message
+) -> None:
     with pytest.raises(ParamsError, match=message.replace("(", r"\(").replace(")", r"\)")):
         compare(params, development, n_rows=rows, target=target)
 

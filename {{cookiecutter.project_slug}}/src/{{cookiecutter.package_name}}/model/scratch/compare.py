@@ -122,9 +122,7 @@ def regression_matrices(params: Params, rows: pd.DataFrame, target: str) -> Matr
     """The side-task: predict the cleaned `target` from every other feature (its gaps dropped)."""
     known = rows[rows[target].notna()].reset_index(drop=True)
     y = build_cleaner(params.columns, params.clean).fit_transform(known)[target]
-    without = params.model.model_copy(
-        update={"drop_columns": [*params.model.drop_columns, target]}
-    )
+    without = params.model.model_copy(update={"drop_columns": [*params.model.drop_columns, target]})
     cut = int(len(known) * (1 - VALIDATION_SHARE))
     X_train, X_valid = featurise(
         params.model_copy(update={"model": without}), known.iloc[:cut], known.iloc[cut:]
@@ -227,7 +225,13 @@ def regressions(m: Matrices) -> list[tuple[str, int, str, float | None, float]]:
         return float(r2_score(m.y_valid, linear.scores(fit(m.X_train, m.y_train), m.X_valid)))
 
     return [
-        ("linear regression (normal eq.)", 18, "R²", attempt(lambda: r2(linear.normal_equation)), reference),
+        (
+            "linear regression (normal eq.)",
+            18,
+            "R²",
+            attempt(lambda: r2(linear.normal_equation)),
+            reference,
+        ),
         ("linear regression (GD)", 19, "R²", attempt(lambda: r2(linear.linear_gd)), reference),
     ]
 

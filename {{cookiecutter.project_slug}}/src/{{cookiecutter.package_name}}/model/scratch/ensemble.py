@@ -25,12 +25,14 @@ def bagged_trees(
     seed: int = 0,
 ) -> list[Node]:
     """Grow n_trees trees, each on its own bootstrap sample (a random forest with max_features)."""
-    # [exercise 23] Grow each tree on a bootstrap sample of the rows drawn with the seeded generator.
+    # [exercise 23] Grow each tree on a bootstrap sample drawn with the seeded generator.
     rng = np.random.default_rng(seed)
     trees = []
     for _ in range(n_trees):
         rows = rng.integers(len(y), size=len(y))  # n draws with replacement
-        trees.append(tree.grow_tree(X[rows], y[rows], max_depth, max_features=max_features, rng=rng))
+        trees.append(
+            tree.grow_tree(X[rows], y[rows], max_depth, max_features=max_features, rng=rng)
+        )
     return trees
     # [/exercise 23]
 

@@ -56,7 +56,7 @@ def logistic_gd(
     X: np.ndarray, y: np.ndarray, learning_rate: float = 0.5, n_iter: int = 500, l2: float = 0.0
 ) -> LinearFit:
     """Logistic regression by batch gradient descent on the log loss (+ l2/2 ||w||²)."""
-    # [exercise 17] Fit logistic regression by batch gradient descent, recording the loss at each step.
+    # [exercise 17] Fit logistic regression by batch gradient descent; record the loss per step.
     n_rows, n_features = X.shape
     weights, bias = np.zeros(n_features), 0.0
     losses = []
@@ -87,7 +87,7 @@ def linear_gd(
     X: np.ndarray, y: np.ndarray, learning_rate: float = 0.1, n_iter: int = 1000
 ) -> LinearFit:
     """Least-squares linear regression by batch gradient descent on half the mean squared error."""
-    # [exercise 19] Fit linear regression by batch gradient descent, recording the loss at each step.
+    # [exercise 19] Fit linear regression by batch gradient descent; record the loss per step.
     n_rows, n_features = X.shape
     weights, bias = np.zeros(n_features), 0.0
     losses = []

@@ -42,7 +42,7 @@ def fit_gaussian_nb(X: np.ndarray, y: np.ndarray, var_smoothing: float = 1e-9) -
 
 def log_posterior(fit: GaussianNBFit, X: np.ndarray) -> np.ndarray:
     """(n_rows, k) log P(class | row) by Bayes' rule, each row normalised to sum to 1."""
-    # [exercise 21] Apply Bayes' rule in log space with one normal density per feature and class.
+    # [exercise 21] Apply Bayes' rule in log space, one normal density per feature and class.
     # log N(x; mean, var) = -½ log(2π var) - (x - mean)² / (2 var), summed over the features
     # (the independence assumption).
     log_norm = -0.5 * np.log(2 * np.pi * fit.variances).sum(axis=1)  # (k,)
