@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
-from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.data.transformers import QuantileClipper
+from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 from {{ cookiecutter.package_name }}.exercises import unsolved
 from {{ cookiecutter.package_name }}.model.scratch.compare import compare, regression_target
 from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA
@@ -81,6 +82,18 @@ def test_the_command_prints_the_table(contract_dir: Path, contract, development)
     assert result.exit_code == 0, result.output
     assert "from scratch vs scikit-learn (150 training rows, 50 validation rows" in result.output
     assert "naive Bayes" in result.output and "make exercises" in result.output
+
+
+def test_a_blank_cleaning_exercise_is_named_in_one_sentence(
+    params: Params, contract: ColumnsParams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def blank(self, X):
+        raise NotImplementedError("Exercise 1: clip each column.")
+
+    monkeypatch.setattr(QuantileClipper, "transform", blank)
+
+    with pytest.raises(DataError, match=r"^The features need it first: Exercise 1: clip each"):
+        compare(params, dirty_frame(contract, 200), n_rows=200)
 
 
 def test_the_command_without_the_split_says_what_to_run(contract_dir: Path) -> None:
