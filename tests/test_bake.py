@@ -231,6 +231,10 @@ EXERCISES = {
     21: ("model/scratch/naive_bayes.py", "log_posterior"),
     22: ("model/scratch/tree.py", "best_split"),
     23: ("model/scratch/ensemble.py", "bagged_trees"),
+    30: ("model/scratch/boosting.py", "gradient_boost"),
+    31: ("model/scratch/svm.py", "pegasos"),
+    32: ("model/scratch/neural.py", "gradients"),
+    33: ("model/scratch/neural.py", "numerical_gradient"),
 }
 # The exercises whose docstring still holds a "Hints:" paragraph; the others keep their hints in
 # the catalogue (exercise_catalogue.py) only.

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from {{ cookiecutter.package_name }}.model.scratch.compare import DEFAULT_ROWS
 from {{ cookiecutter.package_name }}.terminal import console, print_table
 
 scratch_app = typer.Typer(
@@ -17,7 +18,7 @@ scratch_app = typer.Typer(
 def scratch_compare(
     rows: Annotated[
         int, typer.Option(help="Development rows sampled (a quarter for validation).")
-    ] = 4000,
+    ] = DEFAULT_ROWS,
     target: Annotated[
         str | None,
         typer.Option(help="Numeric column of the regression side-task (default: the first)."),

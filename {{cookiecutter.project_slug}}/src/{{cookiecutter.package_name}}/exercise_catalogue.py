@@ -206,4 +206,74 @@ CATALOGUE = (
             "max_depth, max_features=max_features, rng=rng)).",
         ),
     ),
+    Exercise(
+        30,
+        "gradient boosting",
+        "model.scratch.boosting",
+        "gradient_boost",
+        "06 training",
+        skills=("boosting", "gradient-descent", "bias-variance"),
+        hints=(
+            "For the squared error, what is the negative gradient of the loss at the current "
+            "prediction?",
+            "Start every prediction at the mean; at each stage fit a stump to the residuals "
+            "y - prediction and add learning_rate times its prediction; record half the mean "
+            "squared error after the stage.",
+            "prediction = full(n, mean(y)); for each stage: stump = fit_stump(X, y - "
+            "prediction); prediction += learning_rate * predict_stump(stump, X); keep stump and "
+            "loss; return Boosted(initial, tuple(stumps), learning_rate, tuple(losses)).",
+        ),
+    ),
+    Exercise(
+        31,
+        "linear SVM (Pegasos)",
+        "model.scratch.svm",
+        "pegasos",
+        "06 training",
+        skills=("svm", "gradient-descent"),
+        hints=(
+            "The hinge loss max(0, 1 - y·(w·x + b)) has no gradient at its kink: what is a "
+            "subgradient, and when is it zero?",
+            "Labels to -1/+1; at step t (counting every row), step = 1/(λt); shrink w and b by "
+            "(1 - step·λ); if the row is on or inside the margin, add step·y·x to w and step·y "
+            "to b. One random order of the rows per epoch, from the seeded generator.",
+            "rng = default_rng(seed); labels = signed(y); for each epoch: for i in "
+            "rng.permutation(n): t += 1; ...; losses.append(hinge_objective(LinearFit(weights, "
+            "bias), X, y, lam)).",
+        ),
+    ),
+    Exercise(
+        32,
+        "neural network backpropagation",
+        "model.scratch.neural",
+        "gradients",
+        "06 training",
+        skills=("neural-networks", "gradient-descent", "linear-algebra"),
+        hints=(
+            "The log loss of a sigmoid output has a famously simple derivative with respect to "
+            "the output's sum: which one? And what is the derivative of tanh?",
+            "Output error (p - y)/n per row; v's gradient is hiddenᵀ·error, c's its sum; the "
+            "hidden error is error ⊗ v times (1 - hidden²); W's gradient is Xᵀ·hidden error, "
+            "b's its column sums.",
+            "hidden, p = forward(net, X); out = (p - y) / n; inner = np.outer(out, net.v) * "
+            "(1 - hidden**2); return Network(X.T @ inner, inner.sum(0), hidden.T @ out, "
+            "out.sum()).",
+        ),
+    ),
+    Exercise(
+        33,
+        "gradient check",
+        "model.scratch.neural",
+        "numerical_gradient",
+        "06 training",
+        skills=("gradient-descent", "testing", "neural-networks"),
+        hints=(
+            "How do you test a gradient without trusting the code that computes it?",
+            "For each entry, move it by +ε and -ε in a copy of x and divide the difference of "
+            "f by 2ε: central differences err by ε², one-sided ones by ε.",
+            "grad = zeros_like(x); for index in np.ndindex(x.shape): shifted = x.astype(float); "
+            "shifted[index] = x[index] + eps; above = f(shifted); ...; grad[index] = (above - "
+            "below) / (2 * eps).",
+        ),
+    ),
 )
