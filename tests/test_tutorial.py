@@ -185,6 +185,16 @@ def check_training(project: Path, output: str) -> None:
     check_scratch(output)
 
 
+SCRATCH_CLOSE = (
+    "logistic regression",
+    "decision tree, depth 4",
+    "bagging, 10 trees",
+    "boosting, 30 stumps",
+    "linear SVM",
+    "neural network, 16 tanh",
+)
+
+
 def scratch_row(output: str, algorithm: str) -> tuple[float, float]:
     """The from-scratch and scikit-learn scores of one row of `scratch compare`."""
     row = re.search(rf"│ {re.escape(algorithm)}\s+│\s+\d+ │[^│]+│\s+(\S+) │\s+(\S+) │", output)
@@ -194,16 +204,17 @@ def scratch_row(output: str, algorithm: str) -> tuple[float, float]:
 
 def check_scratch(output: str) -> None:
     """The algorithms from scratch, beside scikit-learn's on the project's data."""
-    assert "(3000 training rows, 1000 validation rows" in output
+    assert "(1500 training rows, 500 validation rows" in output
     assert "regression target: monthly_charges" in output
-    # Exact methods agree to the printed digit; the iterative and random ones come close.
+    # Exact methods agree to the printed digit; the others come close (iterative, random, or
+    # a tree that breaks a tie between equal splits otherwise).
     for exact in ("naive Bayes", "k-means, 4 clusters", "linear regression (normal eq.)"):
         ours, reference = scratch_row(output, exact)
         assert ours == reference, exact
-    for close in ("logistic regression", "decision tree, depth 4", "bagging, 10 trees"):
+    for close in SCRATCH_CLOSE:
         ours, reference = scratch_row(output, close)
         assert abs(ours - reference) < 0.02, close
-    assert scratch_row(output, "logistic regression")[0] > 0.8
+    assert scratch_row(output, "logistic regression")[0] > 0.75
     assert scratch_row(output, "linear regression (GD)")[0] > 0.9
 
 
