@@ -6,6 +6,7 @@ from rich.console import Console
 
 from {{ cookiecutter.package_name }}.exercises import (
     CATALOGUE,
+    Exercise,
     function_of,
     graded_test_file,
     hint,
@@ -24,6 +25,13 @@ def test_every_present_exercise_is_a_function_with_a_test_file() -> None:
         assert hint(exercise) == "" or hint(exercise).startswith("Hints: ")
         assert (ROOT / exercise.path).is_file()
         assert (ROOT / graded_test_file(exercise)).is_file()
+
+
+def test_the_graded_tests_of_a_subpackage_mirror_its_folders() -> None:
+    exercise = Exercise(0, "t", "model.scratch.linear", "logistic_gd", "06 training")
+
+    assert graded_test_file(exercise) == "tests/model/scratch/test_linear.py"
+    assert exercise.path.endswith("/model/scratch/linear.py")
 
 
 def test_an_exercise_is_done_only_when_it_has_tests_and_all_of_them_pass() -> None:

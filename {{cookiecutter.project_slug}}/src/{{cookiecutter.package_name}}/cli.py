@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import typer
 
 from {{ cookiecutter.package_name }}.cli_bench import bench_app
+from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -51,6 +52,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
+app.add_typer(scratch_app, name="scratch")
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]

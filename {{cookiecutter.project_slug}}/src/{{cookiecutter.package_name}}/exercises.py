@@ -167,4 +167,5 @@ def run(console: Console) -> int:
 def graded_test_file(exercise: Exercise) -> str:
     """The test file of the exercise's module, by the tests-mirror-src convention."""
     package, _, module = exercise.module.rpartition(".")
-    return f"tests/{package}/test_{module}.py" if package else f"tests/test_{module}.py"
+    folder = package.replace(".", "/")  # a subpackage, e.g. model.scratch
+    return f"tests/{folder}/test_{module}.py" if package else f"tests/test_{module}.py"
