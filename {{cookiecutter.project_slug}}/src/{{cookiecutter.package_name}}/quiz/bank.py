@@ -119,8 +119,9 @@ def load_file(path: Path) -> list[Question]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise QuizError(f"{path} is not valid YAML{where}; fix it and try again.") from None
+        problem = getattr(error, "problem", None) or "unreadable"
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise QuizError(f"{path} is not valid YAML ({where}{problem}); fix it and try again.") from None
     try:
         bank = BankFile.model_validate(raw)
     except ValidationError as error:
