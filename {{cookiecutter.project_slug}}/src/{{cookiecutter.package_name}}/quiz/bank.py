@@ -22,6 +22,8 @@ from {{ cookiecutter.package_name }}.errors import QuizError
 from {{ cookiecutter.package_name }}.skills import unknown
 
 BANK_DIR = Path(__file__).with_name("bank")
+# libyaml's safe loader when PyYAML has it: ten times faster on the whole bank.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # How a numbered self-check item continues on the next lines of a chapter (markdown list).
 INDENT = "   "
 
@@ -90,13 +92,14 @@ class BankFile(BaseModel):
     questions: list[Question] = Field(min_length=1)
 
 
-def bank_files(folder: Path = BANK_DIR) -> list[Path]:
+def bank_files(folder: Path) -> list[Path]:
     """The bank's files, in chapter order."""
     return sorted(folder.glob("*.yaml"))
 
 
-def load_bank(folder: Path = BANK_DIR) -> list[Question]:
-    """Every question of the bank, in chapter order; QuizError on the first broken file."""
+def load_bank(folder: Path | None = None) -> list[Question]:
+    """Every question of the bank (BANK_DIR), in chapter order; QuizError on a broken file."""
+    folder = folder or BANK_DIR
     questions: list[Question] = []
     seen: dict[str, Path] = {}
     for path in bank_files(folder):
@@ -116,7 +119,7 @@ def load_bank(folder: Path = BANK_DIR) -> list[Question]:
 def load_file(path: Path) -> list[Question]:
     """The questions of one bank file, each given the file's chapter."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "unreadable"

@@ -1,7 +1,7 @@
 """The chapters' "Self-check" sections, rendered from the bank: one source for both.
 
-A chapter's self-check section runs from its "## Self-check" heading to the next heading or the
-end of the file. `quiz chapters` says which chapters differ from the bank; `--write` rewrites
+A chapter's self-check section runs from its "## Self-check" heading to the blank line before
+the next heading, or to the end of the file. `quiz chapters` says which chapters differ from the bank; `--write` rewrites
 those sections (only them: the rest of each chapter is left byte for byte).
 """
 
@@ -24,7 +24,8 @@ def section_bounds(text: str, chapter: Path) -> tuple[int, int]:
     if start < 0:
         raise QuizError(f"{chapter} has no '## Self-check' section for the bank's questions.")
     body = start + len(HEADING)
-    following = text.find("\n## ", body)
+    # The blank line before the next heading belongs to that heading, not to the section.
+    following = text.find("\n\n## ", body)
     return body, len(text) if following < 0 else following + 1
 
 
