@@ -36,7 +36,9 @@ def quiz(
     ] = None,
     count: Annotated[
         int | None,
-        typer.Option(min=1, help=f"Questions to ask [default: {PRACTICE_COUNT}, mock {MOCK_COUNT}]."),
+        typer.Option(
+            min=1, help=f"Questions to ask [default: {PRACTICE_COUNT}, mock {MOCK_COUNT}]."
+        ),
     ] = None,
     mock: Annotated[
         bool, typer.Option(help="A timed mock interview: answers and grades only at the end.")
@@ -68,7 +70,9 @@ def quiz(
         chosen = selection.due_then_new(questions, cards, today, count or PRACTICE_COUNT)
     if not chosen:
         upcoming = min(cards[q.id].due for q in questions)
-        console.print(f"Nothing is due today and every question here was asked; next review {upcoming}.")
+        console.print(
+            f"Nothing is due today and every question here was asked; next review {upcoming}."
+        )
         return
     if answers is not None and not answers.is_file():
         raise QuizError(f"{answers} is not a file of answers; give an existing text file.")

@@ -60,8 +60,10 @@ def test_an_edited_chapter_is_found_and_rewritten_from_the_bank(tmp_path: Path) 
             "01-intro.yaml, question 'define-leakage': skills: unknown skill tag(s) ['lekage']",
         ),
         (
-            INTRO.replace("    points:\n      - not available at prediction time\n"
-                          "      - scores too good\n", ""),
+            INTRO.replace(
+                "    points:\n      - not available at prediction time\n      - scores too good\n",
+                "",
+            ),
             "01-intro.yaml, question 'define-leakage': an open question needs `points`",
         ),
         (
@@ -72,7 +74,10 @@ def test_an_edited_chapter_is_found_and_rewritten_from_the_bank(tmp_path: Path) 
             INTRO.replace("  - id: define-leakage\n    kind", "  - kind"),
             "01-intro.yaml, question 1: id: Field required",
         ),
-        (INTRO.replace("skills: [leakage]", "skills: [leakage"), "01-intro.yaml is not valid YAML (line"),
+        (
+            INTRO.replace("skills: [leakage]", "skills: [leakage"),
+            "01-intro.yaml is not valid YAML (line",
+        ),
         ("questions: []\n", "01-intro.yaml: questions: List should have at least 1 item"),
     ],
 )
@@ -100,5 +105,8 @@ def test_an_id_used_twice_names_both_files(tmp_path: Path) -> None:
         tmp_path, {"01-intro.yaml": INTRO, "02-models.yaml": INTRO.replace("self_check: true", "")}
     )
 
-    with pytest.raises(QuizError, match=r"02-models.yaml repeats the question id 'define-leakage' of .*01-intro.yaml"):
+    with pytest.raises(
+        QuizError,
+        match=r"02-models.yaml repeats the question id 'define-leakage' of .*01-intro.yaml",
+    ):
         load_bank(folder)

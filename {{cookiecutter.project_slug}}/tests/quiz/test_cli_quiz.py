@@ -46,6 +46,16 @@ def in_days(days: int) -> str:
     return str(TODAY + timedelta(days))
 
 
+def write_cards(boxes: dict[str, tuple[int, int]]) -> None:
+    """A schedule file: for each question id, its box and its due date in days from today."""
+    cards = {
+        key: {"box": box, "due": in_days(due), "reviews": box, "lapses": 0, "last": in_days(-1)}
+        for key, (box, due) in boxes.items()
+    }
+    PROGRESS.parent.mkdir()
+    PROGRESS.write_text(json.dumps({"format": 1, "cards": cards}))
+
+
 def test_a_session_shows_answers_grades_and_schedules_each_question(small_bank: Path) -> None:
     # open: an answer, a grade not understood, then "good"; choice: right; numeric: wrong.
     result = quiz(answers="leaks from the future\n5\ngood\n2\n0.7\n")
@@ -70,14 +80,14 @@ def test_a_session_shows_answers_grades_and_schedules_each_question(small_bank: 
     # The same day again: every question was asked and none is due yet.
     again = quiz()
     assert again.exit_code == 0
-    assert f"Nothing is due today and every question here was asked; next review {in_days(1)}." in flat(again.output)
+    assert (
+        f"Nothing is due today and every question here was asked; next review {in_days(1)}."
+        in flat(again.output)
+    )
 
 
 def test_due_questions_come_back_first_and_good_answers_climb(small_bank: Path) -> None:
-    PROGRESS.parent.mkdir()
-    PROGRESS.write_text(json.dumps({"format": 1, "cards": {
-        "gd-step": {"box": 3, "due": str(TODAY), "reviews": 3, "lapses": 0, "last": in_days(-7)},
-    }}))
+    write_cards({"gd-step": (3, 0)})
 
     result = quiz("--count", "1", answers="0.6\n")
 
@@ -86,11 +96,7 @@ def test_due_questions_come_back_first_and_good_answers_climb(small_bank: Path) 
 
 
 def test_stats_count_seen_mastered_and_due_per_skill(small_bank: Path) -> None:
-    PROGRESS.parent.mkdir()
-    PROGRESS.write_text(json.dumps({"format": 1, "cards": {
-        "gini": {"box": 4, "due": in_days(5), "reviews": 4, "lapses": 0, "last": in_days(-9)},
-        "gd-step": {"box": 1, "due": str(TODAY), "reviews": 1, "lapses": 1, "last": in_days(-1)},
-    }}))
+    write_cards({"gini": (4, 5), "gd-step": (1, 0)})
 
     result = quiz("stats")
 
@@ -131,8 +137,9 @@ def test_answers_can_come_from_a_file_and_a_chapter_or_skill_narrows_the_questio
 ) -> None:
     Path("answers.txt").write_text("2\n")
 
-    result = quiz("--chapter", "02", "--skill", "decision-trees", "--count", "1",
-                  "--answers", "answers.txt")
+    result = quiz(
+        "--chapter", "02", "--skill", "decision-trees", "--count", "1", "--answers", "answers.txt"
+    )
 
     assert result.exit_code == 0, result.output
     assert cards() == {"gini": (2, in_days(3))}
@@ -150,10 +157,16 @@ def test_answers_that_run_out_end_the_session_keeping_what_was_graded(small_bank
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--chapter", "07"], "No chapter '07' in the bank; choose one of ['01-intro', '02-models']."),
+        (
+            ["--chapter", "07"],
+            "No chapter '07' in the bank; choose one of ['01-intro', '02-models'].",
+        ),
         (["--skill", "lekage"], "'lekage' is no skill id; `quiz stats` lists them."),
         (["--skill", "svm"], "No question of the bank trains 'svm' here."),
-        (["--answers", "none.txt"], "none.txt is not a file of answers; give an existing text file."),
+        (
+            ["--answers", "none.txt"],
+            "none.txt is not a file of answers; give an existing text file.",
+        ),
     ],
 )
 def test_a_wrong_option_is_one_sentence(small_bank: Path, args: list[str], message: str) -> None:
@@ -169,7 +182,10 @@ def test_a_broken_bank_file_stops_the_drill_with_one_sentence(small_bank: Path) 
     result = quiz()
 
     assert result.exit_code == 1
-    assert "01-intro.yaml, question 'define-leakage': skills: unknown skill tag(s) ['lekage']" in result.output
+    assert (
+        "01-intro.yaml, question 'define-leakage': skills: unknown skill tag(s) ['lekage']"
+        in result.output
+    )
     assert len(result.output.strip().splitlines()) == 1
 
 
@@ -188,11 +204,19 @@ def test_the_chapters_command_checks_the_tutorial_against_the_bank(
 def test_make_quiz_runs_a_session_from_stdin(tmp_path: Path) -> None:
     # The tutorial's `make quiz`, with the answers typed in advance and the CLI of this venv.
     result = subprocess.run(
-        ["make", "-f", str(ROOT / "Makefile"), "quiz",
-         f"CLI={sys.executable} -m {{ cookiecutter.package_name }}",
-         "QUIZ_ARGS=--chapter 01 --count 1"],
-        input="exact versions, reproducible\n3\n", capture_output=True, text=True,
-        cwd=tmp_path, check=False,
+        [
+            "make",
+            "-f",
+            str(ROOT / "Makefile"),
+            "quiz",
+            f"CLI={sys.executable} -m {{ cookiecutter.package_name }}",
+            "QUIZ_ARGS=--chapter 01 --count 1",
+        ],
+        input="exact versions, reproducible\n3\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr

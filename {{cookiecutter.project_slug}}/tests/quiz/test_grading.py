@@ -19,15 +19,25 @@ def questions(tmp_path: Path) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("answer", "right"), [("2", True), ("b", True), (" B) ", True), ("1", False), ("4", False), ("", False)]
+    ("answer", "right"),
+    [("2", True), ("b", True), (" B) ", True), ("1", False), ("4", False), ("", False)],
 )
-def test_a_choice_is_right_by_its_number_or_letter(questions: dict, answer: str, right: bool) -> None:
+def test_a_choice_is_right_by_its_number_or_letter(
+    questions: dict, answer: str, right: bool
+) -> None:
     assert is_correct(questions["gini"], answer) is right
 
 
 @pytest.mark.parametrize(
     ("answer", "right"),
-    [("0.6", True), ("0.6009", True), ("60%", True), (".602", False), ("0.5", False), ("six", False)],
+    [
+        ("0.6", True),
+        ("0.6009", True),
+        ("60%", True),
+        (".602", False),
+        ("0.5", False),
+        ("six", False),
+    ],
 )
 def test_a_number_is_right_within_its_tolerance(questions: dict, answer: str, right: bool) -> None:
     assert is_correct(questions["gd-step"], answer) is right

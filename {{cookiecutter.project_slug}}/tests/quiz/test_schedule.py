@@ -15,8 +15,12 @@ DAY = date(2026, 3, 2)
 
 @pytest.mark.parametrize(
     ("grade", "box", "due"),
-    [("again", 1, date(2026, 3, 3)), ("hard", 1, date(2026, 3, 3)),
-     ("good", 2, date(2026, 3, 5)), ("easy", 3, date(2026, 3, 9))],
+    [
+        ("again", 1, date(2026, 3, 3)),
+        ("hard", 1, date(2026, 3, 3)),
+        ("good", 2, date(2026, 3, 5)),
+        ("easy", 3, date(2026, 3, 9)),
+    ],
 )
 def test_a_first_answer_puts_the_card_in_its_box(grade: str, box: int, due: date) -> None:
     card = review(None, grade, DAY)  # type: ignore[arg-type]
@@ -51,5 +55,7 @@ def test_the_progress_file_round_trips_and_a_broken_one_is_one_sentence(tmp_path
     assert load_progress(path) == cards
     assert load_progress(tmp_path / "none.json") == {}
     path.write_text('{"format": 1, "cards": {"gini": {"box": 2}}}')
-    with pytest.raises(QuizError, match=r"progress.json is not a progress file of the drill .*delete it"):
+    with pytest.raises(
+        QuizError, match=r"progress.json is not a progress file of the drill .*delete it"
+    ):
         load_progress(path)

@@ -124,7 +124,9 @@ def load_file(path: Path) -> list[Question]:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "unreadable"
         where = f"line {mark.line + 1}: " if mark else ""
-        raise QuizError(f"{path} is not valid YAML ({where}{problem}); fix it and try again.") from None
+        raise QuizError(
+            f"{path} is not valid YAML ({where}{problem}); fix it and try again."
+        ) from None
     try:
         bank = BankFile.model_validate(raw)
     except ValidationError as error:
@@ -145,7 +147,9 @@ def describe(path: Path, raw: Any, error: ValidationError) -> str:
         field = ".".join(str(part) for part in location[2:])
         what = f"{field}: {message}" if field else message
         return f"{path}, {question}: {what}."
-    return f"{path}: {'.'.join(map(str, location)) or 'the file'}: {message} (expected `questions:`)."
+    return (
+        f"{path}: {'.'.join(map(str, location)) or 'the file'}: {message} (expected `questions:`)."
+    )
 
 
 def plain(text: str) -> str:

@@ -1,8 +1,9 @@
 """The chapters' "Self-check" sections, rendered from the bank: one source for both.
 
 A chapter's self-check section runs from its "## Self-check" heading to the blank line before
-the next heading, or to the end of the file. `quiz chapters` says which chapters differ from the bank; `--write` rewrites
-those sections (only them: the rest of each chapter is left byte for byte).
+the next heading, or to the end of the file. `quiz chapters` says which chapters differ from the
+bank; `--write` rewrites those sections (only them: the rest of each chapter is left byte for
+byte).
 """
 
 from __future__ import annotations

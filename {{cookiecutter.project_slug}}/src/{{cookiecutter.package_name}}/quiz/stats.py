@@ -35,7 +35,9 @@ class SkillMastery:
         return (self.skill, self.questions, self.seen, self.mastered, self.due, f"{self.share:.0%}")
 
 
-def mastery(questions: Sequence[Question], cards: dict[str, Card], today: date) -> list[SkillMastery]:
+def mastery(
+    questions: Sequence[Question], cards: dict[str, Card], today: date
+) -> list[SkillMastery]:
     """Mastery of each skill that has questions, in the order of the skills list."""
     result = []
     for skill in SKILLS:
