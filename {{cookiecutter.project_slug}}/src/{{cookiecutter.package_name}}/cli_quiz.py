@@ -8,6 +8,7 @@ a pipe (--answers, stdin): one line per answer and per self-grade.
 
 from __future__ import annotations
 
+import random
 import sys
 from contextlib import nullcontext
 from datetime import date
@@ -64,7 +65,9 @@ def quiz(
     cards = schedule.load_progress()
     today = date.today()
     if mock:
-        seed = seed if seed is not None else int(date.today().strftime("%Y%m%d"))
+        if seed is None:
+            seed = random.randrange(10_000)
+            console.print(f"Mock interview, seed {seed} (--seed {seed} asks the same questions).")
         chosen = selection.across_skills(questions, count or MOCK_COUNT, seed)
     else:
         chosen = selection.due_then_new(questions, cards, today, count or PRACTICE_COUNT)
@@ -100,8 +103,11 @@ def print_mock_summary(outcomes: list, minutes: float) -> None:
     """The mock interview's summary by skill, its time against the budget, what to review."""
     from {{ cookiecutter.package_name }}.quiz.stats import SUMMARY_HEADERS, mock_summary
 
+    if not outcomes:
+        console.print("No answer was graded: nothing to sum up.")
+        return
     scores = mock_summary(outcomes, minutes * 60)
-    print_table("Mock interview by skill", [s.row() for s in scores], SUMMARY_HEADERS)
+    print_table("Mock interview by skill", [s.row() for s in scores], SUMMARY_HEADERS, left=2)
     spent = sum(outcome.seconds for outcome in outcomes) / 60
     console.print(f"Time: {spent:.1f} min for a budget of {minutes * len(outcomes):.1f} min.")
     weak = [score.skill for score in scores if score.to_review]

@@ -4,6 +4,7 @@ mock interview's summary, and one sentence for each mistake."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -120,9 +121,9 @@ def test_a_mock_interview_holds_answers_back_then_sums_up_by_skill(small_bank: P
     asking, review = out.split("Review: the model answers")
     assert "Model answer" not in asking and "Right." not in asking
     assert "Right. Answer: 2. Gini impurity" in review
-    assert "│ gradient-descent │ 1 │ 0 │ 0 │ review gd-step │" in out
-    assert "│ leakage │ 1 │ 0 │ 0 │ review define-leakage │" in out
-    assert "│ decision-trees │ 2 │ 1 │ 0 │ review gd-step │" in out
+    assert "│ gradient-descent │ review gd-step │ 1 │ 0 │ 0 │" in out
+    assert "│ leakage │ review define-leakage │ 1 │ 0 │ 0 │" in out
+    assert "│ decision-trees │ review gd-step │ 2 │ 1 │ 0 │" in out
     assert "Time: 0.0 min for a budget of 6.0 min." in out
     assert "To review: gradient-descent, leakage, decision-trees" in out
     assert cards() == {
@@ -130,6 +131,19 @@ def test_a_mock_interview_holds_answers_back_then_sums_up_by_skill(small_bank: P
         "gini": (2, in_days(3)),
         "gd-step": (1, in_days(1)),
     }
+
+
+def test_a_mock_interview_without_a_seed_says_its_seed_and_may_end_early(
+    small_bank: Path,
+) -> None:
+    result = quiz("--mock")
+
+    out = flat(result.output)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Mock interview, seed (\d+) \(--seed \1 asks the same questions\)\.", out)
+    assert "No more answers: the interview stops here." in out
+    assert "No answer was graded: nothing to sum up." in out
+    assert not PROGRESS.exists()
 
 
 def test_answers_can_come_from_a_file_and_a_chapter_or_skill_narrows_the_questions(

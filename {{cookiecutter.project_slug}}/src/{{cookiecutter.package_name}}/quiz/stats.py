@@ -12,7 +12,7 @@ from {{ cookiecutter.package_name }}.quiz.session import Outcome
 from {{ cookiecutter.package_name }}.skills import SKILLS
 
 MASTERY_HEADERS = ("skill", "questions", "seen", "mastered", "due", "mastery")
-SUMMARY_HEADERS = ("skill", "asked", "right", "over time", "verdict")
+SUMMARY_HEADERS = ("skill", "verdict", "asked", "right", "over time")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class SkillScore:
 
     def row(self) -> tuple[object, ...]:
         """The skill's line in the mock interview's summary."""
-        return (self.skill, self.asked, self.right, self.over_time, self.verdict)
+        return (self.skill, self.verdict, self.asked, self.right, self.over_time)
 
 
 def mock_summary(outcomes: Sequence[Outcome], seconds_each: float) -> list[SkillScore]:
