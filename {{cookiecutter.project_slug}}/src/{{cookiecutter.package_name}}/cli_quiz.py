@@ -13,11 +13,14 @@ import sys
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from {{ cookiecutter.package_name }}.terminal import console, print_table
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.quiz.session import Outcome
 
 quiz_app = typer.Typer(
     help="The interview drill: questions from real ML-engineering interviews, spaced reviews."
@@ -61,6 +64,8 @@ def quiz(
     from {{ cookiecutter.package_name }}.errors import QuizError
     from {{ cookiecutter.package_name }}.quiz import bank, schedule, selection, session
 
+    if answers is not None and not answers.is_file():
+        raise QuizError(f"{answers} is not a file of answers; give an existing text file.")
     questions = selection.matching(bank.load_bank(), chapter, skill)
     cards = schedule.load_progress()
     today = date.today()
@@ -77,8 +82,6 @@ def quiz(
             f"Nothing is due today and every question here was asked; next review {upcoming}."
         )
         return
-    if answers is not None and not answers.is_file():
-        raise QuizError(f"{answers} is not a file of answers; give an existing text file.")
 
     def record(question: bank.Question, grade: schedule.Grade) -> None:
         """Move the question's card and save the schedule at once."""
@@ -99,7 +102,7 @@ def quiz(
     )
 
 
-def print_mock_summary(outcomes: list, minutes: float) -> None:
+def print_mock_summary(outcomes: list[Outcome], minutes: float) -> None:
     """The mock interview's summary by skill, its time against the budget, what to review."""
     from {{ cookiecutter.package_name }}.quiz.stats import SUMMARY_HEADERS, mock_summary
 
