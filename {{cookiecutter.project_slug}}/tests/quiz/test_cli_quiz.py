@@ -214,6 +214,25 @@ def test_the_chapters_command_checks_the_tutorial_against_the_bank(
     assert "Every chapter's self-check section matches the bank." in result.output
 
 
+def test_a_stale_chapter_is_one_sentence_until_written_from_the_bank(small_bank: Path) -> None:
+    chapter = Path("docs/tutorial/01-intro.md")
+    chapter.parent.mkdir(parents=True)
+    chapter.write_text("# Intro\n\n## Self-check\n\n1. An old question?\n")
+
+    stale = quiz("chapters")
+    written = quiz("chapters", "--write")
+
+    assert stale.exit_code == 1
+    assert flat(stale.output) == (
+        "Error: The self-check sections of ['01-intro'] differ from the bank; run "
+        "`quiz chapters --write`."
+    )
+    assert written.exit_code == 0, written.output
+    assert "Rewrote the self-check section of 1 chapter(s): ['01-intro']" in flat(written.output)
+    assert chapter.read_text().startswith("# Intro\n\n## Self-check\n\n1. What is data leakage?\n")
+    assert quiz("chapters").exit_code == 0
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_quiz_runs_a_session_from_stdin(tmp_path: Path) -> None:
     # The tutorial's `make quiz`, with the answers typed in advance and the CLI of this venv.
