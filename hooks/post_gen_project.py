@@ -19,12 +19,14 @@ REMOVALS: dict[str, list[str]] = {
         ".dockerignore",
         ".github/workflows/release.yml",  # it publishes the service's image
         "docs/tutorial/08-serving.md",
+        "src/{package}/quiz/bank/08-serving.yaml",  # the drill never asks about a removed part
     ],
     "ab": [
         "src/{package}/ab",
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
         "docs/tutorial/09-ab-testing.md",
+        "src/{package}/quiz/bank/09-ab-testing.yaml",
     ],
     # The drift statistics (monitoring/drift.py, two_sample.py, text_drift.py) stay: they compare
     # any two samples.
@@ -39,6 +41,7 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving/test_deploy.py",
         "deploy",
         "docs/tutorial/10-monitoring.md",
+        "src/{package}/quiz/bank/10-monitoring.yaml",
     ],
 }
 # The answer that turns each feature on. In the Python files, the lines a feature needs sit

@@ -353,12 +353,14 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
         "docs/tutorial/09-ab-testing.md",
+        "src/customer_churn/quiz/bank/09-ab-testing.yaml",
         "src/customer_churn/serving",
         "tests/serving",
         "Dockerfile",
         ".dockerignore",
         ".github/workflows/release.yml",
         "docs/tutorial/08-serving.md",
+        "src/customer_churn/quiz/bank/08-serving.yaml",
         "src/customer_churn/monitoring/monitor.py",
         "src/customer_churn/monitoring/report.py",
         "src/customer_churn/monitoring/simulate.py",
@@ -369,6 +371,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "tests/serving/test_deploy.py",
         "deploy",
         "docs/tutorial/10-monitoring.md",
+        "src/customer_churn/quiz/bank/10-monitoring.yaml",
     ]
     assert post.disabled_features({**GOOD, "include_ab_testing": "no"}) == {"ab"}
     assert post.disabled_features({**GOOD, "include_monitoring": "no"}) == {"monitoring"}

@@ -132,6 +132,11 @@ def check_setup(project: Path, output: str) -> None:
     assert done and done[1] == done[2] and int(done[1]) >= 18, "every exercise solved"
     assert "data.n_rowz is not a known parameter (misspelt?)" in output
     assert "stopped: exit 1" in output
+    # The interview drill: one question graded from a pipe, then its skill's mastery.
+    flat = " ".join(output.split())
+    assert "1 question(s) graded, 1 right; schedule in .quiz/progress.json." in flat
+    assert re.search(r"│ infrastructure │ \d+ │ 1 │ 0 │ 0 │ 0% │", flat)
+    assert re.search(r"Mastered 0 of 1[5-9]\d questions; 0 due today\.", flat)
 
 
 def check_data(project: Path, output: str) -> None:

@@ -93,7 +93,7 @@ def test_without_the_api_the_project_lints_collects_and_its_cli_tests_pass(
     assert re.search(r"\d+ passed", tests) and " failed" not in tests
     assert make_targets(project, env) == {
         *("help", "install", "test", "lint", "format", "pipeline", "compare", "mlflow-ui"),
-        *("bench", "exercises"),
+        *("bench", "exercises", "quiz"),
     }
     assert "serve" not in help_text and " ab " not in help_text
     # The first line is the program's; uv may add a warning about the active virtualenv after it.

@@ -39,6 +39,7 @@ TESTED_TARGETS = {
     "bench",
     "bench-serve",
     "retrain",
+    "quiz",  # with answers on stdin: the project's test_make_quiz_runs_a_session_from_stdin
 }
 
 

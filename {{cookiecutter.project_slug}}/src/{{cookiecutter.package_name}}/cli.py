@@ -8,6 +8,7 @@ import typer
 
 from {{ cookiecutter.package_name }}.cli_bench import bench_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
+from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -53,6 +54,7 @@ app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
 app.add_typer(scratch_app, name="scratch")
+app.add_typer(quiz_app, name="quiz")
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]

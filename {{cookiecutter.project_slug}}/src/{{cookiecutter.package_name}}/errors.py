@@ -44,3 +44,7 @@ class NoVersion(ProjectError):
 
 class PredictionLogError(ProjectError):
     """The prediction log's URL is invalid or its database cannot be written."""
+
+
+class QuizError(ProjectError):
+    """The interview drill's bank or progress file is broken, or a quiz option names nothing."""
