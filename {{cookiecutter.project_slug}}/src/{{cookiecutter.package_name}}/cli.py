@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 import typer
 
 from {{ cookiecutter.package_name }}.cli_bench import bench_app
-from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
+from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
