@@ -45,7 +45,8 @@ def test_the_bank_holds_at_least_150_questions_of_every_kind(questions: list[dic
     assert len(questions) >= 150
     assert kinds["open"] >= 50 and kinds["choice"] >= 15 and kinds["numeric"] >= 15
     assert sum("exhibit" in question for question in questions) >= 10  # "read this output"
-    assert sum(question.get("self_check", False) for question in questions) == 55
+    # The 55 questions the chapters had before the bank, and those added since.
+    assert sum(question.get("self_check", False) for question in questions) >= 55
 
 
 def test_every_algorithm_and_concept_has_at_least_five_questions(questions: list[dict]) -> None:
