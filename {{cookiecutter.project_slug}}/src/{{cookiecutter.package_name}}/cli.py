@@ -6,6 +6,9 @@ from typing import Annotated, Literal
 
 import typer
 
+# [ab]
+from {{ cookiecutter.package_name }}.ab.commands import add_commands as add_ab_commands
+# [/ab]
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -34,6 +37,7 @@ monitor_app = typer.Typer(
 ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
 )
+add_ab_commands(ab_app)  # ab peeking, ab shadow: in ab/commands.py
 # [/ab]
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
