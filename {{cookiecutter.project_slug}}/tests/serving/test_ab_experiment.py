@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,8 @@ def test_an_aa_test_is_not_called_significant(
     assert result.comparison["significant"] is False
     assert result.comparison["ci_low"] < 0 < result.comparison["ci_high"]
     assert result.verdict.endswith("no significant difference.")
+    assert result.sequential["reject"] is False  # one look: the whole log is of today
+    assert result.sequential["looks"] == 1 and result.sequential["tau"] == 0.08
 
 
 def test_a_true_effect_of_the_planned_size_is_detected(
@@ -63,6 +66,8 @@ def test_a_true_effect_of_the_planned_size_is_detected(
     assert result.required_units_per_variant < min(result.units_with_outcome.values())
     assert result.peeking_warning is None
     assert "significantly lower" in result.verdict
+    assert result.sequential["reject"] is True
+    assert result.sequential["p_value"] <= design.serving.experiment.alpha
     saved = json.loads(report.AB_REPORT.read_text(encoding="utf-8"))
     assert saved == result.to_json()
     assert report.AB_FIGURE.stat().st_size > 0
@@ -114,7 +119,7 @@ def test_the_cli_simulates_then_reports(
     workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
-    monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("CUSTOMER_CHURN_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     from {{ cookiecutter.package_name }}.settings import get_settings
 
     get_settings.cache_clear()
@@ -130,3 +135,17 @@ def test_the_cli_simulates_then_reports(
     # params.yaml's experiment is shadow: the 50/50 traffic simulated here is a mismatch.
     assert "Sample ratio check" in reported.output
     assert "MISMATCH" in reported.output
+    assert "Sequential test (mSPRT, tau = 0.03): always-valid p = " in reported.output
+
+
+def test_the_cli_simulates_peeking_on_aa_experiments(workspace: Path) -> None:
+    # Given params.yaml's alpha of 0.05, 300 A/A experiments read on each of 20 days
+    shown = CliRunner().invoke(app, ["ab", "peeking", "--experiments", "300", "--days", "20"])
+
+    assert shown.exit_code == 0, shown.output
+    rates = dict(re.findall(r"│ ([^│]+?) +│ +([0-9.]+)% *│", shown.output))
+    assert float(rates["z-test read every day (20 looks), naive"]) > 15
+    assert float(rates["mSPRT read every day, always-valid p"]) <= 5 + 3 * 1.26
+    refused = CliRunner().invoke(app, ["ab", "peeking", "--days", "0"])
+    assert refused.exit_code == 1
+    assert "--days must be at least 1, not 0." in refused.output
