@@ -319,15 +319,15 @@ def ab_simulate(
         float | None, typer.Option(help="Real challenger share (default: params.yaml's).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the customers and outcomes.")] = 0,
+    mode: Annotated[str, typer.Option(help="ab, or shadow: the challenger scores unseen.")] = "ab",
 ) -> None:
-    """Send synthetic customers through the service in ab mode and feed back their outcomes."""
+    """Send synthetic customers through the service (ab or shadow) and feed back outcomes."""
     from {{ cookiecutter.package_name }}.ab import simulate
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.settings import get_settings
 
-    run_stage(
-        "ab simulate", lambda: simulate.run(load_params(), get_settings(), n, effect, share, seed)
-    )
+    params, settings = load_params(), get_settings()
+    run_stage("ab simulate", lambda: simulate.run(params, settings, n, effect, share, seed, mode))
 
 
 @ab_app.command("report")

@@ -1,4 +1,4 @@
-"""The A/B analysis commands beyond simulate and report: `ab peeking` (and their options).
+"""The A/B analysis commands beyond simulate and report: `ab peeking` and `ab shadow`.
 
 They live here, not in cli.py, so that the A/B folder carries its own commands; cli.py
 registers them on its `ab` group with `add_commands`.
@@ -42,6 +42,20 @@ def peeking(
     )
 
 
+def shadow() -> None:
+    """Champion vs challenger on the same requests (shadow mode): agreement, flips, outcomes."""
+    from {{ cookiecutter.package_name }}.ab import shadow as analysis
+    from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+    from {{ cookiecutter.package_name }}.settings import get_settings
+
+    with console.status("ab shadow..."):
+        log = PredictionLog(get_settings().prediction_log_url).read()
+        report = analysis.run(log)
+    print_table("Shadow: champion vs challenger on the same requests", report.rows())
+    console.print(f"Written to {analysis.SHADOW_REPORT}.")
+
+
 def add_commands(ab_app: typer.Typer) -> None:
     """Register this module's commands on the `ab` group."""
     ab_app.command("peeking")(peeking)
+    ab_app.command("shadow")(shadow)
