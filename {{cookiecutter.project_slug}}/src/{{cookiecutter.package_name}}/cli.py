@@ -373,6 +373,14 @@ def bench_model(
     bench.run_model_bench(load_params(), rows, console)
 
 
+@bench_app.command("drift-agreement")
+def bench_drift_agreement() -> None:
+    """This project's drift verdicts beside Evidently's on the same columns (needs evidently)."""
+    from {{ cookiecutter.package_name }}.monitoring import agreement
+
+    agreement.run(console)
+
+
 # [api]
 @bench_app.command("serve")
 def bench_serve(
