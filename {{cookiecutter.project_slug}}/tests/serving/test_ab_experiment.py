@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }}.ab import report, simulate
+from {{ cookiecutter.package_name }}.ab import report, shadow, simulate
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.settings import Settings
 
 from ..conftest import require_exercises
@@ -149,3 +150,37 @@ def test_the_cli_simulates_peeking_on_aa_experiments(workspace: Path) -> None:
     refused = CliRunner().invoke(app, ["ab", "peeking", "--days", "0"])
     assert refused.exit_code == 1
     assert "--days must be at least 1, not 0." in refused.output
+
+
+def test_a_shadow_simulation_pairs_every_request_and_the_cli_reports_it(
+    workspace: Path, workspace_params: Params, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given 300 customers answered by the champion while the challenger scores them unseen
+    summary = simulate.run(
+        workspace_params, settings_in(tmp_path), n=300, effect=0.0, seed=3, mode="shadow"
+    )
+    log = PredictionLog(settings_in(tmp_path).prediction_log_url).read()
+
+    result = shadow.analyse(log)
+
+    assert summary["mode"].startswith("shadow")
+    assert (log["served"] & (log["variant"] == "challenger")).sum() == 0  # nobody met it
+    assert result.pairs == 300 and result.with_outcome == 300
+    flips = result.flips_to_churn + result.flips_to_stay
+    assert result.decision_agreement == pytest.approx(1 - flips / 300, abs=1e-6)
+    assert (
+        result.outcomes["only_champion_right"] + result.outcomes["only_challenger_right"] == flips
+    )
+    monkeypatch.setenv(
+        "CUSTOMER_CHURN_PREDICTION_LOG_URL", settings_in(tmp_path).prediction_log_url
+    )
+    from {{ cookiecutter.package_name }}.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        shown = CliRunner().invoke(app, ["ab", "shadow"])
+    finally:
+        get_settings.cache_clear()
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r"requests scored by both +│ 300 +│", shown.output)
+    assert json.loads(shadow.SHADOW_REPORT.read_text(encoding="utf-8")) == result.to_json()

@@ -9,8 +9,8 @@ customers the challenger answered (-0.03: the challenger's retention offers cut 
 points; 0: an A/A-like test where any "significant" result is a false positive).
 
 With `mode="shadow"` the champion answers everyone and the challenger scores every customer
-beside it, unseen: the traffic `ab shadow` compares (no effect applies: nobody met the
-challenger).
+beside it, unseen: the traffic `ab shadow` compares (`effect` changes nothing then: nobody met
+the challenger).
 
 `share` is the challenger's real share of the traffic. Give a share other than the one in
 params.yaml and `ab report`, which checks the split against params.yaml, sees a sample ratio
@@ -102,6 +102,13 @@ def run(
         app.state.service.log.add_outcomes(
             {answer["prediction_id"]: int(y) for answer, y in zip(answers, outcomes, strict=True)}
         )
+    if mode == "shadow":
+        return {
+            "customers": n,
+            "mode": "shadow: the champion answered all, the challenger scored them unseen",
+            "churn rate": f"{outcomes.mean():.3f}",
+            "prediction log": settings.prediction_log_url,
+        }
     return {
         "customers": n,
         "mode": mode,
