@@ -120,7 +120,7 @@ def test_the_cli_simulates_then_reports(
     workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
-    monkeypatch.setenv("CUSTOMER_CHURN_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     from {{ cookiecutter.package_name }}.settings import get_settings
 
     get_settings.cache_clear()
@@ -171,9 +171,8 @@ def test_a_shadow_simulation_pairs_every_request_and_the_cli_reports_it(
     assert (
         result.outcomes["only_champion_right"] + result.outcomes["only_challenger_right"] == flips
     )
-    monkeypatch.setenv(
-        "CUSTOMER_CHURN_PREDICTION_LOG_URL", settings_in(tmp_path).prediction_log_url
-    )
+    url = settings_in(tmp_path).prediction_log_url
+    monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", url)
     from {{ cookiecutter.package_name }}.settings import get_settings
 
     get_settings.cache_clear()
