@@ -17,8 +17,11 @@ from {{ cookiecutter.package_name }}.monitoring.agreement import (
     our_verdicts,
 )
 
+from ..conftest import require_exercises
+
 
 def test_this_project_finds_exactly_the_true_drifts_of_the_benchmark_cases() -> None:
+    require_exercises(7)  # every numeric column gets a PSI
     all_cases = cases(seed=0)
 
     ours = our_verdicts(all_cases)
