@@ -9,6 +9,7 @@ import typer
 # [ab]
 from {{ cookiecutter.package_name }}.ab.commands import add_commands as add_ab_commands
 # [/ab]
+from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -45,6 +46,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
+bench_app.command("drift-agreement")(drift_agreement)
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]
@@ -372,13 +374,6 @@ def bench_model(
 
     bench.run_model_bench(load_params(), rows, console)
 
-
-@bench_app.command("drift-agreement")
-def bench_drift_agreement() -> None:
-    """This project's drift verdicts beside Evidently's on the same columns (needs evidently)."""
-    from {{ cookiecutter.package_name }}.monitoring import agreement
-
-    agreement.run(console)
 
 
 # [api]
