@@ -257,6 +257,15 @@ def check_ab(project: Path, output: str) -> None:
     ), "practice traffic went to the service's real log"
     assert "units per variant: {-0.01: 28220" in output
     assert re.search(r"false positives: [0-9.]+% analysing once, [0-9.]+% peeking 20 times", output)
+    # The always-valid test beside the fixed-horizon one, and what daily peeking costs each.
+    sequential = r"Sequential test \(mSPRT, tau = 0.03\): always-valid p = [0-9.e-]+ over \d+ daily"
+    assert len(re.findall(sequential, output)) == 2
+    assert re.search(r"z-test read every day \(20 looks\), naive +│ 23.2% +│", output)
+    assert re.search(r"mSPRT read every day, always-valid p +│ 1.6% +│", output)
+    # The shadow pairs every request of the shadow practice log, with every outcome fed back.
+    assert re.search(r"requests scored by both +│ 1,000 +│", output)
+    assert re.search(r"pairs with an outcome +│ 1,000 +│", output)
+    assert re.search(r"McNemar exact p \(paired\) +│ [0-9.e-]+ +│", output)
 
 
 def check_monitoring(project: Path, output: str) -> None:

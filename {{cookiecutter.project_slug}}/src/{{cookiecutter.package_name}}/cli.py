@@ -6,7 +6,11 @@ from typing import Annotated, Literal
 
 import typer
 
+# [ab]
+from {{ cookiecutter.package_name }}.ab.commands import add_commands as add_ab_commands
+# [/ab]
 from {{ cookiecutter.package_name }}.cli_bench import bench_app
+from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
 from {{ cookiecutter.package_name }}.terminal import (
@@ -36,6 +40,7 @@ monitor_app = typer.Typer(
 ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
 )
+add_ab_commands(ab_app)  # ab peeking, ab shadow: in ab/commands.py
 # [/ab]
 
 
@@ -53,6 +58,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
+bench_app.command("drift-agreement")(drift_agreement)
 app.add_typer(scratch_app, name="scratch")
 app.add_typer(quiz_app, name="quiz")
 # [monitoring]
@@ -329,15 +335,15 @@ def ab_simulate(
         float | None, typer.Option(help="Real challenger share (default: params.yaml's).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the customers and outcomes.")] = 0,
+    mode: Annotated[str, typer.Option(help="ab, or shadow: the challenger scores unseen.")] = "ab",
 ) -> None:
-    """Send synthetic customers through the service in ab mode and feed back their outcomes."""
+    """Send synthetic customers through the service (ab or shadow) and feed back outcomes."""
     from {{ cookiecutter.package_name }}.ab import simulate
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.settings import get_settings
 
-    run_stage(
-        "ab simulate", lambda: simulate.run(load_params(), get_settings(), n, effect, share, seed)
-    )
+    params, settings = load_params(), get_settings()
+    run_stage("ab simulate", lambda: simulate.run(params, settings, n, effect, share, seed, mode))
 
 
 @ab_app.command("report")

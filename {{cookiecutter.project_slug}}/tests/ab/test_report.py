@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from {{ cookiecutter.package_name }}.ab.report import ABReport, verdict
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.ab.report import ABReport, daily_looks, sequential_summary, verdict
 
 SRM = {"chi2": 0.2, "p_value": 0.6543, "mismatch": False}
 COMPARISON = {
@@ -31,6 +34,7 @@ def report(**changes: object) -> ABReport:
         comparison=COMPARISON,
         required_units_per_variant=3194,
         peeking_warning=None,
+        sequential=None,
         verdict=verdict(SRM, COMPARISON, None),
     )
     return dataclasses.replace(base, **changes)
@@ -77,3 +81,58 @@ def test_a_mismatch_comes_first_in_the_notes_and_the_verdict() -> None:
     assert shown.notes()[0] == "Sample ratio check: p = 1.6e-21 (MISMATCH)"
     assert shown.notes()[1] == "Planned units per variant: 3,194"
     assert shown.verdict.startswith("Sample ratio mismatch (p = 1.6e-21)")
+
+
+def test_the_sequential_test_adds_one_line_with_its_decision() -> None:
+    sequential = {
+        "tau": 0.03,
+        "likelihood_ratio": 45.2,
+        "p_value": 0.0221,
+        "reject": True,
+        "looks": 3,
+    }
+    shown = report(sequential=sequential)
+
+    assert shown.notes()[3] == (
+        "Sequential test (mSPRT, tau = 0.03): always-valid p = 0.0221 over 3 daily look(s): "
+        "the variants differ, stopping now is valid."
+    )
+    waiting = report(sequential={**sequential, "p_value": 0.4, "reject": False})
+    assert waiting.notes()[3].endswith(
+        "p = 0.4 over 3 daily look(s): no decision yet, keep collecting."
+    )
+
+
+@pytest.fixture
+def three_days() -> pd.DataFrame:
+    """Labelled units over three days; the challenger's first unit comes on day 2."""
+    rows = [
+        ("2026-01-01T09:00", "champion", 1),
+        ("2026-01-01T17:00", "champion", 0),
+        ("2026-01-02T10:00", "challenger", 0),
+        ("2026-01-02T11:00", "champion", 1),
+        ("2026-01-03T08:00", "challenger", 1),
+        ("2026-01-03T09:00", "challenger", 0),
+    ]
+    return pd.DataFrame(rows, columns=["created_at", "variant", "outcome"])
+
+
+def test_daily_looks_are_running_totals_from_the_first_day_with_both_variants(
+    three_days: pd.DataFrame,
+) -> None:
+    looks = daily_looks(three_days)
+
+    assert [str(day.date()) for day in looks.index] == ["2026-01-02", "2026-01-03"]
+    assert looks["n_champion"].tolist() == [3, 3]
+    assert looks["churned_champion"].tolist() == [2, 2]
+    assert looks["n_challenger"].tolist() == [1, 3]
+    assert looks["churned_challenger"].tolist() == [0, 1]
+
+
+def test_the_sequential_summary_counts_the_looks_and_keeps_tau(three_days: pd.DataFrame) -> None:
+    summary = sequential_summary(three_days, tau=0.05, alpha=0.05)
+
+    assert summary["looks"] == 2
+    assert summary["tau"] == 0.05
+    assert summary["reject"] is False  # six units prove nothing
+    assert 0 < summary["p_value"] <= 1

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }}.ab import report, simulate
+from {{ cookiecutter.package_name }}.ab import report, shadow, simulate
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.settings import Settings
 
 from ..conftest import require_exercises
@@ -45,6 +47,8 @@ def test_an_aa_test_is_not_called_significant(
     assert result.comparison["significant"] is False
     assert result.comparison["ci_low"] < 0 < result.comparison["ci_high"]
     assert result.verdict.endswith("no significant difference.")
+    assert result.sequential["reject"] is False  # one look: the whole log is of today
+    assert result.sequential["looks"] == 1 and result.sequential["tau"] == 0.08
 
 
 def test_a_true_effect_of_the_planned_size_is_detected(
@@ -63,6 +67,8 @@ def test_a_true_effect_of_the_planned_size_is_detected(
     assert result.required_units_per_variant < min(result.units_with_outcome.values())
     assert result.peeking_warning is None
     assert "significantly lower" in result.verdict
+    assert result.sequential["reject"] is True
+    assert result.sequential["p_value"] <= design.serving.experiment.alpha
     saved = json.loads(report.AB_REPORT.read_text(encoding="utf-8"))
     assert saved == result.to_json()
     assert report.AB_FIGURE.stat().st_size > 0
@@ -130,3 +136,50 @@ def test_the_cli_simulates_then_reports(
     # params.yaml's experiment is shadow: the 50/50 traffic simulated here is a mismatch.
     assert "Sample ratio check" in reported.output
     assert "MISMATCH" in reported.output
+    assert "Sequential test (mSPRT, tau = 0.03): always-valid p = " in reported.output
+
+
+def test_the_cli_simulates_peeking_on_aa_experiments(workspace: Path) -> None:
+    # Given params.yaml's alpha of 0.05, 300 A/A experiments read on each of 20 days
+    shown = CliRunner().invoke(app, ["ab", "peeking", "--experiments", "300", "--days", "20"])
+
+    assert shown.exit_code == 0, shown.output
+    rates = dict(re.findall(r"│ ([^│]+?) +│ +([0-9.]+)% *│", shown.output))
+    assert float(rates["z-test read every day (20 looks), naive"]) > 15
+    assert float(rates["mSPRT read every day, always-valid p"]) <= 5 + 3 * 1.26
+    refused = CliRunner().invoke(app, ["ab", "peeking", "--days", "0"])
+    assert refused.exit_code == 1
+    assert "--days must be at least 1, not 0." in refused.output
+
+
+def test_a_shadow_simulation_pairs_every_request_and_the_cli_reports_it(
+    workspace: Path, workspace_params: Params, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given 300 customers answered by the champion while the challenger scores them unseen
+    summary = simulate.run(
+        workspace_params, settings_in(tmp_path), n=300, effect=0.0, seed=3, mode="shadow"
+    )
+    log = PredictionLog(settings_in(tmp_path).prediction_log_url).read()
+
+    result = shadow.analyse(log)
+
+    assert summary["mode"].startswith("shadow")
+    assert (log["served"] & (log["variant"] == "challenger")).sum() == 0  # nobody met it
+    assert result.pairs == 300 and result.with_outcome == 300
+    flips = result.flips_to_churn + result.flips_to_stay
+    assert result.decision_agreement == pytest.approx(1 - flips / 300, abs=1e-6)
+    assert (
+        result.outcomes["only_champion_right"] + result.outcomes["only_challenger_right"] == flips
+    )
+    url = settings_in(tmp_path).prediction_log_url
+    monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", url)
+    from {{ cookiecutter.package_name }}.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        shown = CliRunner().invoke(app, ["ab", "shadow"])
+    finally:
+        get_settings.cache_clear()
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r"requests scored by both +│ 300 +│", shown.output)
+    assert json.loads(shadow.SHADOW_REPORT.read_text(encoding="utf-8")) == result.to_json()

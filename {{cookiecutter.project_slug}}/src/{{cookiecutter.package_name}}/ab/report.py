@@ -8,7 +8,9 @@ In the order an analyst should ask (the statistics are in ab/stats.py):
    design needs (serving.experiment: minimum_detectable_effect, alpha, power). Before that
    size, a small p-value is not a result (peeking).
 3. What is the difference? Churn rate per variant, the difference with a two-proportion
-   z-test and a bootstrap interval.
+   z-test and a bootstrap interval (fixed horizon: valid once, at the planned size).
+4. Can we stop now? The always-valid p-value of the sequential test (ab/sequential.py), over
+   one look per day of the log: it may be read every day and stopped on.
 
 A unit is a customer: each counts once, with the outcome of their latest served prediction.
 Writes reports/ab_report.json and reports/figures/ab/churn_by_variant.png; the result is one
@@ -26,6 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from {{ cookiecutter.package_name }} import files
+from {{ cookiecutter.package_name }}.ab.sequential import sequential_test
 from {{ cookiecutter.package_name }}.ab.stats import (
     compare_variants,
     peeking_warning,
@@ -61,6 +64,7 @@ class ABReport:
     comparison: dict[str, Any] | None
     required_units_per_variant: int | None
     peeking_warning: str | None
+    sequential: dict[str, Any] | None
     verdict: str
 
     def to_json(self) -> dict[str, Any]:
@@ -96,13 +100,64 @@ class ABReport:
         if self.required_units_per_variant:
             lines.append(f"Planned units per variant: {self.required_units_per_variant:,}")
         lines.append(f"Awaiting an outcome: {self.awaiting_outcome} units")
+        if self.sequential:
+            lines.append(sequential_line(self.sequential))
         return [*lines, self.verdict]
+
+
+def sequential_line(sequential: dict[str, Any]) -> str:
+    """The sequential test in one sentence: its p-value, looks and decision."""
+    decision = (
+        "the variants differ, stopping now is valid"
+        if sequential["reject"]
+        else "no decision yet, keep collecting"
+    )
+    return (
+        f"Sequential test (mSPRT, tau = {sequential['tau']:g}): always-valid "
+        f"p = {sequential['p_value']:.3g} over {sequential['looks']} daily look(s): {decision}."
+    )
 
 
 def served_units(log: pd.DataFrame) -> pd.DataFrame:
     """One row per (variant, unit): its latest served prediction and that prediction's outcome."""
     served = log[log["served"].astype(bool)]
     return served.groupby(["variant", "unit_id"], sort=True).tail(1)
+
+
+def daily_looks(labelled: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative units and churned units per variant at the end of each day of the log.
+
+    One row per day (served predictions' dates), from the first day on which both variants
+    have a unit with an outcome; columns n_<variant> and churned_<variant>.
+    """
+    day = pd.to_datetime(labelled["created_at"], utc=True).dt.floor("D")
+    outcome = labelled["outcome"].astype(int)
+    table = pd.DataFrame({"day": day, "variant": labelled["variant"], "outcome": outcome})
+    grouped = table.groupby(["day", "variant"])["outcome"].agg(["size", "sum"])
+    daily = grouped.unstack("variant", fill_value=0).sort_index().cumsum()
+    looks = pd.DataFrame(
+        {
+            f"{column}_{variant}": daily[(kind, variant)] if (kind, variant) in daily.columns else 0
+            for column, kind in (("n", "size"), ("churned", "sum"))
+            for variant in (CHAMPION, CHALLENGER)
+        },
+        index=daily.index,
+    )
+    return looks[(looks[f"n_{CHAMPION}"] > 0) & (looks[f"n_{CHALLENGER}"] > 0)]
+
+
+def sequential_summary(labelled: pd.DataFrame, tau: float, alpha: float) -> dict[str, Any]:
+    """The mSPRT over the daily looks of the labelled units: ratio, p-value, decision."""
+    looks = daily_looks(labelled)
+    result = sequential_test(
+        looks[f"churned_{CHAMPION}"].to_numpy(),
+        looks[f"n_{CHAMPION}"].to_numpy(),
+        looks[f"churned_{CHALLENGER}"].to_numpy(),
+        looks[f"n_{CHALLENGER}"].to_numpy(),
+        tau=tau,
+        alpha=alpha,
+    )
+    return {"tau": tau, **result._asdict()}
 
 
 def design_weights(params: Params, share: float | None = None) -> dict[str, float]:
@@ -149,6 +204,7 @@ def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> AB
         "comparison": None,
         "required_units_per_variant": None,
         "peeking_warning": None,
+        "sequential": None,
     }
     if CHAMPION in outcomes and outcomes[CHAMPION].size:
         baseline = float(np.clip(outcomes[CHAMPION].mean(), 0.01, 0.99))
@@ -163,6 +219,10 @@ def analyse(log: pd.DataFrame, params: Params, share: float | None = None) -> AB
             report["comparison"] = compare_variants(
                 outcomes, CHAMPION, alpha=experiment.alpha, seed=params.seed
             )[CHALLENGER]
+            # tau: the effect the design cares about is the one the test should find fastest.
+            report["sequential"] = sequential_summary(
+                labelled, experiment.minimum_detectable_effect, experiment.alpha
+            )
     report["verdict"] = verdict(report["srm"], report["comparison"], report["peeking_warning"])
     return ABReport(**files.rounded(report))
 

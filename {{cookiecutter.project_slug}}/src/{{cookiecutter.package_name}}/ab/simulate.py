@@ -8,6 +8,10 @@ served prediction: the customer's generated churn label, shifted by a chosen `ef
 customers the challenger answered (-0.03: the challenger's retention offers cut churn by three
 points; 0: an A/A-like test where any "significant" result is a false positive).
 
+With `mode="shadow"` the champion answers everyone and the challenger scores every customer
+beside it, unseen: the traffic `ab shadow` compares (`effect` changes nothing then: nobody met
+the challenger).
+
 `share` is the challenger's real share of the traffic. Give a share other than the one in
 params.yaml and `ab report`, which checks the split against params.yaml, sees a sample ratio
 mismatch, as it would if one arm lost requests.
@@ -57,8 +61,9 @@ def run(
     effect: float,
     share: float | None = None,
     seed: int = 0,
+    mode: str = "ab",
 ) -> dict[str, object]:
-    """Send n synthetic customers through the service in ab mode and feed back their outcomes."""
+    """Send n synthetic customers through the service (ab or shadow mode); feed back outcomes."""
     from fastapi.testclient import TestClient
 
     from {{ cookiecutter.package_name }}.serving.app import create_app
@@ -67,11 +72,13 @@ def run(
         raise ParamsError(f"--n must be at least 10 customers, not {n}.")
     if not -0.5 < effect < 0.5:
         raise ParamsError(f"--effect must be between -0.5 and 0.5, not {effect}.")
+    if mode not in ("ab", "shadow"):
+        raise ParamsError(f"--mode must be ab or shadow, not {mode!r}.")
     experiment = params.serving.experiment
     real_share = experiment.challenger_share if share is None else share
     if not 0 < real_share < 1:
         raise ParamsError(f"The challenger's share must be between 0 and 1, not {real_share}.")
-    experiment = experiment.model_copy(update={"mode": "ab", "challenger_share": real_share})
+    experiment = experiment.model_copy(update={"mode": mode, "challenger_share": real_share})
     serving = params.serving.model_copy(update={"experiment": experiment})
     app = create_app(params.model_copy(update={"serving": serving}), settings)
     records, churned = simulated_customers(params, n, seed)
@@ -95,8 +102,16 @@ def run(
         app.state.service.log.add_outcomes(
             {answer["prediction_id"]: int(y) for answer, y in zip(answers, outcomes, strict=True)}
         )
+    if mode == "shadow":
+        return {
+            "customers": n,
+            "mode": "shadow: the champion answered all, the challenger scored them unseen",
+            "churn rate": f"{outcomes.mean():.3f}",
+            "prediction log": settings.prediction_log_url,
+        }
     return {
         "customers": n,
+        "mode": mode,
         "challenger share": f"{treated.mean():.3f} (asked: {real_share})",
         "true effect on churn": f"{effect:+.3f}",
         "churn rate champion / challenger": (
