@@ -35,7 +35,7 @@ from {{ cookiecutter.package_name }}.paths import (
     RAW_QUALITY_MD,
 )
 
-from ..conftest import clean_frame, raw_frame, raw_row
+from ..conftest import clean_frame, raw_frame, raw_row, require_exercises
 
 SAME_AS_ROW_0 = "same as row 0"  # a cell that takes row 0's value, making it repeat
 
@@ -186,6 +186,8 @@ def test_a_raw_frame_with_known_dirt_gives_the_expected_counts(contract: Columns
     frame.loc[2, second] = f"{contract.numeric[second].max + 1:g}"
     frame.loc[[3, 4, 5], second] = None
     frame.loc[[3, 4, 5, 6], categorical] = ["FR", "UK", "Deutschland", "  PREMIUM"]
+    frame.loc[7, categorical] = "slver"  # a typo of "silver", one edit away
+    require_exercises(9, 10)  # the misspelt_values rule measures edit distances
 
     report = check_quality(frame, contract, "raw")
 
@@ -194,11 +196,12 @@ def test_a_raw_frame_with_known_dirt_gives_the_expected_counts(contract: Columns
         ("is_number", first): 2,
         ("in_range", second): 1,
         ("null_rate", second): 3,
-        ("allowed_values", categorical): 4,
+        ("allowed_values", categorical): 5,
+        ("misspelt_values", categorical): 1,
         ("no_duplicate_rows", None): 2,
     }
     rules = rule_count(contract, "raw")
-    assert report.to_json()["summary"] == {"rules": rules, "failed": 6, "blocking_failed": 0}
+    assert report.to_json()["summary"] == {"rules": rules, "failed": 7, "blocking_failed": 0}
     enforce_blocking_rules(report, contract, "raw.csv", "report.md")  # raw never raises
 
 
