@@ -17,10 +17,16 @@ from {{ cookiecutter.package_name }}.data.clean import (
     drop_impossible_records,
     drop_missing_target,
     fit_steps,
+    normalisation_counts,
     resolve_repeated_ids,
     run,
 )
-from {{ cookiecutter.package_name }}.data.transformers import NumericParser, build_cleaner
+from {{ cookiecutter.package_name }}.data.transformers import (
+    NumericParser,
+    build_cleaner,
+    contract_spellings,
+    normalize_categories,
+)
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.paths import CLEANING_JSON, INTERIM_DATA, PROCESSED_DATA, RAW_DATA
 
@@ -252,6 +258,7 @@ def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) 
     assert rows["impossible_by_column"][second] == 1
     cols = report["columns"]
     assert cols[category]["normalised"] == 2  # a synonym and another spelling
+    assert cols[category]["repaired"] == 0
     assert cols[category]["unknown_to_missing"] == 1
     assert cols[category]["imputed"] == 1
     assert cols[first]["parsed_from_text"] == 2
@@ -264,6 +271,23 @@ def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) 
     assert cols[second]["clipped"] == 2
     assert cols[second]["clip_lower"] == pytest.approx(values.quantile(0.01), abs=0.01)
     assert cols[second]["clip_upper"] == pytest.approx(values.quantile(0.99), abs=0.01)
+
+
+def test_normalisation_counts_respellings_repaired_typos_and_unknowns(
+    contract: ColumnsParams,
+) -> None:
+    require_exercises(9)  # typos are repaired by edit distance
+    spec = next(iter(contract.categorical.values()))
+    first, second = spec.allowed[:2]
+    spellings = contract_spellings(spec)
+    typo = second[0] + second[2:]  # its second letter dropped: one edit away
+    before = pd.Series([first, f" {first.upper()}", typo, "Narnia", None])
+    after = normalize_categories(before, spellings)
+
+    counts = normalisation_counts(before, after, spellings)
+
+    assert after.tolist()[:3] == [first, first, second]
+    assert counts == {"normalised": 1, "repaired": 1, "unknown_to_missing": 1}
 
 
 def test_run_is_deterministic(project_dir: Path, params: Params) -> None:
