@@ -145,7 +145,8 @@ def check_data(project: Path, output: str) -> None:
 
 
 def check_quality(project: Path, output: str) -> None:
-    assert re.search(r"failed\s+│ 10\s", output) and "`no_duplicate_rows` | no | 800" in output
+    assert re.search(r"failed\s+│ 14\s", output) and "`no_duplicate_rows` | no | 800" in output
+    assert "`country` | `misspelt_values` | no | 198" in output  # typos such as "Frnace"
     assert re.search(r"rows out\s+│ 19300", output)
     assert re.search(r"blocking failed │ 0", output)
     assert "'parsed_from_text': 1931" in output

@@ -141,7 +141,7 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
         *("tests/monitoring/test_drift.py", "tests/data/test_numbers.py"),
         *("tests/data/test_spelling.py", "tests/data/test_quality_rules.py"),
         *("tests/model/test_leakage.py", "tests/model/test_cross_validation.py"),
-        *("tests/monitoring/test_two_sample.py", "tests/serving/test_monitor.py"),
+        *("tests/monitoring/test_two_sample.py", "tests/monitoring/test_monitor.py"),
     }
     # The rest pass, or skip naming the exercise they need.
     assert re.search(r"\d+ passed", others) and " failed" not in others
