@@ -236,7 +236,8 @@ EXERCISES = {
 }
 # The exercises whose hints are still a docstring paragraph; the others' are in the catalogue.
 HINTS_IN_DOCSTRING = {1, 2, 3, 4, 5, 6, 7}
-EXERCISE_MARKER = re.compile(r"^\s*# \[/?exercise \d+\].*\n", flags=re.MULTILINE)
+# [ \t]*, not \s*: a blank line before a marker is not part of it.
+EXERCISE_MARKER = re.compile(r"^[ \t]*# \[/?exercise \d+\].*\n", flags=re.MULTILINE)
 PACKAGE_TEMPLATE = PROJECT_TEMPLATE / "src" / "{{cookiecutter.package_name}}"
 
 
