@@ -188,7 +188,7 @@ def test_clean_rows_counts_every_step(contract: ColumnsParams) -> None:
 
 
 def test_fit_steps_fits_like_the_pipeline(params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     interim, _ = clean_rows(raw_frame(params.columns, dirty_rows(params.columns)), params.columns)
     features = interim[params.columns.features]
     cleaner = build_cleaner(params.columns, params.clean)
@@ -202,7 +202,7 @@ def test_fit_steps_fits_like_the_pipeline(params: Params) -> None:
 
 
 def test_the_report_finds_each_step_by_its_name(params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     columns = params.columns
     features = clean_rows(raw_frame(columns, dirty_rows(columns)), columns)[0][columns.features]
     cleaner = build_cleaner(columns, params.clean)
@@ -226,7 +226,7 @@ def write_raw(columns: ColumnsParams, rows: list[dict[str, str]]) -> None:
 
 
 def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     columns = params.columns
     first, second = numbers(columns)
     category, spec = next(iter(columns.categorical.items()))
@@ -291,7 +291,7 @@ def test_normalisation_counts_respellings_repaired_typos_and_unknowns(
 
 
 def test_run_is_deterministic(project_dir: Path, params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     write_raw(params.columns, dirty_rows(params.columns))
 
     run(params)
@@ -307,7 +307,7 @@ def test_run_without_raw_data_says_what_to_run(project_dir: Path, params: Params
 
 
 def test_run_names_a_column_left_without_values(project_dir: Path, params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     columns = params.columns
     category = next(iter(columns.categorical))
     write_raw(columns, [raw_row(columns, i, **{category: "Atlantis"}) for i in range(4)])
