@@ -101,7 +101,7 @@ def test_the_stopwatch_does_not_count_a_nested_call_twice() -> None:
 def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     project_dir: Path, shipped_params: Params
 ) -> None:
-    require_exercises(1, 3, 9, 11)  # cleaning (1, 9); training: leakage (11), threshold (3)
+    require_exercises(1, 3, 9, 11, 13)  # cleaning (1, 9); training: 11, 3 and the curves' 13
     console = Console(record=True, width=120)
     data = shipped_params.data.model_copy(update={"n_rows": 1500})
     validation = shipped_params.validation.model_copy(update={"n_splits": 3})

@@ -91,9 +91,13 @@ def url(tmp_path: Path) -> str:
 
 
 @pytest.fixture(autouse=True)
-def solved_psi() -> None:
-    """Skip this module while exercise 7 is blank: every numeric column's drift reports a PSI."""
-    require_exercises(7)
+def solved_monitoring_exercises() -> None:
+    """Skip this module while exercises 7, 15 or 16 are blank.
+
+    Every numeric column's drift reports a PSI (7) and, on a reference of more than 1,000 rows,
+    a Wasserstein distance (15); every check judges the performance on outcomes (16).
+    """
+    require_exercises(7, 15, 16)
 
 
 def test_traffic_like_the_training_data_raises_no_alert(
