@@ -38,6 +38,7 @@ REMOVALS: dict[str, list[str]] = {
         "src/{package}/monitoring/feedback.py",
         "tests/serving/test_monitor.py",
         "tests/monitoring/test_feedback.py",
+        "tests/monitoring/test_monitor.py",
         "tests/serving/test_deploy.py",
         "deploy",
         "docs/tutorial/10-monitoring.md",
@@ -242,7 +243,9 @@ def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
     ]
     if answers.get("exercises") == "yes":
         # The blank functions stop the stages that call them: the learner starts with these.
-        lines.insert(3, "  make exercises   # what to write first: the pipeline needs 1, 3 and 4")
+        lines.insert(
+            3, "  make exercises   # what to write first: the pipeline needs 1, 3, 4, 9, 10, 11, 13"
+        )
     if by_cruft:
         lines.insert(2, f"  {CRUFT_FIRST_COMMIT}")
     elif not has_git:

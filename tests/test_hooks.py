@@ -368,6 +368,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "src/customer_churn/monitoring/feedback.py",
         "tests/serving/test_monitor.py",
         "tests/monitoring/test_feedback.py",
+        "tests/monitoring/test_monitor.py",
         "tests/serving/test_deploy.py",
         "deploy",
         "docs/tutorial/10-monitoring.md",

@@ -38,7 +38,7 @@ def test_one_size_cannot_show_growth() -> None:
 
 
 def test_a_small_bench_measures_every_stage(project_dir: Path, shipped_params: Params) -> None:
-    require_exercises(1)  # the clean stage clips outliers
+    require_exercises(1, 9, 10)  # cleaning clips, repairs typos; raw validation counts them
     console = Console(record=True, width=120)
 
     results = run_data_bench(shipped_params, [600, 300], console)
@@ -101,7 +101,7 @@ def test_the_stopwatch_does_not_count_a_nested_call_twice() -> None:
 def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     project_dir: Path, shipped_params: Params
 ) -> None:
-    require_exercises(1, 3)  # cleaning clips outliers; training chooses the threshold
+    require_exercises(1, 3, 9, 11, 13)  # cleaning (1, 9); training: 11, 3 and the curves' 13
     console = Console(record=True, width=120)
     data = shipped_params.data.model_copy(update={"n_rows": 1500})
     validation = shipped_params.validation.model_copy(update={"n_splits": 3})

@@ -45,7 +45,8 @@ def test_python_dash_m_works_too() -> None:
 
 
 def test_the_data_stages_run_in_order(project_dir: Path) -> None:
-    require_exercises(1)  # the clean stage clips outliers
+    # Cleaning clips outliers (1) and repairs typos (9); raw validation counts typos (9, 10).
+    require_exercises(1, 9, 10)
     for stage in (
         ["data", "acquire"],
         ["data", "validate", "raw"],
@@ -62,6 +63,22 @@ def test_the_data_stages_run_in_order(project_dir: Path) -> None:
     cleaning = json.loads(CLEANING_JSON.read_text())
     assert cleaning
     assert Path("reports/eda.md").read_text().startswith("#")
+
+
+def test_a_blank_exercise_stops_a_stage_with_one_sentence(
+    contract_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def blank(*args: object) -> None:
+        raise NotImplementedError("Exercise 9: the edit distance.")
+
+    monkeypatch.setattr("{{ cookiecutter.package_name }}.data.acquire.run", blank)
+
+    result = invoke("data", "acquire")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: Exercise 9: the edit distance. (not written yet: `make exercises`)"
+    )
 
 
 def test_bad_params_give_one_sentence_and_exit_1(contract_dir: Path) -> None:

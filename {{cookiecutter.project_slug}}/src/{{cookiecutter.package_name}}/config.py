@@ -55,6 +55,8 @@ class DirtParams(StrictModel):
     duplicate_rate: Rate
     repeated_id_rate: Rate
     category_noise_rate: Rate
+    # Real misspellings ("Frnace", "premum"), which cleaning repairs (data/spelling.py).
+    typo_rate: Rate = 0.01
     numeric_text_rate: float = Field(ge=0.0, le=1.0)
     impossible_rate: Rate
     outlier_rate: Rate

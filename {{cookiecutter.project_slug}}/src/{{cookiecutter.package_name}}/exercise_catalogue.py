@@ -88,6 +88,153 @@ CATALOGUE = (
         "10 monitoring",
         skills=("distribution-shift", "deploy-monitor"),
     ),
+    Exercise(
+        8,
+        "numbers written as text",
+        "data.numbers",
+        "plain_spelling",
+        "03 cleaning",
+        skills=("quality", "data-kinds"),
+        hints=(
+            'In "1,234", "12,5" and "1.234,5", which sign is the decimal mark, and how can a'
+            " program tell?",
+            "With decimal auto, a comma is the decimal mark when no point follows it, unless it"
+            ' only groups thousands ("1,234"); with a declared mark the other sign may only'
+            " group thousands. Respell the text with a point and no separators.",
+            "re.search(DECIMAL_COMMA, text) and not re.fullmatch(COMMA_THOUSANDS, text) for auto;"
+            " THOUSANDS[decimal] and re.fullmatch(GROUPED[decimal], text) otherwise; then"
+            " str.replace.",
+        ),
+    ),
+    Exercise(
+        9,
+        "edit distance for misspelt categories",
+        "data.spelling",
+        "edit_distance",
+        "03 cleaning",
+        skills=("quality", "data-structures"),
+        hints=(
+            'How many single-letter changes turn "Frnace" into "France", and "premum" into'
+            ' "premium"?',
+            "Dynamic programming: the distance between the first i letters of one word and the"
+            " first j of the other follows from three (four, with a swap) smaller problems.",
+            "A (len(a)+1) x (len(b)+1) table; row 0 and column 0 count insertions; each cell is the"
+            " min of the cell above + 1, left + 1, diagonal + (letters differ), and two back"
+            " diagonally + 1 when the last two letters are swapped.",
+        ),
+    ),
+    Exercise(
+        10,
+        "a data-quality rule for misspellings",
+        "data.quality_rules",
+        "misspelt_values_rule",
+        "03 cleaning",
+        skills=("quality", "explain"),
+        hints=(
+            "Which raw values are neither an allowed value nor a synonym, yet close enough to one"
+            " that cleaning repairs them?",
+            "A value fails when its spelling key (stripped, casefolded) is unknown but the"
+            " cleaning's normalisation still finds it a category; the report's sentences say"
+            " what the rule demands and what one failing row has.",
+            'make_rule("misspelt_values", column, False, <description>, <problem>, check), where'
+            " check returns known | ~transformers.normalize_categories(values, spellings).notna().",
+        ),
+    ),
+    Exercise(
+        11,
+        "single-feature leakage check",
+        "model.leakage",
+        "check_leakage",
+        "05 validation",
+        skills=("leakage", "anticipate"),
+        hints=(
+            "If one column alone ranked churners above the others almost perfectly, what would"
+            " that say about when its value is known?",
+            "Score every feature alone (single_feature_auc), highest first; any at or above the"
+            " threshold stops training with one sentence that names it and its ROC AUC.",
+            'aucs.sort_values(ascending=False, kind="stable"); leaky = aucs[aucs >= threshold];'
+            " one LeakageError sentence for one column, another for several; return aucs.",
+        ),
+    ),
+    Exercise(
+        12,
+        "bootstrap confidence interval",
+        "ab.stats",
+        "bootstrap_interval",
+        "09 A/B testing",
+        skills=("ab-testing", "distributions", "descriptive-statistics"),
+        hints=(
+            "If you ran the experiment again with other customers, how much would the difference"
+            " of churn rates move?",
+            "Resample each group with replacement many times; the middle `confidence` share of"
+            " the resampled differences is the interval. For 0/1 outcomes, the count of ones in"
+            " a resample of n is one binomial draw.",
+            "rng = np.random.default_rng(seed); means = rng.binomial(n, rate, size=n_resamples) / n"
+            " per group; np.quantile(means_b - means_a, [tail, 1 - tail]).",
+        ),
+    ),
+    Exercise(
+        13,
+        "learning-curve verdict",
+        "model.cross_validation",
+        "learning_curve_verdict",
+        "06 training",
+        skills=("bias-variance", "over-under-fitting"),
+        hints=(
+            "At the largest training size, what does a big gap between training and validation"
+            " scores mean, and what do two low scores mean?",
+            "Gap above max_gap with a good training score: high variance; otherwise a validation"
+            " score below min_score: high bias; otherwise a good fit. Add the still-rising note.",
+            "gap = train[-1] - validation[-1]; an if / elif / else building the sentence (its"
+            " first words are what the tests read); then validation[-1] - validation[-2].",
+        ),
+    ),
+    Exercise(
+        14,
+        "sample size for a given power",
+        "ab.stats",
+        "required_sample_size",
+        "09 A/B testing",
+        skills=("ab-testing", "hypothesis-tests", "distributions"),
+        hints=(
+            "How many customers per variant does a 2-point change in churn need before a test"
+            " at alpha 0.05 sees it 80 % of the time?",
+            "n = ((z_{1-alpha/2} * spread under H0 + z_power * spread under H1) / effect)^2,"
+            " the H0 spread from the average rate, the H1 one from each rate's own variance.",
+            "norm.ppf(1 - alpha / 2), norm.ppf(power); sqrt(2 p (1 - p)) with p the average rate;"
+            " sqrt(p1 (1 - p1) + p2 (1 - p2)); math.ceil of the square.",
+        ),
+    ),
+    Exercise(
+        15,
+        "Wasserstein drift distance",
+        "monitoring.two_sample",
+        "earth_movers_distance",
+        "10 monitoring",
+        skills=("distribution-shift", "distributions"),
+        hints=(
+            "How far, on average, must each value of one sample move to become the other sample?",
+            "In one dimension that is the area between the two empirical CDFs; both are flat"
+            " between consecutive pooled values, so the area is a sum of rectangles.",
+            "pooled = np.sort(np.concatenate(...)); np.searchsorted(np.sort(x), pooled[:-1],"
+            ' side="right") / x.size per sample; np.sum(np.abs(gap) * np.diff(pooled)).',
+        ),
+    ),
+    Exercise(
+        16,
+        "delayed-label performance alert",
+        "monitoring.monitor",
+        "performance_alert",
+        "10 monitoring",
+        skills=("deploy-monitor", "hypothesis-tests", "anticipate"),
+        hints=(
+            "Outcomes arrive weeks late and a small window's ROC AUC wobbles: when is a drop real?",
+            "No alert without enough outcomes; alert only when the drop exceeds the tolerance"
+            " AND the window's AUC plus 1.96 standard errors stays below the test AUC.",
+            "Return None early for auc or reference None or outcomes < min_outcomes; drop ="
+            " reference - auc; one f-string naming the AUC, its margin, the outcomes, the drop.",
+        ),
+    ),
     # The algorithms from scratch (model/scratch/), graded against scikit-learn.
     Exercise(
         17,

@@ -28,6 +28,12 @@ class FriendlyErrors(TyperGroup):
         except ProjectError as error:
             err_console.print(f"[bold red]Error:[/] {escape(str(error))}")
             raise typer.Exit(1) from None
+        except NotImplementedError as error:
+            # A practice exercise still blank (exercises=yes): say which, not a traceback.
+            err_console.print(
+                f"[bold red]Error:[/] {escape(str(error))} (not written yet: `make exercises`)"
+            )
+            raise typer.Exit(1) from None
 
 
 def print_table(

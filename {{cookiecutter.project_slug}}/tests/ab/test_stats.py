@@ -132,6 +132,7 @@ def test_identical_all_zero_groups_show_no_difference() -> None:
 # Bootstrap interval
 
 
+@pytest.mark.exercise(12)
 def test_bootstrap_interval_agrees_with_scipy_bootstrap() -> None:
     # Given two groups with churn rates 0.10 and 0.13
     rng = np.random.default_rng(7)
@@ -153,6 +154,7 @@ def test_bootstrap_interval_agrees_with_scipy_bootstrap() -> None:
     assert high == pytest.approx(reference.high, abs=0.004)
 
 
+@pytest.mark.exercise(12)
 def test_bootstrap_is_reproducible_with_a_seed() -> None:
     a, b = [0, 1, 0, 0, 1] * 40, [1, 1, 0, 0, 1] * 40
 
@@ -163,6 +165,7 @@ def test_bootstrap_is_reproducible_with_a_seed() -> None:
 # Sample size and peeking
 
 
+@pytest.mark.exercise(14)
 def test_required_sample_size_matches_the_formula_worked_by_hand() -> None:
     # Given p1 = 0.10, p2 = 0.12, alpha = 0.05 (z = 1.959964), power = 0.8 (z = 0.841621)
     p1, p2, average = 0.10, 0.12, 0.11
@@ -176,6 +179,7 @@ def test_required_sample_size_matches_the_formula_worked_by_hand() -> None:
     assert required_sample_size(0.10, 0.02) == math.ceil(by_hand) == 3841
 
 
+@pytest.mark.exercise(14)
 def test_more_power_or_a_smaller_effect_needs_more_units() -> None:
     planned = required_sample_size(0.10, 0.02)
 
@@ -202,6 +206,7 @@ def test_no_peeking_warning_once_every_variant_has_its_units() -> None:
 
 
 def test_compare_variants_runs_the_z_test_and_bootstrap_against_the_control() -> None:
+    require_exercises(12)  # each comparison holds a bootstrap interval
     # Given a control and two treatments
     rng = np.random.default_rng(11)
     outcomes = {
@@ -230,6 +235,7 @@ def test_compare_variants_runs_the_z_test_and_bootstrap_against_the_control() ->
 
 
 def test_an_a_a_test_is_significant_in_about_alpha_of_the_seeds() -> None:
+    require_exercises(12)  # each comparison holds a bootstrap interval
     # Given 200 A/A tests where both variants churn at 10%
     significant = 0
     for seed in range(200):
@@ -245,7 +251,9 @@ def test_an_a_a_test_is_significant_in_about_alpha_of_the_seeds() -> None:
     assert 0.02 <= significant / 200 <= 0.09
 
 
+@pytest.mark.exercise(14)
 def test_the_planned_sample_size_detects_the_planned_effect_most_of_the_time() -> None:
+    require_exercises(12)  # each comparison holds a bootstrap interval
     # Given 100 tests of 10% -> 12% churn with the planned units per variant
     n = required_sample_size(0.10, 0.02, alpha=0.05, power=0.8)
     detected = 0

@@ -17,10 +17,16 @@ from {{ cookiecutter.package_name }}.data.clean import (
     drop_impossible_records,
     drop_missing_target,
     fit_steps,
+    normalisation_counts,
     resolve_repeated_ids,
     run,
 )
-from {{ cookiecutter.package_name }}.data.transformers import NumericParser, build_cleaner
+from {{ cookiecutter.package_name }}.data.transformers import (
+    NumericParser,
+    build_cleaner,
+    contract_spellings,
+    normalize_categories,
+)
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.paths import CLEANING_JSON, INTERIM_DATA, PROCESSED_DATA, RAW_DATA
 
@@ -182,7 +188,7 @@ def test_clean_rows_counts_every_step(contract: ColumnsParams) -> None:
 
 
 def test_fit_steps_fits_like_the_pipeline(params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     interim, _ = clean_rows(raw_frame(params.columns, dirty_rows(params.columns)), params.columns)
     features = interim[params.columns.features]
     cleaner = build_cleaner(params.columns, params.clean)
@@ -196,7 +202,7 @@ def test_fit_steps_fits_like_the_pipeline(params: Params) -> None:
 
 
 def test_the_report_finds_each_step_by_its_name(params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     columns = params.columns
     features = clean_rows(raw_frame(columns, dirty_rows(columns)), columns)[0][columns.features]
     cleaner = build_cleaner(columns, params.clean)
@@ -220,7 +226,7 @@ def write_raw(columns: ColumnsParams, rows: list[dict[str, str]]) -> None:
 
 
 def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     columns = params.columns
     first, second = numbers(columns)
     category, spec = next(iter(columns.categorical.items()))
@@ -252,6 +258,7 @@ def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) 
     assert rows["impossible_by_column"][second] == 1
     cols = report["columns"]
     assert cols[category]["normalised"] == 2  # a synonym and another spelling
+    assert cols[category]["repaired"] == 0
     assert cols[category]["unknown_to_missing"] == 1
     assert cols[category]["imputed"] == 1
     assert cols[first]["parsed_from_text"] == 2
@@ -266,8 +273,25 @@ def test_run_writes_typed_outputs_and_counts(project_dir: Path, params: Params) 
     assert cols[second]["clip_upper"] == pytest.approx(values.quantile(0.99), abs=0.01)
 
 
+def test_normalisation_counts_respellings_repaired_typos_and_unknowns(
+    contract: ColumnsParams,
+) -> None:
+    require_exercises(9)  # typos are repaired by edit distance
+    spec = next(iter(contract.categorical.values()))
+    first, second = spec.allowed[:2]
+    spellings = contract_spellings(spec)
+    typo = second[0] + second[2:]  # its second letter dropped: one edit away
+    before = pd.Series([first, f" {first.upper()}", typo, "Narnia", None])
+    after = normalize_categories(before, spellings)
+
+    counts = normalisation_counts(before, after, spellings)
+
+    assert after.tolist()[:3] == [first, first, second]
+    assert counts == {"normalised": 1, "repaired": 1, "unknown_to_missing": 1}
+
+
 def test_run_is_deterministic(project_dir: Path, params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     write_raw(params.columns, dirty_rows(params.columns))
 
     run(params)
@@ -283,7 +307,7 @@ def test_run_without_raw_data_says_what_to_run(project_dir: Path, params: Params
 
 
 def test_run_names_a_column_left_without_values(project_dir: Path, params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     columns = params.columns
     category = next(iter(columns.categorical))
     write_raw(columns, [raw_row(columns, i, **{category: "Atlantis"}) for i in range(4)])

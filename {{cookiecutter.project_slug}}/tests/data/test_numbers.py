@@ -42,6 +42,7 @@ def same_numbers(one: float, other: float) -> bool:
     return one == other or (math.isnan(one) and math.isnan(other))
 
 
+@pytest.mark.exercise(8)
 def test_parse_number_reads_each_spelling_as_parse_numbers_reads_the_column() -> None:
     column = parse_numbers(pd.Series([*NUMBER_SPELLINGS, None], dtype=object))
 
@@ -52,6 +53,7 @@ def test_parse_number_reads_each_spelling_as_parse_numbers_reads_the_column() ->
     assert parse_number("12345678901234567890.123") == float("12345678901234567890.123")
 
 
+@pytest.mark.exercise(8)
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(
     st.lists(st.text(alphabet="0123456789.,-+ $€\u00a0\u0661eEinfa", max_size=24), min_size=1),
@@ -74,6 +76,7 @@ DECIMAL_SPELLINGS = [
 ]
 
 
+@pytest.mark.exercise(8)
 @pytest.mark.parametrize(
     ("decimal", "expected"),
     [
@@ -93,6 +96,7 @@ def test_the_declared_decimal_mark_decides_ambiguous_numbers(
     assert all(same_numbers(a, b) for a, b in zip(singles, expected, strict=True))
 
 
+@pytest.mark.exercise(8)
 @pytest.mark.parametrize("decimal", ["auto", ".", ","])
 def test_parse_number_agrees_with_parse_numbers_for_every_decimal_mark(decimal: str) -> None:
     values = [*NUMBER_SPELLINGS, *DECIMAL_SPELLINGS, None]
@@ -111,6 +115,7 @@ def test_an_unknown_decimal_mark_is_refused() -> None:
 NON_FINITE = ["inf", "-inf", "+Infinity", "NaN", "1e400", "-1E999", "$inf"]
 
 
+@pytest.mark.exercise(8)
 def test_non_finite_numbers_are_missing_and_counted_as_non_finite() -> None:
     text = pd.Series([*NON_FINITE, "1e308", "1e3", "abc", None], dtype=object)
 
@@ -137,6 +142,7 @@ def test_a_plain_number_is_finite_and_needs_no_parsing() -> None:
     assert is_plain_number(text).tolist() == [True, True, True, False, False, False, False, False]
 
 
+@pytest.mark.exercise(8)
 @pytest.mark.parametrize("decimal", ["auto", ".", ","])
 def test_a_value_that_already_is_a_number_is_taken_as_it_is(decimal: str) -> None:
     values = [1.234, 1234, "1,234", float("inf"), True, None]

@@ -24,7 +24,11 @@ from {{ cookiecutter.package_name }}.data.synthetic_customers import (
     PLAN_CHARGES,
     RAW_COLUMNS,
 )
+from {{ cookiecutter.package_name }}.data.synthetic_dirt import typo_spellings
+from {{ cookiecutter.package_name }}.data.transformers import CategoryNormalizer
 from {{ cookiecutter.package_name }}.errors import ParamsError
+
+from ..conftest import require_exercises
 
 N = 4000
 # Every kind of dirt the generator injects: the rates of the params model.
@@ -221,6 +225,57 @@ def test_category_variants_are_not_canonical_but_map_back(
         pd.testing.assert_series_equal(map_back(frame[name], spec), clean[name], check_dtype=False)
 
 
+def test_typos_are_one_slip_from_their_category_and_nothing_else_changes(
+    shipped_params: Params, clean: pd.DataFrame
+) -> None:
+    columns = shipped_params.columns
+    frame, counts = generate(N, dirt(shipped_params, typo_rate=0.05), columns, seed=3)
+    frame, clean = by_id(frame), by_id(clean)
+
+    for name, spec in columns.categorical.items():
+        typos = frame[name] != clean[name]
+        taken = {other.casefold() for other in [*spec.allowed, *spec.synonyms]}
+        pairs = zip(frame[name][typos], clean[name][typos], strict=True)
+        assert typos.sum() == counts["category typos"][name] == round(0.05 * N), name
+        assert all(typo in typo_spellings(value, taken) for typo, value in pairs), name
+        assert frame[name][typos].nunique() >= 5, name
+    others = [name for name in RAW_COLUMNS if name not in columns.categorical]
+    pd.testing.assert_frame_equal(frame[others], clean[others])
+
+
+def test_a_typo_drops_or_swaps_an_inner_letter_and_never_makes_a_known_spelling() -> None:
+    dropped, swapped = ["Fance", "Frnce", "Frace", "Frane"], ["Farnce", "Frnace", "Fracne"]
+    assert typo_spellings("France", {"fr"}) == sorted(dropped + swapped)
+    assert "premum" in typo_spellings("premium", set())
+    assert typo_spellings("card", set()) == []  # too short to misspell recognisably
+    assert "paypl" not in typo_spellings("paypal", {"paypl"})
+
+
+def test_typos_draw_from_their_own_stream(shipped_params: Params) -> None:
+    # Turning typos off changes the misspelt cells only: every other dirt stays where it was.
+    rates = shipped_params.data.dirt
+    with_typos, _ = generate(N, rates, shipped_params.columns, seed=3)
+    no_typos = rates.model_copy(update={"typo_rate": 0.0})
+    without, _ = generate(N, no_typos, shipped_params.columns, seed=3)
+
+    changed = (with_typos.fillna("") != without.fillna("")).sum()
+
+    assert set(changed[changed > 0].index) == set(shipped_params.columns.categorical)
+
+
+def test_cleaning_repairs_every_typo_to_its_category(
+    shipped_params: Params, clean: pd.DataFrame
+) -> None:
+    require_exercises(9)  # the repair measures edit distances
+    columns = shipped_params.columns
+    frame, _ = generate(N, dirt(shipped_params, typo_rate=0.05), columns, seed=3)
+    names = list(columns.categorical)
+
+    repaired = CategoryNormalizer(columns.categorical).fit_transform(by_id(frame)[names])
+
+    pd.testing.assert_frame_equal(repaired, by_id(clean)[names], check_dtype=False)
+
+
 def test_numbers_as_text_keep_their_value(shipped_params: Params, clean: pd.DataFrame) -> None:
     frame, counts = generate(
         N, dirt(shipped_params, numeric_text_rate=0.2), shipped_params.columns, seed=3
@@ -279,7 +334,7 @@ def test_all_dirt_together_lands_near_the_params_rates(shipped_params: Params) -
             assert abs(frame[name].isna().mean() - rates.missing_rate) < 0.015, name
     for name, spec in shipped_params.columns.categorical.items():
         noisy = frame[name].notna() & ~frame[name].isin(spec.allowed)
-        assert abs(noisy.mean() - rates.category_noise_rate) < 0.015, name
+        assert abs(noisy.mean() - rates.category_noise_rate - rates.typo_rate) < 0.015, name
     as_text = ~frame["total_charges"].str.fullmatch(PLAIN_MONEY)
     assert abs(as_text.mean() - rates.numeric_text_rate) < 0.02
 

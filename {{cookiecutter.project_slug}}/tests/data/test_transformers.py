@@ -45,21 +45,24 @@ def names(columns: ColumnsParams) -> tuple[str, str, str]:
 # --- Each step.
 
 
-def test_category_normalizer_maps_spellings_and_unknowns(contract: ColumnsParams) -> None:
+def test_category_normalizer_maps_spellings_typos_and_unknowns(contract: ColumnsParams) -> None:
+    require_exercises(9)  # an unknown value is measured against the categories: a typo?
     number, category, _ = names(contract)
     spec = contract.categorical[category]
     synonym, canonical = next(iter(spec.synonyms.items()))
     spelt = f"  {spec.allowed[0].upper()}"
+    typo = spec.allowed[0][0] + spec.allowed[0][2:]  # its second letter dropped
     frame = pd.DataFrame(
-        {category: [spelt, synonym.title(), "Narnia", None], number: [1.0, 2.0, 3.0, 4.0]}
+        {category: [spelt, synonym.title(), typo, "Narnia", None], number: [1.0, 2, 3, 4, 5]}
     )
     normalizer = CategoryNormalizer({category: spec})
 
     out = normalizer.fit_transform(frame)
 
-    assert out[category].tolist()[:2] == [spec.allowed[0], canonical]
-    assert out[category].iloc[2:].isna().all()  # unknown, and missing
-    assert out[number].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert out[category].tolist()[:3] == [spec.allowed[0], canonical, spec.allowed[0]]
+    assert out[category].iloc[3:].isna().all()  # unknown, and missing
+    assert normalizer.transform_record({category: typo, number: 3.0})[category] == spec.allowed[0]
+    assert out[number].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert out[number].dtype == "float64"
     assert frame[category].iloc[0] == spelt  # the input is left as it was
     assert normalizer.get_feature_names_out().tolist() == [category, number]
@@ -254,7 +257,7 @@ def test_cleaner_handles_unseen_values(params: Params) -> None:
 
 
 def test_transform_record_gives_what_transform_gives(params: Params) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 8, 9)  # clipping; one record's numbers (8) and typos (9)
     columns = params.columns
     number, _, _ = names(columns)
     train, test = dirty_frame(columns, 300, seed=1), dirty_frame(columns, 300, seed=2)
@@ -273,7 +276,7 @@ def test_transform_record_gives_what_transform_gives(params: Params) -> None:
 
 
 def test_a_new_cleaning_step_is_one_class(params: Params, monkeypatch: pytest.MonkeyPatch) -> None:
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 8, 9)  # clipping; one record's numbers (8) and typos (9)
     columns = params.columns
     number, _, _ = names(columns)
     cap = number_in(columns, number, 3)  # a value inside the column's range

@@ -45,7 +45,9 @@ def small_params(n_rows: int = N_ROWS, curves: bool = False) -> dict:
 
 def make_workspace(tmp_path_factory: pytest.TempPathFactory, raw: dict) -> Iterator[Path]:
     """A project directory where acquire, clean, split, train and evaluate have run on `raw`."""
-    require_exercises(1, 3)  # the cleaner clips outliers; training chooses the threshold
+    # The cleaner clips outliers (1) and repairs typos (9); training checks leakage (11) and
+    # chooses the threshold (3).
+    require_exercises(1, 3, 9, 11)
     root = tmp_path_factory.mktemp("project")
     # sort_keys=False: the file keeps params.yaml's order, as a user's edited copy would.
     (root / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")

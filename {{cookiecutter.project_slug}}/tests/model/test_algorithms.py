@@ -53,7 +53,7 @@ def yaml_params() -> Params:
 @pytest.fixture(scope="module")
 def matrix(yaml_params: Params) -> tuple[np.ndarray, np.ndarray]:
     """A feature matrix and churn labels from ~1,450 clean synthetic customers."""
-    require_exercises(1)  # the cleaner clips outliers
+    require_exercises(1, 9)  # the cleaner clips outliers and repairs typos
     raw, _ = synthetic.generate(1500, yaml_params.data.dirt, yaml_params.columns, seed=SEED)
     rows, _ = clean.clean_rows(raw, yaml_params.columns)
     X = model_input(rows, yaml_params)

@@ -7,6 +7,7 @@ import pytest
 from {{ cookiecutter.package_name }}.model.cross_validation import learning_curve_verdict
 
 
+@pytest.mark.exercise(13)
 @pytest.mark.parametrize(
     ("train", "valid", "verdict"),
     [
@@ -21,6 +22,7 @@ def test_learning_curves_are_read_as_bias_or_variance(
     assert learning_curve_verdict(train, valid).startswith(verdict)
 
 
+@pytest.mark.exercise(13)
 def test_a_still_rising_curve_asks_for_more_data() -> None:
     text = learning_curve_verdict([0.9, 0.88, 0.87], [0.70, 0.78, 0.84])
 

@@ -92,7 +92,7 @@ def y(rows: pd.DataFrame, params: Params) -> np.ndarray:
 @pytest.fixture(scope="module")
 def fitted(params: Params, X: pd.DataFrame, y: np.ndarray) -> dict:
     """A fitted pipeline per algorithm (small hyperparameters), and one with segments."""
-    require_exercises(1)  # the pipelines start with the cleaner, which clips outliers
+    require_exercises(1, 9)  # the pipelines start with the cleaner: it clips, repairs typos
     pipelines = {
         name: build_pipeline(params, build_estimator(name, SMALL.get(name, {}), SEED))
         for name in ALGORITHMS
@@ -321,7 +321,7 @@ def test_the_feature_transformers_pass_scikit_learn_estimator_checks(
 def test_the_reference_model_uses_only_the_numeric_columns(
     params: Params, contract: ColumnsParams, X: pd.DataFrame, y: np.ndarray
 ) -> None:
-    require_exercises(1)  # the reference model clips outliers too
+    require_exercises(1, 9)  # the reference model cleans too
     # Given the fitted reference model
     reference = build_reference(params).fit(X, y)
     # When its features are read, and records differing only outside the numbers are scored

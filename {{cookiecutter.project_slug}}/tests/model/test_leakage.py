@@ -28,6 +28,7 @@ from .conftest import LEAK
 # --- A feature that alone predicts the target
 
 
+@pytest.mark.exercise(11)
 def test_check_leakage_flags_the_leaky_column_only(
     customers: pd.DataFrame, contract: ColumnsParams, honest: list[str]
 ) -> None:
@@ -48,6 +49,7 @@ def test_check_leakage_flags_the_leaky_column_only(
     )
 
 
+@pytest.mark.exercise(11)
 def test_check_leakage_passes_honest_features_and_skips_text(
     customers: pd.DataFrame, contract: ColumnsParams, honest: list[str]
 ) -> None:
@@ -62,6 +64,7 @@ def test_check_leakage_passes_honest_features_and_skips_text(
     assert aucs.is_monotonic_decreasing
 
 
+@pytest.mark.exercise(11)
 def test_check_leakage_names_every_leaky_column(
     customers: pd.DataFrame, contract: ColumnsParams
 ) -> None:

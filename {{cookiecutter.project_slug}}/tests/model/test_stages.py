@@ -103,6 +103,7 @@ def test_training_report_beats_the_dummy_and_checks_leakage(workspace: Path) -> 
 def test_the_curves_grow_the_training_rows_and_the_complexity_on_a_few_folds(
     workspace: Path,
 ) -> None:
+    require_exercises(13)  # the learning curve is read as bias or variance
     # The workspace trained without them (small_params): the stage's helper draws them here, on
     # 1,000 development rows to keep its 30 fits quick.
     params = parse_params(small_params(curves=True))

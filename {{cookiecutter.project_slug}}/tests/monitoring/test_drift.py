@@ -117,7 +117,7 @@ def test_the_test_switches_from_p_values_to_distances_above_1000_reference_rows(
     make, kind: str, small_test: str, large_test: str
 ) -> None:
     if kind == "numeric":
-        require_exercises(7)  # a numeric column's drift reports its PSI
+        require_exercises(7, 15)  # PSI (7); a reference above 1,000 rows: Wasserstein (15)
     current = make(2000, seed=9)
 
     small = column_drift(make(1000, seed=1), current, kind)
@@ -142,7 +142,7 @@ def test_a_numeric_column_with_at_most_5_distinct_values_is_tested_as_categorica
 
 
 def test_thresholds_are_configurable() -> None:
-    require_exercises(7)  # a numeric column's drift reports its PSI
+    require_exercises(7, 15)  # PSI (7); a reference above 1,000 rows: Wasserstein (15)
     reference, current = normal(2000, seed=1), normal(2000, seed=2, mean=0.3)
 
     default = column_drift(reference, current, "numeric")
@@ -187,7 +187,7 @@ def test_the_same_distribution_rarely_drifts_with_a_small_reference(make, kind: 
 )
 def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind: str) -> None:
     if kind == "numeric":
-        require_exercises(7)  # a numeric column's drift reports its PSI
+        require_exercises(7, 15)  # PSI (7); a reference above 1,000 rows: Wasserstein (15)
     drift = column_drift(make(5000, seed=1), make(5000, seed=2), kind)
 
     assert drift.statistic < 0.05
@@ -207,13 +207,15 @@ def test_the_same_distribution_does_not_drift_with_a_large_reference(make, kind:
 def test_a_shifted_sample_drifts(reference, shifted, kind: str, reference_rows: int) -> None:
     if kind == "numeric":
         require_exercises(7)  # a numeric column's drift reports its PSI
+        if reference_rows > 1000:
+            require_exercises(15)  # a large reference gets the Wasserstein distance
     drift = column_drift(reference(reference_rows, seed=1), shifted(5000, seed=2), kind)
 
     assert drift.drifted
 
 
 def test_prediction_drift_tests_the_scores_as_a_numeric_column() -> None:
-    require_exercises(7)  # the scores' drift reports its PSI
+    require_exercises(7, 15)  # the scores' PSI (7) and, on 3,000 rows, Wasserstein (15)
     rng = np.random.default_rng(1)
     reference, current = rng.beta(2, 5, 3000), rng.beta(3, 4, 3000)
 

@@ -48,7 +48,7 @@ def test_term_counts_lower_case_words_most_frequent_first() -> None:
 
 
 def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
+    require_exercises(7, 15)  # message lengths: a numeric column, PSI (7) and Wasserstein (15)
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2))
 
     assert [r.column for r in results] == [
@@ -60,7 +60,7 @@ def test_text_drift_of_the_same_kind_of_messages_finds_nothing() -> None:
 
 
 def test_text_drift_flags_longer_messages() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
+    require_exercises(7, 15)  # message lengths: a numeric column, PSI (7) and Wasserstein (15)
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2, max_words=16))
 
     drifted = {r.column: r.drifted for r in results}
@@ -69,7 +69,7 @@ def test_text_drift_flags_longer_messages() -> None:
 
 
 def test_text_drift_flags_a_new_dominant_term() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
+    require_exercises(7, 15)  # message lengths: a numeric column, PSI (7) and Wasserstein (15)
     # Given current messages that all start with a new word as long as the others on average
     results = text_drift(messages(3000, seed=1), messages(3000, seed=2, first_word="fees"))
 
@@ -79,7 +79,7 @@ def test_text_drift_flags_a_new_dominant_term() -> None:
 
 
 def test_text_drift_flags_a_rise_in_empty_messages() -> None:
-    require_exercises(7)  # message lengths are a numeric column, with a PSI
+    require_exercises(7, 15)  # message lengths: a numeric column, PSI (7) and Wasserstein (15)
     current = messages(3000, seed=2)
     current[:600] = ""
 

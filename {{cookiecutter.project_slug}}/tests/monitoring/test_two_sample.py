@@ -14,6 +14,7 @@ from {{ cookiecutter.package_name }}.monitoring.two_sample import (
     MIN_STD,
     category_counts,
     chi_square_test,
+    earth_movers_distance,
     jensen_shannon,
     ks_test,
     proportion_z_test,
@@ -81,6 +82,7 @@ def test_proportion_z_test_refuses_more_than_two_categories() -> None:
         proportion_z_test(["a", "b"], ["c"])
 
 
+@pytest.mark.exercise(15)
 def test_wasserstein_normed_is_scipy_distance_over_the_reference_std() -> None:
     reference, current = normal(2000, seed=1), normal(5000, seed=2, mean=0.3)
 
@@ -89,8 +91,29 @@ def test_wasserstein_normed_is_scipy_distance_over_the_reference_std() -> None:
     assert wasserstein_normed(reference, current) == pytest.approx(expected)
 
 
+@pytest.mark.exercise(15)
 def test_wasserstein_normed_of_a_constant_reference_divides_by_min_std() -> None:
     assert wasserstein_normed([2.0] * 10, [3.0] * 10) == pytest.approx(1.0 / MIN_STD)
+
+
+@pytest.mark.exercise(15)
+@pytest.mark.parametrize(
+    ("reference", "current", "distance"),
+    [
+        ([0.0, 1.0, 3.0], [0.0, 1.0, 3.0], 0.0),
+        ([0.0, 0.0, 0.0], [2.0, 2.0, 2.0], 2.0),  # every value moves by 2
+        ([0.0, 1.0], [0.0, 3.0], 1.0),  # half the mass moves by 2
+        ([0.0], [1.0, 2.0, 3.0], 2.0),
+        ([5.0, 1.0, 3.0], [3.0, 5.0, 1.0], 0.0),  # the order of the values does not matter
+    ],
+)
+def test_earth_movers_distance_is_the_average_move_of_the_mass(
+    reference: list[float], current: list[float], distance: float
+) -> None:
+    moved = earth_movers_distance(np.array(reference), np.array(current))
+
+    assert moved == pytest.approx(distance)
+    assert moved == pytest.approx(stats.wasserstein_distance(reference, current))
 
 
 def test_jensen_shannon_equals_scipy_on_the_category_counts() -> None:

@@ -37,7 +37,7 @@ def settings_in(tmp_path: Path) -> Settings:
 def test_an_aa_test_is_not_called_significant(
     workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
-    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
+    require_exercises(5, 6, 12, 14)  # assign() splits; the report: SRM, interval, sample size
     design = ab_params(workspace_params, effect=0.08)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=0.0, seed=1)
 
@@ -54,7 +54,7 @@ def test_an_aa_test_is_not_called_significant(
 def test_a_true_effect_of_the_planned_size_is_detected(
     workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
-    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
+    require_exercises(5, 6, 12, 14)  # assign() splits; the report: SRM, interval, sample size
     design = ab_params(workspace_params, effect=0.08)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=-0.08, seed=2)
 
@@ -77,7 +77,7 @@ def test_a_true_effect_of_the_planned_size_is_detected(
 def test_an_imbalanced_split_trips_the_srm_check(
     workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
-    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
+    require_exercises(5, 6, 12, 14)  # assign() splits; the report: SRM, interval, sample size
     design = ab_params(workspace_params)
     simulate.run(design, settings_in(tmp_path), n=3000, effect=0.0, share=0.6, seed=3)
 
@@ -91,7 +91,7 @@ def test_an_imbalanced_split_trips_the_srm_check(
 def test_reading_results_before_the_planned_size_warns_about_peeking(
     workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
-    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
+    require_exercises(5, 6, 12, 14)  # assign() splits; the report: SRM, interval, sample size
     design = ab_params(workspace_params, effect=0.01)
     simulate.run(design, settings_in(tmp_path), n=300, effect=0.0, seed=4)
 
@@ -119,7 +119,7 @@ def test_an_impossible_effect_is_refused(
 def test_the_cli_simulates_then_reports(
     workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    require_exercises(5, 6)  # the traffic is split by assign(), the report checks the split
+    require_exercises(5, 6, 12, 14)  # assign() splits; the report: SRM, interval, sample size
     monkeypatch.setenv("{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     from {{ cookiecutter.package_name }}.settings import get_settings
 

@@ -144,6 +144,14 @@ def bootstrap_difference(
     _check_open_unit(confidence, "confidence")
     a = _binary_outcomes(outcomes_a, "outcomes_a")
     b = _binary_outcomes(outcomes_b, "outcomes_b")
+    return bootstrap_interval(a, b, n_resamples, confidence, seed)
+
+
+def bootstrap_interval(
+    a: np.ndarray, b: np.ndarray, n_resamples: int, confidence: float, seed: int
+) -> tuple[float, float]:
+    """The percentile bootstrap interval of mean(b) - mean(a), for two checked 0/1 arrays."""
+    # [exercise 12] resample both groups; the middle share of the differences is the interval.
     rng = np.random.default_rng(seed)
     # Resampling n binary outcomes with replacement and counting the ones is exactly one
     # binomial draw of n trials at the observed rate: one number per resample instead of n rows.
@@ -152,6 +160,7 @@ def bootstrap_difference(
     tail = (1 - confidence) / 2
     low, high = np.quantile(means_b - means_a, [tail, 1 - tail])
     return float(low), float(high)
+    # [/exercise 12]
 
 
 def required_sample_size(
@@ -179,6 +188,7 @@ def required_sample_size(
         raise ValueError(
             f"baseline_rate + minimum_detectable_effect must be between 0 and 1, not {target_rate}."
         )
+    # [exercise 14] the units per variant for this power at this alpha (normal approximation).
     z_alpha = norm.ppf(1 - alpha / 2)
     z_power = norm.ppf(power)
     # Under H0 both groups share the average rate; under H1 each keeps its own variance.
@@ -187,6 +197,7 @@ def required_sample_size(
     spread_h1 = math.sqrt(baseline_rate * (1 - baseline_rate) + target_rate * (1 - target_rate))
     n = ((z_alpha * spread_h0 + z_power * spread_h1) / minimum_detectable_effect) ** 2
     return math.ceil(n)
+    # [/exercise 14]
 
 
 def peeking_warning(units_per_variant: Mapping[str, int], required: int) -> str | None:

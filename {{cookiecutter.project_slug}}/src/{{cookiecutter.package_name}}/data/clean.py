@@ -155,11 +155,20 @@ def fit_steps(cleaner: Pipeline, features: pd.DataFrame) -> list[pd.DataFrame]:
     return frames
 
 
-def normalisation_counts(before: pd.Series, after: pd.Series) -> dict[str, int]:
-    """Values rewritten to another spelling, and unknown values made missing."""
+def normalisation_counts(
+    before: pd.Series, after: pd.Series, spellings: Mapping[str, str]
+) -> dict[str, int]:
+    """Values rewritten to another spelling, typos repaired, and unknown values made missing.
+
+    A value whose spelling key the normaliser does not know, yet which came out as a category,
+    was a typo repaired to its closest category.
+    """
     present = before.notna()
+    keys = before.astype("string").str.strip().str.casefold()
+    repaired = present & after.notna() & ~keys.isin(list(spellings)).fillna(False)
     return {
-        "normalised": int((present & after.notna() & (before != after)).sum()),
+        "normalised": int((present & after.notna() & (before != after) & ~repaired).sum()),
+        "repaired": int(repaired.sum()),
         "unknown_to_missing": int((present & after.isna()).sum()),
     }
 
@@ -201,9 +210,12 @@ def column_report(
     after = dict(zip(names, frames[1:], strict=True))  # step name -> the frame it returned
     clipper = cleaner.named_steps["outliers"]
     fill_values = cleaner.named_steps["impute"].fill_values_
+    spellings = cleaner.named_steps["categories"].spellings_
     report: dict[str, dict[str, object]] = {}
     for name in columns.categorical:
-        report[name] = normalisation_counts(before["categories"][name], after["categories"][name])
+        report[name] = normalisation_counts(
+            before["categories"][name], after["categories"][name], spellings[name]
+        )
     for name in columns.numeric:
         low, high = clipper.lower_bounds_[name], clipper.upper_bounds_[name]
         text, numbers = before["numbers"][name], after["numbers"][name]

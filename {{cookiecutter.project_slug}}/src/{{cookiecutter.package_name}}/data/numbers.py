@@ -143,21 +143,28 @@ def parse_number(value: Any, decimal: str = "auto") -> float:
     if is_typed_number(value):
         number = float(value)
         return number if math.isfinite(number) else math.nan
-    text = re.sub(CURRENCY_AND_SPACES, "", str(value))
-    if decimal == "auto":
-        if re.search(DECIMAL_COMMA, text) and not re.fullmatch(COMMA_THOUSANDS, text):
-            plain = text.replace(".", "").replace(",", ".")
-        else:
-            plain = text.replace(",", "")
-    else:
-        separator = THOUSANDS[decimal]
-        if separator in text and not re.fullmatch(GROUPED[decimal], text):
-            return math.nan
-        plain = text.replace(separator, "").replace(decimal, ".")
-    if not re.fullmatch(PLAIN_NUMBER, plain):
+    plain = plain_spelling(re.sub(CURRENCY_AND_SPACES, "", str(value)), decimal)
+    if plain is None or not re.fullmatch(PLAIN_NUMBER, plain):
         return math.nan
     number = float(plain)
     return number if math.isfinite(number) else math.nan
+
+
+def plain_spelling(text: str, decimal: str) -> str | None:
+    """Step 2 on one value (currency signs and spaces removed): a plain number's spelling.
+
+    None when the declared decimal mark makes the text no number ("1,2,3" with decimal ",").
+    """
+    # [exercise 8] find the decimal mark by rule 2, then respell the text with a point.
+    if decimal == "auto":
+        if re.search(DECIMAL_COMMA, text) and not re.fullmatch(COMMA_THOUSANDS, text):
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+    separator = THOUSANDS[decimal]
+    if separator in text and not re.fullmatch(GROUPED[decimal], text):
+        return None
+    return text.replace(separator, "").replace(decimal, ".")
+    # [/exercise 8]
 
 
 def is_plain_number(values: pd.Series) -> pd.Series:

@@ -3,7 +3,8 @@
 The same contract gives two rule sets:
 
 - raw: the CSV as read (every column text). The rules DESCRIBE the dirt (how many ids repeat,
-  how many charges are not plain numbers, how many countries are spelt "FR"...): none blocks.
+  how many charges are not plain numbers, how many countries are spelt "FR" or misspelt
+  "Frnace"...): none blocks.
 - clean: the processed, typed frame. Every rule is blocking.
 
 Every rule is one named pandera check whose function works on a whole column at once (never
@@ -14,7 +15,7 @@ breaking it. The stage that runs them all and writes the reports is data/validat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams, NumericColumn
+from {{ cookiecutter.package_name }}.data import transformers
 from {{ cookiecutter.package_name }}.data.numbers import (
     is_plain_number,
     non_finite_numbers,
@@ -274,6 +276,29 @@ def allowed_values_rule(column: str, allowed: list, blocking: bool, name: str) -
     )
 
 
+def misspelt_values_rule(column: str, spellings: Mapping[str, str]) -> Rule:
+    """No value is a typo of a category ("Frnace"): the raw report counts what cleaning repairs.
+
+    `spellings` maps each accepted spelling key to its category (transformers.contract_spellings).
+    """
+
+    # [exercise 10] fail the values cleaning repairs as typos; write the rule's two sentences.
+    def check(values: pd.Series) -> pd.Series:
+        known = values.str.strip().str.casefold().isin(list(spellings))
+        repaired = transformers.normalize_categories(values, spellings).notna()
+        return known | ~repaired
+
+    return make_rule(
+        "misspelt_values",
+        column,
+        False,
+        'No value is a typo of an allowed value or synonym (one edit away, such as "Frnace").',
+        "value misspelt, which cleaning repairs to the closest category",
+        check,
+    )
+    # [/exercise 10]
+
+
 def no_duplicate_rows_rule(blocking: bool) -> Rule:
     """No row is an exact copy of another."""
     return make_rule(
@@ -304,6 +329,9 @@ def column_rules(name: str, columns: ColumnsParams, stage: Stage) -> list[Rule]:
     elif name in columns.categorical:
         allowed = columns.categorical[name].allowed
         rules.append(allowed_values_rule(name, allowed, blocking, "allowed_values"))
+        if raw:
+            spellings = transformers.contract_spellings(columns.categorical[name])
+            rules.append(misspelt_values_rule(name, spellings))
     elif name == columns.target:
         # Raw CSV cells are text; the clean stage parses the target to integers.
         labels = ["0", "1"] if raw else [0, 1]

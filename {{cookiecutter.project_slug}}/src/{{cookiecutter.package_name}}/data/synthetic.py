@@ -11,7 +11,8 @@ How the rows are made, in this order:
 
 1. Base rows: clean customers with unique ids.
 2. Row dirt in base rows: impossible records (negative tenure, age 250) and outliers.
-3. Cell dirt in base rows: numbers written as text, category variants, missing cells.
+3. Cell dirt in base rows: numbers written as text, category variants, typos ("Frnace"),
+   missing cells.
 4. Repeated ids: second, slightly different records of some clean base customers.
 5. Exact duplicates of rows made so far, then a shuffle.
 
@@ -20,6 +21,8 @@ dirt rate holds on average, while the returned counts are exactly what was injec
 
 Every value comes from one numpy Generator seeded with `seed`, and every step works on whole
 columns (no loop over rows): the same params give the same file, and a million rows take seconds.
+The typos alone draw from a second Generator (seeded with `seed` and TYPO_STREAM), so changing
+`typo_rate` changes only the misspelt cells, never which other cells get dirt.
 """
 
 from __future__ import annotations
@@ -40,9 +43,13 @@ from {{ cookiecutter.package_name }}.data.synthetic_dirt import (
     with_missing,
     with_numbers_as_text,
     with_outliers,
+    with_typos,
     with_variants,
 )
 from {{ cookiecutter.package_name }}.errors import ParamsError
+
+# The typos' own random stream, beside the seed (any fixed number would do).
+TYPO_STREAM = 9
 
 
 def generate(
@@ -84,6 +91,11 @@ def generate(
     for name, spec in columns.categorical.items():
         variants[name] = round(dirt.category_noise_rate * n_base)
         raw[name] = with_variants(raw[name], spec, variants[name], rng)
+    typo_rng = np.random.default_rng([seed, TYPO_STREAM])
+    typos: dict[str, int] = {}
+    for name, spec in columns.categorical.items():
+        n_typos = round(dirt.typo_rate * n_base)
+        raw[name], typos[name] = with_typos(raw[name], spec, n_typos, typo_rng)
     # Impossible and outlying values are never emptied, so each one stays visible in the file.
     is_clean = np.ones(n_base, dtype=bool)
     is_clean[dirty_rows] = False
@@ -108,6 +120,7 @@ def generate(
         "outlier rows": n_outliers,
         "numbers as text": n_texts,
         "category variants": variants,
+        "category typos": typos,
         "missing cells": missing,
     }
     return frame, counts

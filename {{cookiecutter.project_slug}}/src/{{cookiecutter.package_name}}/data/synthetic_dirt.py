@@ -5,7 +5,7 @@ have, at the rates of params.yaml (`data.dirt`), in the order data/synthetic.py 
 
 1. Row dirt, on typed values: impossible records (negative tenure, age 250) and outliers.
 2. Every value written as CSV text (`to_text`), in the compact `Text` column below.
-3. Cell dirt: numbers written as text, category variants, missing cells.
+3. Cell dirt: numbers written as text, category variants, typos, missing cells.
 4. Repeated ids: second, slightly different records of some clean customers.
 
 Each function returns a new column (or table) and leaves its input untouched.
@@ -13,7 +13,7 @@ Each function returns a new column (or table) and leaves its input untouched.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +35,10 @@ IMPOSSIBLE_AGE = 250
 # Zero-padded digits, looked up rather than formatted one amount at a time.
 TWO_DIGITS = np.array([f"{i:02d}" for i in range(100)], dtype=object)
 THREE_DIGITS = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
+
+# Only words this long get typos: a short code ("FR", "card") has too few letters to slip on
+# and still be recognised (data/spelling.py repairs keys of 4 letters or more).
+MIN_TYPO_LENGTH = 5
 
 # A repeated record lacks one or two of these cells, so the original is the more complete one.
 REPEAT_BLANKS = ("age", "monthly_charges", "payment_method", "country")
@@ -209,6 +213,39 @@ def with_variants(text: Text, spec: CategoricalColumn, n: int, rng: np.random.Ge
         hit = values == value
         values[hit] = spellings[(draw[hit] * len(spellings)).astype(np.int64)]
     return text.replace(rows, Text.of(values))
+
+
+def typo_spellings(value: str, taken: Collection[str]) -> list[str]:
+    """Misspellings a hurried typist makes of a value: two inner letters swapped, one dropped.
+
+    None for a value shorter than MIN_TYPO_LENGTH, and never a spelling already `taken`
+    (the accepted spelling keys, casefolded): each typo is one edit from its value only.
+    """
+    if len(value) < MIN_TYPO_LENGTH:
+        return []
+    inner = range(1, len(value) - 1)  # the first and last letters are rarely the ones that slip
+    swapped = {value[:i] + value[i + 1] + value[i] + value[i + 2 :] for i in inner[:-1]}
+    dropped = {value[:i] + value[i + 1 :] for i in inner}
+    typos = {typo for typo in swapped | dropped if typo.casefold() not in taken}
+    return sorted(typos)  # sorted: a set's order changes from one run to the next
+
+
+def with_typos(
+    text: Text, spec: CategoricalColumn, n: int, rng: np.random.Generator
+) -> tuple[Text, int]:
+    """Misspell up to n random cells holding a canonical value; return the column and the count."""
+    taken = {other.strip().casefold() for other in [*spec.allowed, *spec.synonyms]}
+    values = text.values()
+    typos = {value: typo_spellings(value, taken) for value in spec.allowed}
+    candidates = np.flatnonzero(np.isin(values, [value for value in typos if typos[value]]))
+    rows = rng.choice(candidates, size=min(n, len(candidates)), replace=False)
+    chosen = values[rows]
+    draw = rng.random(len(rows))
+    for value, spellings in typos.items():  # a loop over the few categories, not over the rows
+        hit = chosen == value
+        options = np.array(spellings, dtype=object)
+        chosen[hit] = options[(draw[hit] * len(options)).astype(np.int64)]
+    return text.replace(rows, Text.of(chosen)), len(rows)
 
 
 def with_missing(

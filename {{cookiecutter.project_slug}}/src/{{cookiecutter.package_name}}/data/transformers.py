@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from {{ cookiecutter.package_name }}.config import CategoricalColumn, CleanParams, ColumnsParams
 from {{ cookiecutter.package_name }}.data.numbers import parse_number, parse_numbers
+from {{ cookiecutter.package_name }}.data.spelling import repaired_spelling
 
 Record = dict[str, Any]  # one record's values by column name, as the record scorer passes them
 
@@ -93,9 +94,10 @@ class CategoryNormalizer(RawInputMixin, OneToOneFeatureMixin, TransformerMixin, 
     """Rewrite each category to its canonical spelling; an unknown one becomes missing.
 
     A value is stripped of surrounding spaces, then matched case-insensitively to the
-    `allowed` values, then to the `synonyms` ("FR" -> "France"). A value matching nothing
-    becomes NaN: an unknown category is treated as missing and imputed, so a model never
-    meets a value it was not trained on. Non-text values pass through untouched.
+    `allowed` values, then to the `synonyms` ("FR" -> "France"), then, if it is a typo one
+    edit away from a single category ("Frnace"), repaired to it (data/spelling.py). A value
+    matching nothing becomes NaN: an unknown category is treated as missing and imputed, so a
+    model never meets a value it was not trained on. Non-text values pass through untouched.
 
     Args:
         categories: Column name -> its CategoricalColumn, or a dict with the same keys
@@ -133,13 +135,23 @@ class CategoryNormalizer(RawInputMixin, OneToOneFeatureMixin, TransformerMixin, 
         for name, spellings in self.spellings_.items():
             value = record[name]
             if isinstance(value, str):
-                out[name] = spellings.get(spelling_key(value), math.nan)
+                out[name] = canonical_spelling(value, spellings)
         return out
 
 
 def spelling_key(value: str) -> str:
     """The form two spellings of one category share: no surrounding spaces, no case."""
     return value.strip().casefold()
+
+
+def canonical_spelling(value: str, spellings: Mapping[str, str]) -> Any:
+    """The canonical value of a spelling: known, else repaired if it is a typo, else NaN."""
+    key = spelling_key(value)
+    known = spellings.get(key)
+    if known is not None:
+        return known
+    repaired = repaired_spelling(key, spellings)
+    return math.nan if repaired is None else repaired
 
 
 def contract_spellings(spec: CategoricalColumn) -> dict[str, str]:
@@ -167,7 +179,7 @@ def normalize_categories(values: pd.Series, spellings: Mapping[str, str]) -> pd.
     canonical = [
         # An unknown category becomes missing rather than an error: the imputer then fills
         # it, so a served request with a new spelling still gets a prediction.
-        spellings.get(spelling_key(value), np.nan) if isinstance(value, str) else value
+        canonical_spelling(value, spellings) if isinstance(value, str) else value
         for value in uniques
     ]
     # factorize marks a missing cell with code -1, which picks the NaN appended last.

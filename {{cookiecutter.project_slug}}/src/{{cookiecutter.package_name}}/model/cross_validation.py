@@ -199,6 +199,7 @@ def learning_curve_verdict(
     validation = np.asarray(validation_scores, dtype=np.float64)
     if train.size == 0 or train.shape != validation.shape:
         raise ValueError("train_scores and validation_scores must be non-empty and equally long.")
+    # [exercise 13] judge the curve at its largest size: high variance, high bias or a good fit.
     final_train, final_validation = float(train[-1]), float(validation[-1])
     gap = final_train - final_validation
     scores = f"training {final_train:.3f}, validation {final_validation:.3f}"
@@ -220,3 +221,4 @@ def learning_curve_verdict(
     if validation.size > 1 and validation[-1] - validation[-2] > still_rising:
         verdict += " The validation score is still rising, so more data would likely help."
     return verdict
+    # [/exercise 13]

@@ -137,6 +137,7 @@ def check_leakage(
         raise ParamsError(
             f"The leakage threshold must be above 0.5 and at most 1, not {threshold}."
         )
+    # [exercise 11] score every feature alone; raise one sentence naming those at the threshold.
     aucs = single_feature_auc(frame, target, features, text_columns)
     aucs = aucs.sort_values(ascending=False, kind="stable")
     leaky = aucs[aucs >= threshold]
@@ -155,6 +156,7 @@ def check_leakage(
             "remove them from the model's features."
         )
     return aucs
+    # [/exercise 11]
 
 
 # --- Adversarial validation: do the training and test rows come from the same distribution?

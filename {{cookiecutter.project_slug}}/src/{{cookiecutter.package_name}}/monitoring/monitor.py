@@ -173,6 +173,7 @@ def performance_alert(
     The second keeps small windows from crying wolf: with 200 outcomes a ROC AUC wobbles by
     about 0.03 on its own.
     """
+    # [exercise 16] alert when the drop passes both the tolerance and chance (1.96 std errors).
     auc, se = metrics["roc_auc"], metrics["roc_auc_se"]
     if auc is None or reference is None or metrics["outcomes"] < monitoring.min_outcomes:
         return None
@@ -184,6 +185,7 @@ def performance_alert(
         f"{drop:.3f} below the test ROC AUC {reference:.3f} "
         f"(tolerance {monitoring.performance_tolerance})."
     )
+    # [/exercise 16]
 
 
 def performance(window: pd.DataFrame, version: Version, monitoring: MonitoringParams) -> dict:

@@ -177,7 +177,20 @@ def wasserstein_normed(reference: pd.Series | np.ndarray, current: pd.Series | n
     """
     ref = numeric_values(reference, sample_name(reference), "reference")
     cur = numeric_values(current, sample_name(reference), "current")
-    return float(stats.wasserstein_distance(ref, cur) / max(float(np.std(ref)), MIN_STD))
+    return earth_movers_distance(ref, cur) / max(float(np.std(ref)), MIN_STD)
+
+
+def earth_movers_distance(reference: np.ndarray, current: np.ndarray) -> float:
+    """The Wasserstein distance of two non-empty samples: the area between their CDFs."""
+    # [exercise 15] sum the gaps between the two empirical CDFs times the widths of their steps.
+    # Between two consecutive values of the pooled samples both CDFs are flat, so the area is
+    # a sum of rectangles.
+    pooled = np.sort(np.concatenate([reference, current]))
+    steps = pooled[:-1]
+    reference_cdf = np.searchsorted(np.sort(reference), steps, side="right") / reference.size
+    current_cdf = np.searchsorted(np.sort(current), steps, side="right") / current.size
+    return float(np.sum(np.abs(reference_cdf - current_cdf) * np.diff(pooled)))
+    # [/exercise 15]
 
 
 def jensen_shannon_of_counts(reference: np.ndarray, current: np.ndarray) -> float:
