@@ -278,6 +278,9 @@ class ServingParams(StrictModel):
     max_batch: int = Field(ge=1, le=10_000)
     # A larger body gets 413 before it is read (serving/limits.py); see params.yaml for the size.
     max_body_bytes: int = Field(default=16_000_000, ge=10_000, le=1_000_000_000)
+    # Seconds between two checks of the registry's aliases by each worker (0: only on
+    # POST /admin/reload); see serving/registry_watch.py.
+    reload_interval: float = Field(default=10, ge=0, le=3600)
     experiment: ExperimentParams
 
 

@@ -14,6 +14,7 @@ from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving import model_store as served
+from {{ cookiecutter.package_name }}.serving import registry_watch
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, registered_aliases, registry_client
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -101,3 +102,74 @@ def test_a_challenger_that_is_the_champion_is_loaded_once(
     assert loads == [f"models:/{workspace_params.registry.model_name}/1"]
     assert fresh.models["challenger"].pipeline is fresh.models["champion"].pipeline
     assert fresh.models["challenger"].variant == "challenger"
+
+
+def aliases_at(monkeypatch: pytest.MonkeyPatch, champion: str, challenger: str) -> None:
+    """Make the registry's query of the aliases answer these versions."""
+    monkeypatch.setattr(
+        served,
+        "registered_aliases",
+        lambda client, name: {"champion": champion, "challenger": challenger, "old": "1"},
+    )
+
+
+def test_refresh_reloads_only_when_the_champion_or_challenger_moved(
+    workspace_params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = []
+    real = tracking.load_logged_model
+    monkeypatch.setattr(
+        tracking, "load_logged_model", lambda uri, sha256: loads.append(uri) or real(uri, sha256)
+    )
+    aliases_at(monkeypatch, champion="1", challenger="2")
+    store = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
+    store.reload()
+    first = store.models["champion"].loaded_at
+
+    unchanged = store.refresh()
+    aliases_at(monkeypatch, champion="2", challenger="1")
+    moved = store.refresh()
+
+    assert unchanged is False
+    assert moved is True
+    assert len(loads) == 4  # 1 and 2 at the reload, 2 and 1 after the move; none in between
+    assert {v: m.version for v, m in store.models.items()} == {"champion": "2", "challenger": "1"}
+    assert store.aliases == {"champion": "2", "challenger": "1"}
+    assert store.models["champion"].loaded_at > first
+
+
+def test_a_failed_check_keeps_the_served_models_and_says_why(
+    workspace_params: Params, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
+    store.reload()
+    served_before = store.models
+
+    def unreachable(client: object, name: str) -> dict[str, str]:
+        raise errors.ProjectError("The registry at http://mlflow:5000 cannot be read: refused.")
+
+    monkeypatch.setattr(served, "registered_aliases", unreachable)
+    with caplog.at_level(logging.WARNING, logger=registry_watch.__name__):
+        result = registry_watch.check_once(store)
+
+    assert result == "failed"
+    assert store.models is served_before
+    assert store.problem is None  # still ready: the old models answer
+    assert [r.getMessage() for r in caplog.records] == [
+        "The registry check failed, the current models stay: "
+        "The registry at http://mlflow:5000 cannot be read: refused."
+    ]
+
+
+def test_a_check_before_any_model_loaded_gives_ready_its_reason(
+    workspace_params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(served, "registered_aliases", lambda client, name: {"old": "1"})
+    store = ModelStore(workspace_params.registry.model_name, input_columns(workspace_params))
+
+    result = registry_watch.check_once(store)
+
+    assert result == "failed"
+    assert store.models == {}
+    name = workspace_params.registry.model_name
+    assert store.problem == f"The registry has no 'champion' version of '{name}' yet."

@@ -3,8 +3,8 @@
 The last step of `make retrain SERVICE_URL=...`: once the gate has promoted a new champion,
 POST /admin/reload makes the service load it without a restart (requests keep being answered
 by the old models until the new ones are loaded). The admin key is the service's own:
-{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY. With several workers, each worker reloads on its own schedule;
-this call reaches one of them (see the README).
+{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY. With several workers this call reaches one of them; the others
+follow the registry within `serving.reload_interval` seconds (serving/registry_watch.py).
 """
 
 from __future__ import annotations

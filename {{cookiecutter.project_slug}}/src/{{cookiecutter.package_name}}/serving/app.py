@@ -13,7 +13,8 @@ It assembles what the other modules of serving/ define:
 
 and adds what applies to every route: the body size limit (limits.py), the request metrics,
 and error answers of one sentence, never a traceback (error_answers.py). At start-up it loads
-the registry's models; a failure is reported by /ready, not fatal.
+the registry's models; a failure is reported by /ready, not fatal. Then it checks the registry's
+aliases every `serving.reload_interval` seconds and follows a promotion (registry_watch.py).
 
 Every prediction is written to the prediction log before the response is sent; if it cannot
 be logged, the client gets 503 instead of an answer nobody will be able to analyse (predict.py).
@@ -23,6 +24,8 @@ Run it with `make serve` (uvicorn).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -39,6 +42,7 @@ from {{ cookiecutter.package_name }}.serving.error_answers import http_detail, v
 from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+from {{ cookiecutter.package_name }}.serving.registry_watch import follow_registry
 from {{ cookiecutter.package_name }}.serving.routes import admin, feedback, health, metrics, predict
 from {{ cookiecutter.package_name }}.serving.service import Service
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
@@ -65,10 +69,24 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        """Load the models at start-up (a failure is reported by /ready, not fatal)."""
+        """Load the models at start-up (a failure is reported by /ready, not fatal), then
+        follow the registry until shutdown."""
         if not service.store.models:
             service.store.try_reload()
-        yield
+        interval = params.serving.reload_interval
+        if not interval:
+            yield
+            return
+        checks = service.metrics.registry_checks
+        watch = asyncio.create_task(
+            follow_registry(service.store, interval, lambda result: checks.labels(result).inc())
+        )
+        try:
+            yield
+        finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
 
     app = FastAPI(
         title="Customer Churn prediction service",

@@ -11,13 +11,16 @@ log and /ready say why (naming the version and alias that failed) and /predict a
 
 A reload builds a complete new set of models first and only then replaces the old set in one
 assignment, so a request in flight finishes with the models it started with and no request
-sees half a reload.
+sees half a reload. `refresh()` reloads only when the champion or challenger alias moved since
+the last load: every worker of every replica calls it every `serving.reload_interval` seconds
+(serving/registry_watch.py), so a promotion reaches them all without a restart.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from {{ cookiecutter.package_name }}.errors import NoVersion, ProjectError
@@ -43,6 +46,8 @@ class ServedModel:
     # The pipeline replayed on one record without pandas; None if it holds a step that
     # record_scorer.py does not know (single records then go through the pipeline).
     scorer: RecordScorer | None
+    # When this process loaded it (GET /model): tells which workers took a promotion, and when.
+    loaded_at: datetime
 
 
 def registry_client() -> Any:
@@ -117,7 +122,13 @@ def load_version(
         pipeline=pipeline,
         columns=needed,
         scorer=scorer,
+        loaded_at=datetime.now(UTC),
     )
+
+
+def followed(aliases: dict[str, str]) -> dict[str, str]:
+    """The aliases the service serves (champion, challenger) and their versions, of all aliases."""
+    return {alias: aliases[alias] for alias in (CHAMPION, CHALLENGER) if alias in aliases}
 
 
 def load_alias(name: str, alias: str, columns: list[str]) -> ServedModel:
@@ -137,11 +148,12 @@ class ModelStore:
         self.columns = columns
         self.models: dict[str, ServedModel] = {}
         self.problem: str | None = "The models have not been loaded yet."
+        # The champion's and challenger's versions at the last load, loaded or not: a
+        # challenger that failed to load is not retried until its alias moves.
+        self.aliases: dict[str, str] = {}
 
-    def load(self) -> dict[str, ServedModel]:
+    def load(self, client: Any, aliases: dict[str, str]) -> dict[str, ServedModel]:
         """Load champion (required) and challenger (if any) without touching the current set."""
-        client = registry_client()
-        aliases = registered_aliases(client, self.name)
         if CHAMPION not in aliases:
             raise NoVersion(f"The registry has no '{CHAMPION}' version of '{self.name}' yet.")
         champion = load_version(client, self.name, CHAMPION, aliases[CHAMPION], self.columns)
@@ -163,22 +175,54 @@ class ModelStore:
 
     def reload(self) -> None:
         """Replace the models with the registry's current ones; keep the old ones on failure."""
-        models = self.load()
+        client = registry_client()
+        self.swap(client, followed(registered_aliases(client, self.name)))
+
+    def swap(self, client: Any, aliases: dict[str, str]) -> None:
+        """Load the versions `aliases` name, then serve them in place of the current set."""
+        models = self.load(client, aliases)
         # One assignment: requests read self.models once, so each sees the old or the new set.
         self.models = models
+        self.aliases = aliases
         self.problem = None
+
+    def refresh(self) -> bool:
+        """Reload if the champion or challenger alias moved since the last load; True if so.
+
+        One registry query when nothing moved. A failure raises and keeps the current models;
+        while there are none, it also becomes the reason /ready gives.
+        """
+        try:
+            client = registry_client()
+            aliases = followed(registered_aliases(client, self.name))
+            if self.models and aliases == self.aliases:
+                return False
+            self.swap(client, aliases)
+        except Exception as error:
+            if not self.models:
+                self.problem = describe(error)
+            raise
+        served = ", ".join(f"{v} version {m.version}" for v, m in self.models.items())
+        logger.info("The registry's aliases moved: serving %s of '%s'.", served, self.name)
+        return True
 
     def try_reload(self) -> None:
         """reload(), recording and logging the reason instead of raising (for start-up)."""
         try:
             self.reload()
-        except ProjectError as error:
-            self.problem = str(error)
-        except Exception as error:  # a registry that fails in a way MLflow does not name
-            self.problem = f"The models could not be loaded: {tracking.first_line(error)}"
+        except Exception as error:
+            self.problem = describe(error)
         else:
             served = ", ".join(f"{v} version {m.version}" for v, m in self.models.items())
             logger.info("Serving %s of '%s'.", served, self.name)
             return
         # The service still starts (/ready answers 503 with the reason): say why in its log.
         logger.error("No model is served: %s", self.problem)
+
+
+def describe(error: Exception) -> str:
+    """Why the models could not be loaded, in one sentence."""
+    if isinstance(error, ProjectError):
+        return str(error)
+    # A registry that fails in a way MLflow does not name.
+    return f"The models could not be loaded: {tracking.first_line(error)}"

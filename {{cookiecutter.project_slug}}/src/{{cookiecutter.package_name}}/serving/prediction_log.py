@@ -38,6 +38,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -46,6 +47,9 @@ from {{ cookiecutter.package_name }}.errors import PredictionLogError
 
 # Seconds a writer waits for another one's lock before giving up (SQLite only).
 SQLITE_BUSY_SECONDS = 10
+# The PostgreSQL advisory lock that serialises the creation of the tables (any number of this
+# application's own choosing).
+CREATE_LOCK = 727_361
 
 metadata = MetaData()
 predictions = Table(
@@ -102,7 +106,12 @@ def create_log_engine(url: str) -> Engine:
         engine = create_engine(parsed)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", use_wal)
-        metadata.create_all(engine)
+        with engine.begin() as connection:
+            if parsed.get_backend_name() == "postgresql":
+                # Replicas that start together would each find no table and create it, and
+                # all but one would fail: one at a time, under a lock held until commit.
+                connection.execute(text(f"SELECT pg_advisory_xact_lock({CREATE_LOCK})"))
+            metadata.create_all(connection)
     except (SQLAlchemyError, ImportError) as error:
         reason = str(error).splitlines()[0]
         raise PredictionLogError(f"The prediction log {url} cannot be opened: {reason}") from None

@@ -191,13 +191,19 @@ class ServedModelInfo(BaseModel):
     run_id: str
     algorithm: str
     threshold: float
+    # When the answering process loaded this version (UTC).
+    loaded_at: dt.datetime
 
 
 class ModelInfo(BaseModel):
-    """What GET /model answers: the served models and the experiment."""
+    """What GET /model answers: the served models, the experiment, and which process answers."""
 
     models: list[ServedModelInfo]
     experiment: ExperimentParams
+    # Each worker holds its own models: the id of the one that answered, and how often it
+    # checks the registry for a promotion (seconds, 0: never).
+    pid: int
+    reload_interval: float
 
 
 # Error answers each route may give, declared so that /docs (and schema-based tests) know them.

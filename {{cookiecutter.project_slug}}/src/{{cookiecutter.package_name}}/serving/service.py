@@ -49,6 +49,12 @@ class Metrics:
             buckets=[i / 10 for i in range(1, 11)],
             registry=self.registry,
         )
+        self.registry_checks = Counter(
+            "registry_checks",
+            "Checks of the registry's aliases (registry_watch.py), by result.",
+            ["result"],
+            registry=self.registry,
+        )
 
 
 @dataclass

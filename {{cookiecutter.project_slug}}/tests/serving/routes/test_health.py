@@ -6,6 +6,9 @@ prediction log) come from ../conftest.py.
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime, timedelta
+
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import Params
@@ -29,3 +32,9 @@ def test_model_lists_the_served_versions_and_the_experiment(
     ]
     assert info["models"][0]["algorithm"] == "gradient_boosting"
     assert info["experiment"] == workspace_params.serving.experiment.model_dump()
+    # Which process answers, and when it loaded each version: how to see that every worker
+    # took a promotion (the test client runs the app in this process).
+    assert info["pid"] == os.getpid()
+    assert info["reload_interval"] == workspace_params.serving.reload_interval
+    loaded = [datetime.fromisoformat(m["loaded_at"]) for m in info["models"]]
+    assert all(timedelta(0) <= datetime.now(UTC) - at < timedelta(hours=1) for at in loaded)

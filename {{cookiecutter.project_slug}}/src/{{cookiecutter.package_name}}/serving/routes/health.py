@@ -1,5 +1,6 @@
 """GET /health (the process answers), GET /ready (models loaded, or why not), GET /model."""
 
+import os
 from typing import Any
 
 from fastapi import APIRouter
@@ -25,7 +26,8 @@ def ready(models: ReadyModelsDep) -> dict[str, Any]:
 
 @router.get("/model", tags=["model"], response_model=ModelInfo, responses=NOT_READY)
 def model_info(models: ReadyModelsDep, service: ServiceDep) -> ModelInfo:
-    """The served models (variant, version, threshold) and the A/B experiment."""
+    """The served models (variant, version, threshold, when loaded) and the A/B experiment, as
+    the worker process that answers holds them."""
     served = [
         ServedModelInfo(
             variant=m.variant,
@@ -34,7 +36,13 @@ def model_info(models: ReadyModelsDep, service: ServiceDep) -> ModelInfo:
             run_id=m.run_id,
             algorithm=m.algorithm,
             threshold=m.threshold,
+            loaded_at=m.loaded_at,
         )
         for m in models.values()
     ]
-    return ModelInfo(models=served, experiment=service.experiment)
+    return ModelInfo(
+        models=served,
+        experiment=service.experiment,
+        pid=os.getpid(),
+        reload_interval=service.params.serving.reload_interval,
+    )

@@ -1,0 +1,159 @@
+"""Every worker follows the registry: two uvicorn workers take a promotion on their own.
+
+A real server with two worker processes on the package's registry (champion 1, challenger 2),
+checking the aliases every second; the champion alias moves to version 2 under steady traffic.
+No reload is asked for: each worker finds the move itself within the interval.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.serving.model_store import registry_client
+
+from .conftest import record
+
+INTERVAL = 1.0
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(workspace: Path, tmp_path: Path) -> Iterator[str]:
+    """`serve --workers 2` on the workspace's registry, checking it every INTERVAL; its URL."""
+    raw = yaml.safe_load((workspace / "params.yaml").read_text(encoding="utf-8"))
+    raw["serving"]["reload_interval"] = INTERVAL
+    raw["serving"]["experiment"]["mode"] = "off"  # every answer comes from the champion
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    port = free_port()
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": f"sqlite:///{workspace / 'mlflow.db'}",
+        "{{ cookiecutter.package_name | upper }}_PARAMS_PATH": str(params_file),
+        "{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL": f"sqlite:///{tmp_path / 'log.db'}",
+    }
+    command = [
+        sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port), "--workers", "2"
+    ]  # fmt: skip
+    output = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        command, cwd=workspace, env=env, stdout=output, stderr=output, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/ready", timeout=5):
+                    break
+            except (urllib.error.URLError, OSError):
+                assert process.poll() is None, "uvicorn exited"
+                assert time.monotonic() < deadline, "the service was not ready in 120 s"
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        output.close()
+
+
+@pytest.fixture
+def champion_restored(workspace_params: Params) -> Iterator[str]:
+    """The model's name; the champion alias is back on version 1 afterwards (shared registry)."""
+    name = workspace_params.registry.model_name
+    yield name
+    registry_client().set_registered_model_alias(name, "champion", "1")
+
+
+def predict(base: str, body: dict) -> tuple[int, str]:
+    """POST /predict; its status and the version that answered ('' when it failed)."""
+    request = urllib.request.Request(
+        f"{base}/predict",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())["model_version"]
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def traffic(base: str, body: dict, stop: threading.Event) -> list[tuple[float, int, str]]:
+    """Requests one after the other until stopped: when each was sent, its status, its version."""
+    answers = []
+    while not stop.is_set():
+        sent = time.monotonic()
+        answers.append((sent, *predict(base, body)))
+    return answers
+
+
+def served_by_process(base: str) -> dict[int, str]:
+    """The champion version each worker process reports on GET /model.
+
+    Asked in parallel bursts until both workers have answered (at most five bursts): which
+    worker takes a connection is the kernel's choice.
+    """
+
+    def ask(_: int) -> tuple[int, str]:
+        with urllib.request.urlopen(f"{base}/model", timeout=10) as response:
+            info = json.loads(response.read())
+        return info["pid"], {m["variant"]: m["model_version"] for m in info["models"]}["champion"]
+
+    answers: dict[int, str] = {}
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            answers.update(pool.map(ask, range(24)))
+            if len(answers) == 2:
+                break
+    return answers
+
+
+def test_both_workers_serve_a_promotion_within_the_interval_without_failing_a_request(
+    server: str, champion_restored: str, workspace_params: Params
+) -> None:
+    body = record(workspace_params)
+    assert set(served_by_process(server).values()) == {"1"}
+    stop = threading.Event()
+    with ThreadPoolExecutor(4) as pool:
+        senders = [pool.submit(traffic, server, body, stop) for _ in range(4)]
+        time.sleep(0.5)
+        promoted = time.monotonic()
+        registry_client().set_registered_model_alias(champion_restored, "champion", "2")
+        time.sleep(INTERVAL + 2.5)
+        stop.set()
+        answers = sorted(answer for sender in senders for answer in sender.result())
+
+    settled = promoted + INTERVAL + 1
+    assert [a for a in answers if a[1] != 200] == []
+    assert {version for sent, _, version in answers if sent < promoted} == {"1"}
+    late = [version for sent, _, version in answers if sent >= settled]
+    assert len(late) >= 10
+    assert set(late) == {"2"}
+    workers = served_by_process(server)
+    assert len(workers) == 2, f"only {workers} answered /model"
+    assert set(workers.values()) == {"2"}
