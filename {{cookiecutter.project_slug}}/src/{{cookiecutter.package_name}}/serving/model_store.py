@@ -156,7 +156,7 @@ class ModelStore:
         """Load champion (required) and challenger (if any) without touching the current set."""
         if CHAMPION not in aliases:
             raise NoVersion(f"The registry has no '{CHAMPION}' version of '{self.name}' yet.")
-        champion = load_version(client, self.name, CHAMPION, aliases[CHAMPION], self.columns)
+        champion = self.in_memory_or_loaded(client, CHAMPION, aliases[CHAMPION])
         models = {CHAMPION: champion}
         # No challenger is normal: every request then goes to the champion. A challenger that
         # is the champion's own version (a promoted one keeps the alias) makes an A/A test,
@@ -166,12 +166,21 @@ class ModelStore:
             models[CHALLENGER] = replace(champion, variant=CHALLENGER)
         elif challenger is not None:
             try:
-                models[CHALLENGER] = load_version(
-                    client, self.name, CHALLENGER, challenger, self.columns
-                )
+                models[CHALLENGER] = self.in_memory_or_loaded(client, CHALLENGER, challenger)
             except ProjectError as error:
                 logger.warning("The challenger is not served: %s", error)
         return models
+
+    def in_memory_or_loaded(self, client: Any, variant: str, version: str) -> ServedModel:
+        """The version for `variant`: the copy this process serves already, else loaded now.
+
+        Promoting the challenger is the usual move: its model is in memory, so the swap takes
+        no load (and no second copy), and every worker takes it at its next check.
+        """
+        for model in self.models.values():
+            if model.version == version:
+                return replace(model, variant=variant, loaded_at=datetime.now(UTC))
+        return load_version(client, self.name, variant, version, self.columns)
 
     def reload(self) -> None:
         """Replace the models with the registry's current ones; keep the old ones on failure."""
