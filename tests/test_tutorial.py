@@ -293,6 +293,8 @@ def check_speed(project: Path, output: str) -> None:
     assert "Beside another OpenMP job the fit took" in output
     assert "false-alarm rate" in output
     assert "median latency vs mlflow models serve: x" in output
+    assert "bare FastAPI (ceiling)" in output
+    assert "2 worker(s), 16 at once: this service serves x" in output
     assert "requests did not get a 200" not in output
 
 
