@@ -7,7 +7,15 @@ builds its own app with its own prediction log around the same loaded models (`c
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +100,50 @@ def client(workspace_params: Params, store: ModelStore, tmp_path: Path) -> Itera
 def log_of(tmp_path: Path) -> pd.DataFrame:
     """What the app in tmp_path logged."""
     return PredictionLog(f"sqlite:///{tmp_path / 'predictions.db'}").read()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def two_workers(
+    workspace: Path, environment: dict[str, str], log_folder: Path
+) -> Iterator[tuple[str, int]]:
+    """`serve --workers 2` on a free port, as `make serve WORKERS=2` starts it; URL and pid.
+
+    The CLI also sets up Prometheus' multiprocess folder, so /metrics counts both workers. The
+    server's output goes to log_folder/server.log; it is stopped when the block ends.
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port), "--workers", "2"
+    ]  # fmt: skip
+    output = (log_folder / "server.log").open("w")
+    process = subprocess.Popen(
+        command,
+        cwd=workspace,
+        env={**os.environ, **environment},
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/ready", timeout=5):
+                    break
+            except (urllib.error.URLError, OSError):
+                assert process.poll() is None, "uvicorn exited"
+                assert time.monotonic() < deadline, "the service was not ready in 120 s"
+                time.sleep(0.3)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        output.close()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,19 +17,12 @@ from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.serving.load_generator import send_load
 
-from .conftest import record
+from .conftest import record, two_workers
 
 # Bounded: 10-20 seconds at about a hundred requests per second here (make bench-serve measures
 # it), long enough for several reloads (one every two seconds) to land under load.
 REQUESTS, CONCURRENCY = 1500, 32
 KEY = "load-test-key"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,42 +31,18 @@ def server(workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
 
     Its temporary folder (tmp_path/tmp) holds the Prometheus folder a killed run left behind.
     """
-    port, log = free_port(), tmp_path / "load.db"
+    log = tmp_path / "load.db"
     temporary = tmp_path / "tmp"
     (temporary / f"prometheus-{gone_pid()}-killed").mkdir(parents=True)
-    env = {
-        **os.environ,
+    environment = {
         "TMPDIR": str(temporary),
         "MLFLOW_TRACKING_URI": f"sqlite:///{workspace / 'mlflow.db'}",
         "{{ cookiecutter.package_name | upper }}_PARAMS_PATH": str(workspace / "params.yaml"),
         "{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL": f"sqlite:///{log}",
         "{{ cookiecutter.package_name | upper }}_ADMIN_API_KEY": KEY,
     }
-    # As `make serve WORKERS=2` starts it: the CLI, which also sets up Prometheus' multiprocess
-    # folder so that /metrics counts both workers' requests.
-    command = [
-        sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port), "--workers", "2"
-    ]  # fmt: skip
-    output = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        command, cwd=workspace, env=env, stdout=output, stderr=output, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/ready", timeout=5):
-                    break
-            except (urllib.error.URLError, OSError):
-                assert process.poll() is None, "uvicorn exited"
-                assert time.monotonic() < deadline, "the service was not ready in 120 s"
-                time.sleep(0.5)
-        yield base, log, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        output.close()
+    with two_workers(workspace, environment, tmp_path) as (base, pid):
+        yield base, log, pid
 
 
 def gone_pid() -> int:

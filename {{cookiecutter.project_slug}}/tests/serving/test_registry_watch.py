@@ -8,10 +8,6 @@ No reload is asked for: each worker finds the move itself within the interval.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -26,16 +22,9 @@ import yaml
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.serving.model_store import registry_client
 
-from .conftest import record
+from .conftest import record, two_workers
 
 INTERVAL = 1.0
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -46,36 +35,13 @@ def server(workspace: Path, tmp_path: Path) -> Iterator[str]:
     raw["serving"]["experiment"]["mode"] = "off"  # every answer comes from the champion
     params_file = tmp_path / "params.yaml"
     params_file.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    port = free_port()
-    env = {
-        **os.environ,
+    environment = {
         "MLFLOW_TRACKING_URI": f"sqlite:///{workspace / 'mlflow.db'}",
         "{{ cookiecutter.package_name | upper }}_PARAMS_PATH": str(params_file),
         "{{ cookiecutter.package_name | upper }}_PREDICTION_LOG_URL": f"sqlite:///{tmp_path / 'log.db'}",
     }
-    command = [
-        sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port), "--workers", "2"
-    ]  # fmt: skip
-    output = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        command, cwd=workspace, env=env, stdout=output, stderr=output, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/ready", timeout=5):
-                    break
-            except (urllib.error.URLError, OSError):
-                assert process.poll() is None, "uvicorn exited"
-                assert time.monotonic() < deadline, "the service was not ready in 120 s"
-                time.sleep(0.3)
+    with two_workers(workspace, environment, tmp_path) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        output.close()
 
 
 @pytest.fixture
