@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from {{ cookiecutter.package_name }}.cli_bugs import bugs_command
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -41,6 +42,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(ab_app, name="ab")
 # [/ab]
 app.add_typer(bench_app, name="bench")
+app.command("bugs")(bugs_command)
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]

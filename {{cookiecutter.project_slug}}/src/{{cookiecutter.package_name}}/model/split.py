@@ -22,7 +22,10 @@ from {{ cookiecutter.package_name }}.model.folds import final_test_split
 from {{ cookiecutter.package_name }}.model.leakage import (
     adversarial_validation,
     check_group_overlap,
+    # [bug 2]
     check_time_order,
+    # [bug 2 planted]
+    # [/bug 2]
     describe_adversarial_auc,
 )
 from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, INTERIM_DATA, SPLIT_JSON, TEST_DATA
@@ -34,6 +37,7 @@ ADVERSARIAL_ROWS = 20_000
 def split_frame(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the interim rows into development and final test rows, and check the split."""
     columns, validation = params.columns, params.validation
+    # [bug 2]
     development, test = final_test_split(
         frame,
         columns.target,
@@ -47,6 +51,14 @@ def split_frame(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, pd.D
         check_group_overlap(development_rows[columns.id], test_rows[columns.id])
     if validation.test_split == "time":
         check_time_order(development_rows[columns.time], test_rows[columns.time])
+    # [bug 2 planted]
+    # development, test = final_test_split(
+    #     frame, columns.target, columns.time, validation.test_size, "random", params.seed
+    # )
+    # development_rows, test_rows = frame.iloc[development], frame.iloc[test]
+    # if columns.id is not None:
+    #     check_group_overlap(development_rows[columns.id], test_rows[columns.id])
+    # [/bug 2]
     return development_rows.reset_index(drop=True), test_rows.reset_index(drop=True)
 
 
