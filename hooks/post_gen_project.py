@@ -255,7 +255,7 @@ def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
         # The blank functions stop the stages that call them: the learner starts with these.
         lines.insert(3, "  make exercises   # what to write first: the pipeline needs 1, 3 and 4")
     if answers.get("exercises") == "bugs":
-        lines.insert(4, "  make bugs        # the faults planted in the project: how many you fixed")
+        lines.insert(4, "  make bugs        # the planted faults: how many you have fixed")
     if by_cruft:
         lines.insert(2, f"  {CRUFT_FIRST_COMMIT}")
     elif not has_git:
