@@ -153,7 +153,7 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     assert "Next: exercise 1, outlier clipping" in progress and "Hints: " in progress
 
 
-def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_finds_every_bug(
+def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_fixes_every_bug(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     project = bake({"exercises": "bugs"}, tmp_path / "bugs", env)
@@ -180,12 +180,12 @@ def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_finds_every_bug(
     fixed_exit, fixed = outcome(["make", "bugs"], project, env)
 
     assert hunt_exit == 1, hunt[-3000:]
-    assert "0 of 6 bugs found." in hunt
-    assert len(re.findall(r"│ not found\s+│", hunt)) == 6
+    assert "0 of 7 bugs found." in hunt
+    assert len(re.findall(r"│ not found\s+│", hunt)) == 7
     assert "too good to be true" in hunt  # symptoms, never a file name
     assert "features.py" not in hunt and "split.py" not in hunt
     assert split["mode"] == "time"
     assert split["test"]["first_signup"] < split["development"]["last_signup"]
     assert len(faulty) == 6
     assert fixed_exit == 0, fixed[-3000:]
-    assert "6 of 6 bugs found." in fixed
+    assert "7 of 7 bugs found." in fixed

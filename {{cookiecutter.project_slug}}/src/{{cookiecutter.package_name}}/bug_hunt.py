@@ -52,7 +52,7 @@ BUGS = (
     Bug(
         4,
         "For some customers the service's score is not the score the pipeline gives them.",
-        "POST /predict one test row, against its score in reports/test_scores.parquet",
+        "POST /predict one test row, against its score in models/test_scores.parquet",
         "serving.record_scorer",
     ),
     Bug(
@@ -66,6 +66,12 @@ BUGS = (
         "Monitoring flags the scores' drift but no input column, even on drifted traffic.",
         "monitor simulate drift, then monitor check: the drifted columns",
         "monitoring.monitor",
+    ),
+    Bug(
+        7,
+        "The final test rows hold no missing value and no number written as text; raw rows do.",
+        "data/split/test.parquet against data/interim/customers.parquet",
+        "model.split",
     ),
 )
 

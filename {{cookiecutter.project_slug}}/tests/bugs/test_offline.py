@@ -7,15 +7,25 @@ data built here, never the code that causes it: a fix that removes the symptom p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.model import split
 from {{ cookiecutter.package_name }}.model.algorithms import build_estimator
 from {{ cookiecutter.package_name }}.model.evaluate import evaluation_report
 from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
 from {{ cookiecutter.package_name }}.model.split import split_frame
+from {{ cookiecutter.package_name }}.paths import (
+    DEVELOPMENT_DATA,
+    INTERIM_DATA,
+    PROCESSED_DATA,
+    TEST_DATA,
+)
 
 from ..conftest import clean_frame, make_params, require_exercises
 
@@ -67,3 +77,22 @@ def test_the_test_report_keeps_the_threshold_training_chose(params: Params) -> N
     report = evaluation_report(y, scores, {"threshold": 0.85}, params)
 
     assert report["threshold"] == 0.85
+
+
+@pytest.mark.bug(7)
+def test_the_split_rows_keep_their_raw_values_for_the_pipeline_to_clean(
+    params: Params, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    interim = clean_frame(params.columns, 200)
+    spend = next(iter(params.columns.numeric))
+    interim.loc[::10, spend] = np.nan  # 20 gaps, for the model's own imputer to fill
+    # What the clean stage also writes: every row's values cleaned with all rows' statistics.
+    files.write_parquet(INTERIM_DATA, interim)
+    files.write_parquet(PROCESSED_DATA, interim.fillna({spend: interim[spend].median()}))
+
+    split.run(params)
+
+    rows = pd.concat([files.read_parquet(DEVELOPMENT_DATA), files.read_parquet(TEST_DATA)])
+    assert len(rows) == 200
+    assert int(rows[spend].isna().sum()) == 20

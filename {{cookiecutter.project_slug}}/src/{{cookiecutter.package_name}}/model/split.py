@@ -28,7 +28,11 @@ from {{ cookiecutter.package_name }}.model.leakage import (
     # [/bug 2]
     describe_adversarial_auc,
 )
+# [bug 7]
 from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, INTERIM_DATA, SPLIT_JSON, TEST_DATA
+# [bug 7 planted]
+# from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, PROCESSED_DATA, SPLIT_JSON, TEST_DATA
+# [/bug 7]
 
 # Adversarial validation on at most this many rows per side: enough to see a shift, and fast.
 ADVERSARIAL_ROWS = 20_000
@@ -85,7 +89,11 @@ def sample(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 def run(params: Params) -> dict[str, object]:
     """Write data/split/development.parquet, data/split/test.parquet and reports/split.json."""
+    # [bug 7]
     frame = files.read_parquet(INTERIM_DATA)
+    # [bug 7 planted]
+    # frame = files.read_parquet(PROCESSED_DATA)
+    # [/bug 7]
     development, test = split_frame(frame, params)
     # The date itself is left out: on a time split it tells the sides apart by construction.
     features = params.model_columns.features
