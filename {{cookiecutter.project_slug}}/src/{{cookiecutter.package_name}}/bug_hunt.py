@@ -109,7 +109,9 @@ def run(console: Console) -> int:
     """Run the faults' tests, print the table and the count; 0 when every fault is found."""
     bugs = present()
     with console.status("Running the symptoms' tests..."):
-        grades = grade(marker="bug")
+        # The stage tests that also show a fault train on the shipped pipeline for minutes: the
+        # table takes the fast tests, which build their own small data; `make test` runs all.
+        grades = grade(marker="bug", select="bug and not stage")
     console.print(hunt_table(bugs, grades))
     count = found(bugs, grades)
     console.print(f"{count} of {len(bugs)} bugs found.")
