@@ -156,6 +156,8 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
 def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_fixes_every_bug(
     env: dict[str, str], tmp_path: Path
 ) -> None:
+    for folder in ("bugs", "reference"):
+        (tmp_path / folder).mkdir()
     project = bake({"exercises": "bugs"}, tmp_path / "bugs", env)
     reference = bake({}, tmp_path / "reference", env)
     params = project / "params.yaml"
@@ -163,7 +165,8 @@ def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_fixes_every_bug(
     cli = "uv run customer-churn"
 
     run(["make", "install"], project, env)
-    hunt_exit, hunt = outcome(["make", "bugs"], project, env)
+    wide = {**env, "COLUMNS": "200"}  # one line per symptom in the table
+    hunt_exit, hunt = outcome(["make", "bugs"], project, wide)
     # The pipeline runs with the faults in place, and its reports show them: here the split.
     stages = f"{cli} data acquire && {cli} data clean && {cli} model split"
     run(["bash", "-c", stages], project, env)
@@ -177,9 +180,9 @@ def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_fixes_every_bug(
     ]
     for relative in faulty:
         shutil.copyfile(reference / source / relative, project / source / relative)
-    fixed_exit, fixed = outcome(["make", "bugs"], project, env)
+    fixed_exit, fixed = outcome(["make", "bugs"], project, wide)
 
-    assert hunt_exit == 1, hunt[-3000:]
+    assert hunt_exit != 0, hunt[-3000:]
     assert "0 of 7 bugs found." in hunt
     assert len(re.findall(r"│ not found\s+│", hunt)) == 7
     assert "too good to be true" in hunt  # symptoms, never a file name
