@@ -195,7 +195,7 @@ def test_a_bug_hunt_project_counts_the_faults_found_without_failing_the_job(bake
 
     # The symptoms' tests fail until the learner fixes the faults: `make test` would too.
     assert "make test" not in lines
-    assert 'uv run pytest -m "not bug"' in lines
+    assert 'uv run pytest -m "not bug and not stage"' in lines
     assert by_run["make bugs"]["continue-on-error"] is True
     # The faults leave the pipeline running: it always runs.
     pipeline = next(step for step in by_run.values() if "dvc exp run" in step.get("run", ""))

@@ -55,7 +55,6 @@ from .conftest import free_port, read_json, shown, small_params, with_changes
 # --- split
 
 
-@pytest.mark.bug(2)
 def test_split_is_disjoint_complete_and_in_time_order(workspace: Path) -> None:
     interim = pd.read_parquet(INTERIM_DATA)
     development, test = pd.read_parquet(DEVELOPMENT_DATA), pd.read_parquet(TEST_DATA)
@@ -66,7 +65,6 @@ def test_split_is_disjoint_complete_and_in_time_order(workspace: Path) -> None:
     assert len(test) == pytest.approx(0.2 * len(interim), abs=10)
 
 
-@pytest.mark.bug(2)
 def test_split_report_describes_both_sides(workspace: Path) -> None:
     report = read_json(SPLIT_JSON)
 
@@ -189,7 +187,6 @@ def test_an_unreachable_tracking_server_stops_before_any_work(
 # --- evaluate
 
 
-@pytest.mark.bug(3)
 def test_metrics_have_intervals_around_the_estimates(workspace: Path) -> None:
     metrics = read_json(METRICS_JSON)
 

@@ -47,7 +47,6 @@ def test_an_aa_test_is_not_called_significant(
     assert result.verdict.endswith("no significant difference.")
 
 
-@pytest.mark.bug(5)
 def test_a_true_effect_of_the_planned_size_is_detected(
     workspace: Path, workspace_params: Params, tmp_path: Path
 ) -> None:

@@ -35,7 +35,6 @@ def test_bad_request_counts_are_one_sentence(workspace_params: Params) -> None:
         benchmark.run(workspace_params, sequential=0, concurrent=100, console=Console())
 
 
-@pytest.mark.bug(4)
 def test_both_servers_answer_every_request_and_every_answer_is_logged(
     workspace: Path, workspace_params: Params
 ) -> None:

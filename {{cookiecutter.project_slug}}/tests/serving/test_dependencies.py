@@ -45,7 +45,6 @@ def test_off_and_shadow_send_everyone_to_the_champion(
     assert {assigner(unit) for unit in UNITS} == {"champion"}
 
 
-@pytest.mark.bug(5)
 @pytest.mark.parametrize("mode", ["ab", "canary"])
 def test_ab_and_canary_split_units_by_their_sticky_hash(
     workspace_params: Params, store: ModelStore, tmp_path: Path, mode: str

@@ -154,7 +154,6 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
     assert response.json() == {"detail": "The prediction could not be logged; try again."}
 
 
-@pytest.mark.bug(5)
 def test_ab_mode_splits_units_stickily_by_the_challenger_share(
     client: TestClient, workspace_params: Params, tmp_path: Path
 ) -> None:
