@@ -105,20 +105,15 @@ class GradeRecorder:
         return grades
 
 
-def grade(
-    tests: Path = Path("tests"), marker: str = "exercise", select: str | None = None
-) -> dict[int, tuple[int, int]]:
-    """Run the graded tests quietly; per exercise (or bug), the tests passed and those that ran.
-
-    `select` is a pytest -m expression narrowing the marked tests (by default, all of them).
-    """
+def grade(tests: Path = Path("tests"), marker: str = "exercise") -> dict[int, tuple[int, int]]:
+    """Run the graded tests quietly; per exercise (or bug), the tests passed and those that ran."""
     import pytest  # a development dependency: only this command needs it
 
     if not tests.is_dir():
         raise ProjectError(f"No {tests}/ folder here: run the command from the project's folder.")
     recorder = GradeRecorder(marker)
     output = io.StringIO()
-    arguments = ["-m", select or marker, "-q", "-p", "no:cacheprovider", str(tests)]
+    arguments = ["-m", marker, "-q", "-p", "no:cacheprovider", str(tests)]
     with contextlib.redirect_stdout(output):
         code = pytest.main(arguments, plugins=[recorder])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
