@@ -20,6 +20,7 @@ REMOVALS: dict[str, list[str]] = {
         ".github/workflows/release.yml",  # it publishes the service's image
         "docs/tutorial/08-serving.md",
         "src/{package}/quiz/bank/08-serving.yaml",  # the drill never asks about a removed part
+        "tests/bugs/test_service.py",
     ],
     "ab": [
         "src/{package}/ab",
@@ -43,7 +44,10 @@ REMOVALS: dict[str, list[str]] = {
         "deploy",
         "docs/tutorial/10-monitoring.md",
         "src/{package}/quiz/bank/10-monitoring.yaml",
+        "tests/bugs/test_monitoring.py",
     ],
+    # Kept only in a bug-hunt project (exercises=bugs).
+    "bugs": ["BUGS.md"],
 }
 # The answer that turns each feature on. In the Python files, the lines a feature needs sit
 # between "# [feature]" and "# [/feature]" comment lines (Jinja would break the template's own
@@ -58,6 +62,16 @@ EXERCISE = re.compile(r"^(\s*)# \[(/?)exercise (\d+)\]\s*(.*?)\s*$")
 # the learner). With exercises=no there is nothing to hint at: the paragraph goes, up to the next
 # blank line or the docstring's closing quotes.
 HINTS = re.compile(r"^\s*Hints: ")
+# A planted fault of the bug hunt (exercises=bugs) sits where the correct code is:
+#     # [bug N]
+#     <correct lines>
+#     # [bug N planted]
+#     # <faulty lines, commented out so that the template stays valid Python>
+#     # [/bug N]
+# With bugs the faulty lines, uncommented, replace the correct ones; otherwise they go. Either
+# way the markers go, so no comment of the baked project says where a fault is.
+BUG = re.compile(r"^\s*# \[(/?)bug \d+( planted)?\]\s*$")
+COMMENTED = re.compile(r"^(\s*)# ?")
 LINE_LENGTH = 100  # the generated project's ruff line length
 LOCK_TIMEOUT = 300  # seconds: resolving the dependencies takes 2-15 s with a package index
 
@@ -91,6 +105,8 @@ def paths_to_remove(answers: dict) -> list[str]:
     paths = []
     if answers.get("license") == "none":
         paths += REMOVALS["license"]
+    if answers.get("exercises") != "bugs":
+        paths += REMOVALS["bugs"]
     for feature in sorted(disabled_features(answers)):
         paths += [path.format(package=answers["package_name"]) for path in REMOVALS[feature]]
     return paths
@@ -140,6 +156,23 @@ def apply_exercises(text: str, blank: bool) -> str:
     return "".join(kept)
 
 
+def apply_bugs(text: str, plant: bool) -> str:
+    """Drop the bug markers; with plant, put each fault's lines in place of the correct ones."""
+    kept: list[str] = []
+    part = None  # inside a fault: "correct" or "planted"
+    for line in text.splitlines(keepends=True):
+        marker = BUG.match(line)
+        if marker:
+            closing, planted = marker.groups()
+            part = None if closing else ("planted" if planted else "correct")
+            continue
+        if part == "planted" and plant:
+            kept.append(COMMENTED.sub(r"\1", line, count=1) if line.strip() != "#" else "\n")
+        elif part is None or (part == "correct" and not plant):
+            kept.append(line)
+    return "".join(kept)
+
+
 def drop_hints(text: str) -> str:
     """Drop every docstring paragraph that starts with "Hints:" (and the blank line it leaves)."""
     lines = text.splitlines(keepends=True)
@@ -169,12 +202,15 @@ def drop_hints(text: str) -> str:
     return "".join(kept)
 
 
-def apply_features(project_dir: Path, disabled: set[str], blank_exercises: bool = False) -> None:
+def apply_features(
+    project_dir: Path, disabled: set[str], blank_exercises: bool = False, plant_bugs: bool = False
+) -> None:
     """Rewrite every Python file of the project with its markers applied."""
     for path in sorted(project_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "# [" in text:
             text = apply_exercises(apply_markers(text, disabled), blank_exercises)
+            text = apply_bugs(text, plant_bugs)
             if not blank_exercises:
                 text = drop_hints(text)
             path.write_text(text, encoding="utf-8")
@@ -246,6 +282,8 @@ def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
         lines.insert(
             3, "  make exercises   # what to write first: the pipeline needs 1, 3, 4, 9, 10, 11, 13"
         )
+    if answers.get("exercises") == "bugs":
+        lines.insert(4, "  make bugs        # the planted faults: how many you have fixed")
     if by_cruft:
         lines.insert(2, f"  {CRUFT_FIRST_COMMIT}")
     elif not has_git:
@@ -259,7 +297,8 @@ def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
 def main(answers: dict, project_dir: Path) -> int:
     """Apply the answers to the baked project."""
     remove_paths(project_dir, paths_to_remove(answers))
-    apply_features(project_dir, disabled_features(answers), answers.get("exercises") == "yes")
+    practice = answers.get("exercises")
+    apply_features(project_dir, disabled_features(answers), practice == "yes", practice == "bugs")
     if not asked_by_cookiecutter(answers):
         print(next_steps(answers, has_git=False, by_cruft=True))
         return 0

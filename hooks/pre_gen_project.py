@@ -16,7 +16,7 @@ CHOICES = {
     "include_api": ["yes", "no"],
     "include_ab_testing": ["yes", "no"],
     "include_monitoring": ["yes", "no"],
-    "exercises": ["no", "yes"],
+    "exercises": ["no", "yes", "bugs"],
 }
 # A package with one of these names would shadow a module the project imports.
 TAKEN_NAMES = {

@@ -43,6 +43,17 @@ COMBINATIONS = [
         },
         id="exercises-no-api",
     ),
+    # The bug hunt: faults planted, still valid and lint-clean, with or without the service.
+    pytest.param({"exercises": "bugs"}, id="bugs"),
+    pytest.param(
+        {
+            "exercises": "bugs",
+            "include_api": "no",
+            "include_ab_testing": "no",
+            "include_monitoring": "no",
+        },
+        id="bugs-no-api",
+    ),
     pytest.param(
         {
             "project_name": 'Churn "Q" \\ Model',
@@ -101,6 +112,7 @@ def test_bake(cookies, answers: dict) -> None:
             for leftover in LEFTOVERS:
                 assert leftover not in text, f"{leftover!r} left in {path.relative_to(project)}"
             assert not re.search(r"^\s*# \[/?(api|ab|monitoring)\]", text, re.MULTILINE), path
+            assert not BUG_MARKER.search(text), path
             if path.suffix == ".py":
                 ast.parse(text, filename=str(path))
 
@@ -250,6 +262,8 @@ EXERCISES = {
 DOCSTRING_HINTS = {1, 2, 3, 4, 5, 6, 7}
 # [ \t]*, not \s*: a blank line before a marker is not part of it.
 EXERCISE_MARKER = re.compile(r"^[ \t]*# \[/?exercise \d+\].*\n", flags=re.MULTILINE)
+# The bug hunt's markers (post_gen_project.py, apply_bugs) and its catalogue (bug_hunt.py).
+BUG_MARKER = re.compile(r"^\s*# \[/?bug \d+( planted)?\]", flags=re.MULTILINE)
 PACKAGE_TEMPLATE = PROJECT_TEMPLATE / "src" / "{{cookiecutter.package_name}}"
 
 
@@ -483,3 +497,19 @@ def test_each_dvc_stage_depends_on_every_module_its_stage_imports(default_packag
 
     # An edit of a shared module (config.py, files.py, errors.py...) must rerun the stages using it.
     assert missing == {}, f"add to dvc.yaml: {missing} (package {package})"
+
+
+def test_each_fault_of_the_bug_hunt_is_marked_and_has_a_graded_test() -> None:
+    sources = "".join(path.read_text("utf-8") for path in PACKAGE_TEMPLATE.rglob("*.py"))
+    tests = "".join(path.read_text("utf-8") for path in (PROJECT_TEMPLATE / "tests").rglob("*.py"))
+    catalogue = (PACKAGE_TEMPLATE / "bug_hunt.py").read_text(encoding="utf-8")
+    listed = [int(number) for number in re.findall(r"Bug\(\s*(\d+),", catalogue)]
+
+    opened = re.findall(r"# \[bug (\d+)\]", sources)
+    planted = re.findall(r"# \[bug (\d+) planted\]", sources)
+    closed = re.findall(r"# \[/bug (\d+)\]", sources)
+    assert listed == list(range(1, len(listed) + 1))
+    assert opened == planted == closed  # every region has its three markers, in order
+    assert {int(number) for number in opened} == set(listed)
+    graded = {int(number) for number in re.findall(r"@pytest\.mark\.bug\((\d+)\)", tests)}
+    assert graded == set(listed)

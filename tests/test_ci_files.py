@@ -20,16 +20,18 @@ import yaml
 from .conftest import TEMPLATE
 
 # The bakes whose files differ: the release needs the service; a practice project grades its
-# exercises instead of failing on them.
+# exercises (or counts its planted bugs) instead of failing on them.
 VARIANTS = {
     "default": {},
     "no-api": {"include_api": "no", "include_ab_testing": "no", "include_monitoring": "no"},
     "exercises": {"exercises": "yes", "python_version": "3.12"},
+    "bugs": {"exercises": "bugs"},
 }
 WORKFLOWS = {
     "default": {"ci.yml", "release.yml"},
     "no-api": {"ci.yml"},
     "exercises": {"ci.yml", "release.yml"},
+    "bugs": {"ci.yml", "release.yml"},
 }
 SETTING = re.compile(r"-S ([\w.]+)=(\S+)")
 
@@ -184,6 +186,20 @@ def test_a_practice_project_grades_its_exercises_without_failing_the_job(bakes) 
     assert by_id["exercises"]["continue-on-error"] is True
     pipeline = next(step for step in by_id.values() if "dvc exp run" in step.get("run", ""))
     assert pipeline["if"] == "steps.exercises.outcome == 'success'"
+
+
+def test_a_bug_hunt_project_counts_the_faults_found_without_failing_the_job(bakes) -> None:
+    project, _ = bakes["bugs"]
+    by_run = {step.get("run", "").strip(): step for step in steps(project, "ci.yml")}
+    lines = commands(project, "ci.yml")
+
+    # The symptoms' tests fail until the learner fixes the faults: `make test` would too.
+    assert "make test" not in lines
+    assert 'uv run pytest -m "not bug and not stage"' in lines
+    assert by_run["make bugs"]["continue-on-error"] is True
+    # The faults leave the pipeline running: it always runs.
+    pipeline = next(step for step in by_run.values() if "dvc exp run" in step.get("run", ""))
+    assert "if" not in pipeline
 
 
 def test_the_release_pushes_the_image_of_a_version_tag_to_ghcr(bakes) -> None:

@@ -84,7 +84,7 @@ def test_no_licence_removes_the_licence_file(tmp_path: Path) -> None:
     post.remove_paths(tmp_path, post.paths_to_remove({**GOOD, "license": "none"}))
 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md"]
-    assert post.paths_to_remove(GOOD) == []
+    assert post.paths_to_remove(GOOD) == ["BUGS.md"]  # kept only for a bug hunt
 
 
 def test_removing_a_folder_and_a_missing_path(tmp_path: Path) -> None:
@@ -164,6 +164,8 @@ def test_next_steps_name_the_folder_and_commands() -> None:
     assert "make pipeline" in message
     assert "make exercises" not in message
     assert "make exercises" in post.next_steps({**GOOD, "exercises": "yes"}, has_git=True)
+    assert "make bugs" not in message
+    assert "make bugs" in post.next_steps({**GOOD, "exercises": "bugs"}, has_git=True)
 
 
 def test_under_cruft_the_hook_leaves_git_to_the_user(tmp_path: Path) -> None:
@@ -349,6 +351,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
     paths = post.paths_to_remove(answers)
 
     assert paths == [
+        "BUGS.md",
         "src/customer_churn/ab",
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
@@ -361,6 +364,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         ".github/workflows/release.yml",
         "docs/tutorial/08-serving.md",
         "src/customer_churn/quiz/bank/08-serving.yaml",
+        "tests/bugs/test_service.py",
         "src/customer_churn/monitoring/monitor.py",
         "src/customer_churn/monitoring/report.py",
         "src/customer_churn/monitoring/simulate.py",
@@ -373,6 +377,56 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "deploy",
         "docs/tutorial/10-monitoring.md",
         "src/customer_churn/quiz/bank/10-monitoring.yaml",
+        "tests/bugs/test_monitoring.py",
     ]
     assert post.disabled_features({**GOOD, "include_ab_testing": "no"}) == {"ab"}
     assert post.disabled_features({**GOOD, "include_monitoring": "no"}) == {"monitoring"}
+
+
+PLANTED = """import os
+# [bug 2]
+# [bug 2 planted]
+# import random
+# [/bug 2]
+
+
+def share(rows):
+    \"\"\"The share of rows kept.\"\"\"
+    # [bug 1]
+    kept = [row for row in rows if row]
+    return len(kept) / len(rows)
+    # [bug 1 planted]
+    # kept = [row for row in rows if row]
+    #
+    # return len(kept) / max(len(rows) - 1, 1)  # comment kept
+    # [/bug 1]
+"""
+
+
+def test_without_bugs_only_the_correct_lines_stay() -> None:
+    text = post.apply_bugs(PLANTED, plant=False)
+
+    assert text == (
+        'import os\n\n\ndef share(rows):\n    """The share of rows kept."""\n'
+        "    kept = [row for row in rows if row]\n    return len(kept) / len(rows)\n"
+    )
+
+
+def test_a_planted_bug_replaces_the_correct_lines_and_leaves_no_marker() -> None:
+    text = post.apply_bugs(PLANTED, plant=True)
+
+    assert text == (
+        'import os\nimport random\n\n\ndef share(rows):\n    """The share of rows kept."""\n'
+        "    kept = [row for row in rows if row]\n\n"
+        "    return len(kept) / max(len(rows) - 1, 1)  # comment kept\n"
+    )
+
+
+def test_the_bug_hunt_s_notes_are_kept_only_in_a_bugs_project() -> None:
+    assert "BUGS.md" in post.paths_to_remove(GOOD)
+    assert "BUGS.md" in post.paths_to_remove({**GOOD, "exercises": "yes"})
+    assert "BUGS.md" not in post.paths_to_remove({**GOOD, "exercises": "bugs"})
+    assert pre.check_answers({**GOOD, "exercises": "bugs"}) == []
+    assert pre.check_answers({**GOOD, "exercises": "maybe"}) == [
+        "exercises 'maybe' is not one of no, yes, bugs."
+    ]

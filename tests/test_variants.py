@@ -8,7 +8,10 @@ adds or removes the packages in which they differ, instead of installing and com
 
 from __future__ import annotations
 
+import filecmp
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +156,43 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     assert "0/16 exercises done." in progress
     assert len(re.findall(r"│ to do\s+│", progress)) == 16
     assert "Next: exercise 1, outlier clipping" in progress and "Hints: " in progress
+
+
+def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_fixes_every_bug(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    for folder in ("bugs", "reference"):
+        (tmp_path / folder).mkdir()
+    project = bake({"exercises": "bugs"}, tmp_path / "bugs", env)
+    reference = bake({}, tmp_path / "reference", env)
+    params = project / "params.yaml"
+    params.write_text(params.read_text().replace("n_rows: 20000", "n_rows: 3000"))
+    cli = "uv run customer-churn"
+
+    run(["make", "install"], project, env)
+    wide = {**env, "COLUMNS": "200"}  # one line per symptom in the table
+    hunt_exit, hunt = outcome(["make", "bugs"], project, wide)
+    # The pipeline runs with the faults in place, and its reports show them: here the split.
+    stages = f"{cli} data acquire && {cli} data clean && {cli} model split"
+    run(["bash", "-c", stages], project, env)
+    split = json.loads((project / "reports/split.json").read_text())
+    # The reference code, copied over the faulty files, is the fix of every fault.
+    source = Path("src/customer_churn")
+    faulty = [
+        path.relative_to(project / source)
+        for path in (project / source).rglob("*.py")
+        if not filecmp.cmp(path, reference / source / path.relative_to(project / source))
+    ]
+    for relative in faulty:
+        shutil.copyfile(reference / source / relative, project / source / relative)
+    fixed_exit, fixed = outcome(["make", "bugs"], project, wide)
+
+    assert hunt_exit != 0, hunt[-3000:]
+    assert "0 of 7 bugs found." in hunt
+    assert len(re.findall(r"│ not found\s+│", hunt)) == 7
+    assert "symptom" in hunt and ".py" not in hunt  # symptoms, never a file name
+    assert split["mode"] == "time"
+    assert split["test"]["first_signup"] < split["development"]["last_signup"]
+    assert len(faulty) == 6
+    assert fixed_exit == 0, fixed[-3000:]
+    assert "7 of 7 bugs found." in fixed

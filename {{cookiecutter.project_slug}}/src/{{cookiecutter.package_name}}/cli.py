@@ -10,6 +10,7 @@ import typer
 from {{ cookiecutter.package_name }}.ab.commands import add_commands as add_ab_commands
 # [/ab]
 from {{ cookiecutter.package_name }}.cli_bench import bench_app
+from {{ cookiecutter.package_name }}.cli_bugs import bugs_command
 from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
@@ -61,6 +62,7 @@ app.add_typer(bench_app, name="bench")
 bench_app.command("drift-agreement")(drift_agreement)
 app.add_typer(scratch_app, name="scratch")
 app.add_typer(quiz_app, name="quiz")
+app.command("bugs")(bugs_command)
 # [monitoring]
 app.add_typer(monitor_app, name="monitor")
 # [/monitoring]

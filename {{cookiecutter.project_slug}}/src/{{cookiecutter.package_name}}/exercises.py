@@ -70,16 +70,17 @@ def hint(exercise: Exercise) -> str:
 
 
 class GradeRecorder:
-    """A pytest plugin that records the outcome of every graded test, by exercise."""
+    """A pytest plugin that records the outcome of every graded test, by exercise (or bug)."""
 
-    def __init__(self) -> None:
+    def __init__(self, marker: str = "exercise") -> None:
+        self.marker = marker
         self.number_of: dict[str, int] = {}
         self.outcome: dict[str, str] = {}
 
     def pytest_collection_modifyitems(self, items: list[Any]) -> None:
         """Note which exercise each collected test grades."""
         for item in items:
-            marker = item.get_closest_marker("exercise")
+            marker = item.get_closest_marker(self.marker)
             if marker is not None:
                 self.number_of[item.nodeid] = int(marker.args[0])
 
@@ -104,15 +105,15 @@ class GradeRecorder:
         return grades
 
 
-def grade(tests: Path = Path("tests")) -> dict[int, tuple[int, int]]:
-    """Run the graded tests quietly; per exercise, the tests passed and the tests that ran."""
+def grade(tests: Path = Path("tests"), marker: str = "exercise") -> dict[int, tuple[int, int]]:
+    """Run the graded tests quietly; per exercise (or bug), the tests passed and those that ran."""
     import pytest  # a development dependency: only this command needs it
 
     if not tests.is_dir():
         raise ProjectError(f"No {tests}/ folder here: run the command from the project's folder.")
-    recorder = GradeRecorder()
+    recorder = GradeRecorder(marker)
     output = io.StringIO()
-    arguments = ["-m", "exercise", "-q", "-p", "no:cacheprovider", str(tests)]
+    arguments = ["-m", marker, "-q", "-p", "no:cacheprovider", str(tests)]
     with contextlib.redirect_stdout(output):
         code = pytest.main(arguments, plugins=[recorder])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

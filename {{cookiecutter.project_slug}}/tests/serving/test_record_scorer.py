@@ -105,6 +105,7 @@ def dirty_records(dirty: pd.DataFrame, columns: ColumnsParams) -> list[dict[str,
     return rows + odd_records(columns)
 
 
+@pytest.mark.bug(4)
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_the_replay_scores_like_the_pipeline(
     algorithm: str, params: Params, data: tuple[pd.DataFrame, pd.Series, pd.DataFrame]

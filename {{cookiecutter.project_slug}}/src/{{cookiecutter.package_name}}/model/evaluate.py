@@ -35,6 +35,10 @@ from {{ cookiecutter.package_name }}.model.metrics import (
     METRICS,
     bootstrap_intervals,
     calibration_verdict,
+    # [bug 3]
+    # [bug 3 planted]
+    # choose_threshold,
+    # [/bug 3]
     classification_metrics,
     cost_by_threshold,
     expected_cost,
@@ -68,6 +72,21 @@ def load_models(training: Mapping[str, Any]) -> dict[str, Pipeline]:
 def score_models(models: Mapping[str, Pipeline], X: pd.DataFrame) -> pd.DataFrame:
     """Each model's churn probability for each row, one column per model."""
     return pd.DataFrame({name: model.predict_proba(X)[:, 1] for name, model in models.items()})
+
+
+def evaluation_report(
+    y: np.ndarray, scores: pd.DataFrame, training: Mapping[str, Any], params: Params
+) -> dict[str, Any]:
+    """The test metrics of every model, at the decision threshold of the trained model."""
+    # [bug 3]
+    threshold = float(training["threshold"])
+    # [bug 3 planted]
+    # costs = params.evaluation
+    # threshold = choose_threshold(
+    #     y, scores["model"].to_numpy(), costs.cost_missed_churner, costs.cost_retention_offer
+    # )
+    # [/bug 3]
+    return metrics_report(y, scores, threshold, params)
 
 
 def metrics_report(
@@ -245,8 +264,8 @@ def run(params: Params) -> dict[str, object]:
         raise DataError(f"{TEST_DATA} holds only one class of {params.columns.target}.")
 
     scores = score_models(models, X)
-    threshold = float(training["threshold"])
-    report = metrics_report(y, scores, threshold, params)
+    report = evaluation_report(y, scores, training, params)
+    threshold = report["threshold"]
     importance = importances(models["model"], X, y, params.seed)
     calibration = calibration_verdict(y, scores["model"].to_numpy())
     card = model_card(

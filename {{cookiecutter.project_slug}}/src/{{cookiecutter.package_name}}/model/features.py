@@ -58,7 +58,11 @@ def model_input(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
 
 def input_columns(params: Params) -> list[str]:
     """Names of the pipeline's input columns, in the order model_input gives them."""
+    # [bug 1]
     columns = params.model_columns
+    # [bug 1 planted]
+    # columns = params.columns
+    # [/bug 1]
     time = [columns.time] if columns.time is not None else []
     return [*columns.numeric, *columns.categorical, *columns.text, *time]
 
@@ -172,7 +176,11 @@ def build_features(params: Params) -> ColumnTransformer:
     Feature names read `numeric__age`, `categorical__plan_basic`, `support_message__refund`
     (one TF-IDF per text column, named after it) and `date__signup_date_year`.
     """
+    # [bug 1]
     columns = params.model_columns
+    # [bug 1 planted]
+    # columns = params.columns
+    # [/bug 1]
     transformers: list[tuple[str, Any, Any]] = []
     if columns.numeric:
         transformers.append(("numeric", numeric_features(), list(columns.numeric)))

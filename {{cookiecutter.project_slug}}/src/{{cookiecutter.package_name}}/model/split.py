@@ -22,10 +22,17 @@ from {{ cookiecutter.package_name }}.model.folds import final_test_split
 from {{ cookiecutter.package_name }}.model.leakage import (
     adversarial_validation,
     check_group_overlap,
+    # [bug 2]
     check_time_order,
+    # [bug 2 planted]
+    # [/bug 2]
     describe_adversarial_auc,
 )
+# [bug 7]
 from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, INTERIM_DATA, SPLIT_JSON, TEST_DATA
+# [bug 7 planted]
+# from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, PROCESSED_DATA, SPLIT_JSON, TEST_DATA
+# [/bug 7]
 
 # Adversarial validation on at most this many rows per side: enough to see a shift, and fast.
 ADVERSARIAL_ROWS = 20_000
@@ -34,6 +41,7 @@ ADVERSARIAL_ROWS = 20_000
 def split_frame(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the interim rows into development and final test rows, and check the split."""
     columns, validation = params.columns, params.validation
+    # [bug 2]
     development, test = final_test_split(
         frame,
         columns.target,
@@ -47,6 +55,14 @@ def split_frame(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, pd.D
         check_group_overlap(development_rows[columns.id], test_rows[columns.id])
     if validation.test_split == "time":
         check_time_order(development_rows[columns.time], test_rows[columns.time])
+    # [bug 2 planted]
+    # development, test = final_test_split(
+    #     frame, columns.target, columns.time, validation.test_size, "random", params.seed
+    # )
+    # development_rows, test_rows = frame.iloc[development], frame.iloc[test]
+    # if columns.id is not None:
+    #     check_group_overlap(development_rows[columns.id], test_rows[columns.id])
+    # [/bug 2]
     return development_rows.reset_index(drop=True), test_rows.reset_index(drop=True)
 
 
@@ -73,7 +89,11 @@ def sample(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 def run(params: Params) -> dict[str, object]:
     """Write data/split/development.parquet, data/split/test.parquet and reports/split.json."""
+    # [bug 7]
     frame = files.read_parquet(INTERIM_DATA)
+    # [bug 7 planted]
+    # frame = files.read_parquet(PROCESSED_DATA)
+    # [/bug 7]
     development, test = split_frame(frame, params)
     # The date itself is left out: on a time split it tells the sides apart by construction.
     features = params.model_columns.features

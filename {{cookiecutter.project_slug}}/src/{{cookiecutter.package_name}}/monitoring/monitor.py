@@ -114,7 +114,12 @@ def cleaned_pair(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The profile and the window's inputs, both through the version's fitted cleaner."""
     current_raw = records_frame(window["inputs"].tolist(), params)
+    # [bug 6]
     return cleaned(version.cleaner, version.profile), cleaned(version.cleaner, current_raw)
+    # [bug 6 planted]
+    # current = cleaned(version.cleaner, current_raw)
+    # return current.head(len(current) // 2), current
+    # [/bug 6]
 
 
 def data_drift(

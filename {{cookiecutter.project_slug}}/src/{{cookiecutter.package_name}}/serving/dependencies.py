@@ -8,6 +8,10 @@ No `from __future__ import annotations` here, as in routes/: FastAPI reads the t
 signatures at run time.
 """
 
+# [bug 5]
+# [bug 5 planted]
+# import random
+# [/bug 5]
 import secrets
 from collections.abc import Callable
 from typing import Annotated
@@ -16,7 +20,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
 
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
+# [bug 5]
 from {{ cookiecutter.package_name }}.serving.assignment import assign
+# [bug 5 planted]
+# [/bug 5]
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore, ServedModel
 from {{ cookiecutter.package_name }}.serving.predict import Unavailable, current_models
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
@@ -68,8 +75,12 @@ def get_assigner(service: ServiceDep) -> Callable[[str], str]:
     if experiment.mode in ("off", "shadow") or CHALLENGER not in models:
         return lambda unit_id: CHAMPION
     share = experiment.challenger_share
+    # [bug 5]
     weights = {CHAMPION: 1.0 - share, CHALLENGER: share}
     return lambda unit_id: assign(unit_id, experiment.salt, weights)
+    # [bug 5 planted]
+    # return lambda unit_id: CHALLENGER if random.random() < share else CHAMPION
+    # [/bug 5]
 
 
 AssignerDep = Annotated[Callable[[str], str], Depends(get_assigner)]

@@ -98,7 +98,11 @@ def date_vector(part: Pipeline) -> Callable[[list[Any]], np.ndarray]:
 def date_parts(value: Any) -> np.ndarray:
     """What DateFeatures computes for one value: NaN for a missing or unparseable date."""
     text = "nan" if is_missing(value) else str(value)
+    # [bug 4]
     stamp = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    # [bug 4 planted]
+    # stamp = pd.to_datetime(text, dayfirst=True, errors="coerce", utc=True)
+    # [/bug 4]
     if pd.isna(stamp):
         return np.full(3, np.nan)
     stamp = stamp.tz_localize(None)
