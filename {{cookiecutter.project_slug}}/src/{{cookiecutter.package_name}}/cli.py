@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from {{ cookiecutter.package_name }}.cli_exercises import exercises_app
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -37,6 +38,7 @@ ab_app = typer.Typer(
 # [/ab]
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
+app.add_typer(exercises_app, name="exercises")
 # [ab]
 app.add_typer(ab_app, name="ab")
 # [/ab]
@@ -184,14 +186,6 @@ def rollback() -> None:
     from {{ cookiecutter.package_name }}.model import register as stage
 
     run_stage("rollback", lambda: stage.rollback(load_params()))
-
-
-@app.command("exercises")
-def exercises_command() -> None:
-    """Grade the practice exercises with their tests: what is done, and a hint for the next."""
-    from {{ cookiecutter.package_name }} import exercises
-
-    raise typer.Exit(exercises.run(console))
 
 
 # [api]
