@@ -10,7 +10,9 @@ from {{ cookiecutter.package_name }}.exercise_progress import next_steps, progre
 
 CLIP = Exercise(1, "clipping", "data.transformers", "QuantileClipper.transform", "03", ("quality",))
 FOLDS = Exercise(2, "folds", "model.folds", "group_kfold", "05", ("leakage", "quality"), ("Q?",))
-WRITE = Exercise(24, "cost tests", "model.metrics", "expected_cost", "07", ("testing",), ("Q?",), "write-tests")
+WRITE = Exercise(
+    24, "cost tests", "model.metrics", "expected_cost", "07", ("testing",), ("Q?",), "write-tests"
+)
 
 
 def test_the_table_shows_each_exercise_with_its_tests_hints_and_status() -> None:
