@@ -14,7 +14,7 @@ from pathlib import Path
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.exercise_catalogue import Exercise
-from {{ cookiecutter.package_name }}.exercises import function_of, is_blank
+from {{ cookiecutter.package_name }}.exercises import function_of, is_blank, project_file
 from {{ cookiecutter.package_name }}.files import write_json
 
 STATE = Path(".exercises/state.json")
@@ -55,17 +55,11 @@ def solution(exercise: Exercise, solutions: Path = SOLUTIONS) -> str:
     saved = read_json(solutions).get(str(exercise.number))
     if saved is not None:
         return str(saved)
+    if is_blank(exercise):
+        raise ProjectError(
+            f"The reference solution of exercise {exercise.number} is not in {solutions}: "
+            "restore that file with git, or bake a project with exercises=no to read it."
+        )
     if exercise.kind == "write-tests":
-        test_file = Path(exercise.test_file)
-        if not test_file.is_file():
-            raise ProjectError(f"No {test_file} here: run the command from the project's folder.")
-        text = test_file.read_text(encoding="utf-8")
-        # The hook's placeholder of a blank exercise is no solution.
-        if f"def test_exercise_{exercise.number}_is_written(" not in text:
-            return text
-    elif not is_blank(exercise):
-        return inspect.getsource(function_of(exercise))  # type: ignore[arg-type]
-    raise ProjectError(
-        f"The reference solution of exercise {exercise.number} is not in {solutions}: "
-        "restore that file with git, or bake a project with exercises=no to read it."
-    )
+        return project_file(exercise.test_file).read_text(encoding="utf-8")
+    return inspect.getsource(function_of(exercise))  # type: ignore[arg-type]

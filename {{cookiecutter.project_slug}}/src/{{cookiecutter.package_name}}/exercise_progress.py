@@ -7,6 +7,8 @@ exercises cover, and where to start on the next one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -28,7 +30,8 @@ Grades = dict[int, tuple[int, int]]
 
 def progress_table(exercises: list[Exercise], grades: Grades, hints: dict[int, int]) -> Table:
     """One row per exercise: where it is, the chapter that teaches it, its tests, hints, status."""
-    table = Table(title=f"Practice exercises (files below src/{PACKAGE}/)", title_justify="left")
+    title = f"Practice exercises (files below src/{PACKAGE}/ or tests/practice/)"
+    table = Table(title=title, title_justify="left")
     headers = ("#", "exercise", "file, function", "chapter", "tests", "hints", "status")
     for header in headers:
         justify = "right" if header in ("#", "tests", "hints") else "left"
@@ -39,7 +42,7 @@ def progress_table(exercises: list[Exercise], grades: Grades, hints: dict[int, i
         status = "[green]done[/]" if is_done(ex, grades) else "[yellow]to do[/]"
         where = f"{ex.module.replace('.', '/')}.py\n{ex.function}"
         if ex.kind == "write-tests":
-            where = f"{graded_test_file(ex).removeprefix('tests/')}\ntests of {ex.function}"
+            where = f"{Path(ex.test_file).name}\ntests of {ex.function}"
         used = f"{hints.get(ex.number, 0)}/{len(ex.hints)}"
         table.add_row(str(ex.number), ex.title, where, ex.chapter, f"{passed}/{ran}", used, status)
     return table
@@ -116,12 +119,13 @@ def run(console: Console) -> int:
     with console.status("Running the graded tests..."):
         grades, written = grade_everything(exercises)
     hints = hints_used()
-    console.print(progress_table(exercises, grades, hints))
-    to_do = [ex for ex in exercises if not is_done(ex, grades)]
-    console.print(f"{len(exercises) - len(to_do)}/{len(exercises)} exercises done.")
+    # The long skills table first: the exercises and what to do next stay in view below it.
     console.print(skills_table(exercises, grades))
     covered = sum(row[1] != "-" for row in skill_rows(exercises, grades))
     console.print(f"{covered}/{len(SKILLS)} skills have an exercise in this project.")
+    console.print(progress_table(exercises, grades, hints))
+    to_do = [ex for ex in exercises if not is_done(ex, grades)]
+    console.print(f"{len(exercises) - len(to_do)}/{len(exercises)} exercises done.")
     if not to_do:
         return 0
     ex = to_do[0]

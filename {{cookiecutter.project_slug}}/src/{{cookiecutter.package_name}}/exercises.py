@@ -52,9 +52,18 @@ def function_of(exercise: Exercise) -> object:
 
 
 def is_blank(exercise: Exercise) -> bool:
-    """True while the function's body is still the exercise's NotImplementedError."""
+    """True while the function's body (or the test file) is still the bake's placeholder."""
+    if exercise.kind == "write-tests":
+        test_file = project_file(exercise.test_file)
+        text = test_file.read_text(encoding="utf-8") if test_file.is_file() else ""
+        return f"def test_exercise_{exercise.number}_is_written(" in text
     source = inspect.getsource(function_of(exercise))
     return re.search(rf'NotImplementedError\(\s*"Exercise {exercise.number}:', source) is not None
+
+
+def project_file(relative: str) -> Path:
+    """A file of the project, found from this module's place (src/<package>/), not the cwd."""
+    return Path(__file__).resolve().parents[2] / relative
 
 
 def unsolved(numbers: tuple[int, ...]) -> list[Exercise]:
