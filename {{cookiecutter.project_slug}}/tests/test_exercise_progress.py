@@ -23,6 +23,7 @@ def test_the_table_shows_each_exercise_with_its_tests_hints_and_status() -> None
     lines = console.export_text().splitlines()
     row_one = next(line for line in lines if line.startswith("│ 1 "))
     row_two = next(line for line in lines if line.startswith("│ 2 "))
+    assert "clipping" in row_one and "data/transformers.py" in lines[lines.index(row_one) + 1]
     assert "03" in row_one and "2/2" in row_one and "0/0" in row_one and "done" in row_one
     assert "0/3" in row_two and "1/1" in row_two and "to do" in row_two
 

@@ -218,7 +218,7 @@ CATALOGUE = (
     ),
     Exercise(
         24,
-        "tests of the expected cost",
+        "expected-cost tests",
         "model.metrics",
         "expected_cost",
         "07 evaluation",
@@ -244,7 +244,7 @@ CATALOGUE = (
     ),
     Exercise(
         25,
-        "tests of the range rule",
+        "range-rule tests",
         "data.quality_rules",
         "in_range",
         "03 cleaning",
@@ -269,7 +269,7 @@ CATALOGUE = (
     ),
     Exercise(
         26,
-        "tests of the PSI bands",
+        "PSI-band tests",
         "monitoring.drift",
         "psi_band",
         "10 monitoring",
@@ -291,7 +291,7 @@ CATALOGUE = (
     ),
     Exercise(
         27,
-        "tests of the assignment hash",
+        "assignment-hash tests",
         "serving.assignment",
         "unit_hash",
         "09 A/B testing",

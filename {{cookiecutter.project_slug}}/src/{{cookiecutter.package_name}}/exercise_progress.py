@@ -29,14 +29,12 @@ Grades = dict[int, tuple[int, int]]
 
 
 def progress_table(exercises: list[Exercise], grades: Grades, hints: dict[int, int]) -> Table:
-    """One row per exercise: where it is, the chapter that teaches it, its tests, hints, status."""
+    """One row per exercise: what and where it is, its chapter, tests passed, hints, status."""
     title = f"Practice exercises (files below src/{PACKAGE}/ or tests/practice/)"
     table = Table(title=title, title_justify="left")
-    headers = ("#", "exercise", "file, function", "chapter", "tests", "hints", "status")
-    for header in headers:
+    for header in ("#", "exercise: file, function", "chapter", "tests", "hints", "status"):
         justify = "right" if header in ("#", "tests", "hints") else "left"
-        # In a narrow terminal the titles and chapters wrap, never the names.
-        table.add_column(header, justify=justify, no_wrap=header not in ("exercise", "chapter"))
+        table.add_column(header, justify=justify, no_wrap=header != "chapter")
     for ex in exercises:
         passed, ran = grades.get(ex.number, (0, 0))
         status = "[green]done[/]" if is_done(ex, grades) else "[yellow]to do[/]"
@@ -44,7 +42,8 @@ def progress_table(exercises: list[Exercise], grades: Grades, hints: dict[int, i
         if ex.kind == "write-tests":
             where = f"{Path(ex.test_file).name}\ntests of {ex.function}"
         used = f"{hints.get(ex.number, 0)}/{len(ex.hints)}"
-        table.add_row(str(ex.number), ex.title, where, ex.chapter, f"{passed}/{ran}", used, status)
+        what = f"[bold]{escape(ex.title)}[/]\n{escape(where)}"
+        table.add_row(str(ex.number), what, ex.chapter, f"{passed}/{ran}", used, status)
     return table
 
 
