@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Collection
 from pathlib import Path
 
 # What each disabled option removes, relative to the project root ({package}: package_name).
@@ -43,6 +44,10 @@ REMOVALS: dict[str, list[str]] = {
         "docs/tutorial/10-monitoring.md",
     ],
 }
+# The exercises that a chapter removed with a feature teaches (exercise_catalogue.py names the
+# chapters): their code stays, solved, because the rest of the project still calls it, and
+# `make exercises` leaves them out (exercises.present() checks for the chapter).
+EXERCISES_OF = {"api": {5, 27}, "ab": {5, 6, 27}, "monitoring": {7, 26}}
 # The answer that turns each feature on. In the Python files, the lines a feature needs sit
 # between "# [feature]" and "# [/feature]" comment lines (Jinja would break the template's own
 # ruff and tests on them); the other files use Jinja conditions.
@@ -139,10 +144,13 @@ def placeholder_test(number: str, task: str) -> list[str]:
     ]
 
 
-def apply_exercises(text: str, blank: bool, solutions: dict[str, str] | None = None) -> str:
+def apply_exercises(
+    text: str, blank: bool, solutions: dict[str, str] | None = None, solved: Collection[int] = ()
+) -> str:
     """Drop the exercise markers; with blank, replace each exercise's body by its task.
 
-    The bodies replaced go to `solutions` (number -> code, without its indentation).
+    The bodies replaced go to `solutions` (number -> code, without its indentation); the
+    exercises in `solved` keep theirs.
     """
     kept: list[str] = []
     inside, body = None, []
@@ -150,15 +158,16 @@ def apply_exercises(text: str, blank: bool, solutions: dict[str, str] | None = N
         marker = EXERCISE.match(line)
         if marker:
             indent, closing, number, task = marker.groups()
-            if not closing and blank:
+            blank_this = blank and int(number) not in solved
+            if not closing and blank_this:
                 kept += (
                     placeholder_test(number, task)
                     if not indent
                     else not_implemented(indent, number, task)
                 )
-            if closing and blank and solutions is not None:
+            if closing and blank_this and solutions is not None:
                 solutions[number] = textwrap.dedent("".join(body))
-            inside, body = (None, []) if closing else (number, [])
+            inside, body = (None, []) if closing or not blank_this else (number, [])
             continue
         if blank and inside:
             body.append(line)
@@ -170,10 +179,12 @@ def apply_exercises(text: str, blank: bool, solutions: dict[str, str] | None = N
 def apply_features(project_dir: Path, disabled: set[str], blank_exercises: bool = False) -> None:
     """Rewrite every Python file of the project with its markers applied."""
     solutions: dict[str, str] = {}
+    solved = set().union(*(EXERCISES_OF[feature] for feature in disabled))
     for path in sorted(project_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "# [" in text:
-            text = apply_exercises(apply_markers(text, disabled), blank_exercises, solutions)
+            text = apply_markers(text, disabled)
+            text = apply_exercises(text, blank_exercises, solutions, solved)
             path.write_text(text, encoding="utf-8")
     if solutions:
         target = project_dir / SOLUTIONS

@@ -31,8 +31,18 @@ __all__ = ["CATALOGUE", "Exercise"]
 
 
 def present() -> list[Exercise]:
-    """The exercises whose module this project has (the options can remove some)."""
-    return [ex for ex in CATALOGUE if has_module(f"{PACKAGE}.{ex.module}")]
+    """The exercises whose module and chapter this project has (the options can remove some)."""
+    return [ex for ex in CATALOGUE if has_module(f"{PACKAGE}.{ex.module}") and has_chapter(ex)]
+
+
+def has_chapter(exercise: Exercise) -> bool:
+    """Whether the tutorial has the chapter that teaches the exercise ("10 monitoring": 10-*.md).
+
+    A feature turned off takes its chapter, and the exercises it teaches, even where their code
+    stays (the drift statistics stay without monitoring).
+    """
+    number = exercise.chapter.split()[0]
+    return any(project_file("docs/tutorial").glob(f"{number}-*.md"))
 
 
 def has_module(name: str) -> bool:
