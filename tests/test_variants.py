@@ -23,7 +23,7 @@ PRESENT_EXERCISES = (
     "from customer_churn.exercises import present; print(*(ex.number for ex in present()))"
 )
 # How a test that needs a blank exercise says why it skips.
-DEPENDS = re.compile(r"depends on exercise \d \([^)]+\), not solved yet$")
+DEPENDS = re.compile(r"depends on exercise \d+ \([^)]+\), not solved yet$")
 
 
 def bake(answers: dict[str, str], root: Path, env: dict[str, str]) -> Path:
@@ -93,11 +93,12 @@ def test_without_the_api_the_project_lints_collects_and_its_cli_tests_pass(
     assert re.search(r"\d+ passed", tests) and " failed" not in tests
     assert make_targets(project, env) == {
         *("help", "install", "test", "lint", "format", "pipeline", "compare", "mlflow-ui"),
-        *("bench", "exercises"),
+        *("bench", "exercises", "hint", "solution"),
     }
     assert "serve" not in help_text and " ab " not in help_text
     # The first line is the program's; uv may add a warning about the active virtualenv after it.
-    assert exercises.splitlines()[0].split() == ["1", "2", "3", "4", "7"]  # 5, 6: no service
+    # 5, 6, 27: no service; 7, 26: their chapter goes with monitoring (their code stays).
+    assert exercises.splitlines()[0].split() == ["1", "2", "3", "4", "24", "25"]
     pyproject = (project / "pyproject.toml").read_text()
     assert "fastapi" not in pyproject and "uvicorn" not in pyproject
 
@@ -126,6 +127,18 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     run(["uv", "run", "python", "-c", "import customer_churn.cli"], project, env)
     graded_exit, graded = outcome([*pytest_quietly, "-m", "exercise", "-rA"], project, env)
     others = run([*pytest_quietly, "-m", "not exercise", "-rs"], project, env)
+    hint = run(["make", "hint", "N=1"], project, env)
+    bad_exit, bad = outcome(["make", "hint", "N=99"], project, env)
+    solution = subprocess.run(
+        ["make", "solution", "N=2"],
+        cwd=project,
+        env=env,
+        input="y\n",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
     progress_exit, progress = outcome(["uv", "run", "customer-churn", "exercises"], project, env)
 
     # Every graded test fails, but those that need another blank exercise, which skip.
@@ -137,6 +150,8 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
         *("tests/model/test_metrics.py", "tests/model/test_gate.py"),
         *("tests/serving/test_assignment.py", "tests/ab/test_stats.py"),
         "tests/monitoring/test_drift.py",
+        *(f"tests/practice/test_write_{n}.py" for n in ("24_expected_cost", "25_in_range")),
+        *(f"tests/practice/test_write_{n}.py" for n in ("26_psi_band", "27_unit_hash")),
     }
     # The rest pass, or skip naming the exercise they need.
     assert re.search(r"\d+ passed", others) and " failed" not in others
@@ -145,6 +160,13 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     assert reasons and all(DEPENDS.match(reason) for reason in reasons), reasons
     # The progress table: nothing done yet, and the first exercise's hint.
     assert progress_exit == 1, progress[-3000:]
-    assert "0/7 exercises done." in progress
-    assert len(re.findall(r"│ to do\s+│", progress)) == 7
-    assert "Next: exercise 1, outlier clipping" in progress and "Hints: " in progress
+    assert "0/11 exercises done." in progress
+    assert len(re.findall(r"│ to do\s+│", progress)) == 11
+    assert "Next: exercise 1, outlier clipping" in progress
+    # One hint seen (the table counts it), the next one offered; the solution of another.
+    assert "Exercise 1, outlier clipping: hint 1 of 3" in hint and "What must transform()" in hint
+    assert re.search(r"│\s+1 │ outlier clipping .*│\s+1/3 │ to do", progress)
+    assert "Stuck? make hint N=1 shows hint 2 of 3" in progress
+    assert "Show the solution of exercise 2 (group k-fold)? [y/N]:" in solution
+    assert "StratifiedKFold(" in solution and "NotImplementedError" not in solution
+    assert bad_exit != 0 and "Error: This project has no exercise 99: its exercises are" in bad
