@@ -153,6 +153,9 @@ def check_quality(project: Path, output: str) -> None:
     assert "stopped: exit 1" in output
     # The last block put back the report of the real contract: every rule passes.
     assert all(rule["passed"] for rule in read_json(project, "reports/data_quality.json")["rules"])
+    # make hint N=25: the first of its three hints, counted for the progress table.
+    assert "Exercise 25, range-rule tests: hint 1 of 3" in output
+    assert read_json(project, ".exercises/state.json") == {"hints": {"25": 1}}
 
 
 def check_explore(project: Path, output: str) -> None:
