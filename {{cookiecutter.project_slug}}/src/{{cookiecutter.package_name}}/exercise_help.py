@@ -17,8 +17,8 @@ from {{ cookiecutter.package_name }}.exercise_catalogue import Exercise
 from {{ cookiecutter.package_name }}.exercises import function_of, is_blank, project_file
 from {{ cookiecutter.package_name }}.files import write_json
 
-STATE = Path(".exercises/state.json")
-SOLUTIONS = Path(".exercises/solutions.json")
+STATE = Path(".exercises/state.json")  # below the folder the commands run in, like tests/
+SOLUTIONS = project_file(".exercises/solutions.json")  # written by the bake, beside src/
 
 
 def read_json(path: Path) -> dict:
