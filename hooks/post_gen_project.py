@@ -7,6 +7,8 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
+from collections.abc import Collection
 from pathlib import Path
 
 # What each disabled option removes, relative to the project root ({package}: package_name).
@@ -21,6 +23,7 @@ REMOVALS: dict[str, list[str]] = {
         "docs/tutorial/08-serving.md",
         "src/{package}/quiz/bank/08-serving.yaml",  # the drill never asks about a removed part
         "tests/bugs/test_service.py",
+        "tests/practice/test_write_27_unit_hash.py",  # exercise 27 tests the assignment hash
     ],
     "ab": [
         "src/{package}/ab",
@@ -49,6 +52,14 @@ REMOVALS: dict[str, list[str]] = {
     # Kept only in a bug-hunt project (exercises=bugs).
     "bugs": ["BUGS.md"],
 }
+# The exercises that a chapter removed with a feature teaches (exercise_catalogue.py names the
+# chapters): their code stays, solved, because the rest of the project still calls it, and
+# `make exercises` leaves them out (exercises.present() checks for the chapter).
+EXERCISES_OF = {
+    "api": {5, 27},
+    "ab": {5, 6, 12, 14, 27},
+    "monitoring": {7, 15, 16, 26},
+}
 # The answer that turns each feature on. In the Python files, the lines a feature needs sit
 # between "# [feature]" and "# [/feature]" comment lines (Jinja would break the template's own
 # ruff and tests on them); the other files use Jinja conditions.
@@ -56,12 +67,11 @@ FEATURES = {"api": "include_api", "ab": "include_ab_testing", "monitoring": "inc
 MARKER = re.compile(r"^\s*# \[(/?)([a-z]+)\]\s*$")
 # A practice exercise is the body of one function between "# [exercise N] <task, one sentence>"
 # and "# [/exercise N]". With exercises=no only the marker lines go (the reference solution
-# stays); with yes the body becomes a NotImplementedError that states the task.
+# stays); with yes the body becomes a NotImplementedError that states the task. Markers at the
+# start of the line wrap a whole test module (a write-tests exercise): with yes it becomes one
+# failing test that states the task. What the blanks replaced is saved in SOLUTIONS, for
+# `<cli> exercises solution N`.
 EXERCISE = re.compile(r"^(\s*)# \[(/?)exercise (\d+)\]\s*(.*?)\s*$")
-# An exercise's docstring has a paragraph that starts with "Hints:" (exercises.py prints it to
-# the learner). With exercises=no there is nothing to hint at: the paragraph goes, up to the next
-# blank line or the docstring's closing quotes.
-HINTS = re.compile(r"^\s*Hints: ")
 # A planted fault of the bug hunt (exercises=bugs) sits where the correct code is:
 #     # [bug N]
 #     <correct lines>
@@ -74,6 +84,7 @@ BUG = re.compile(r"^\s*# \[(/?)bug \d+( planted)?\]\s*$")
 COMMENTED = re.compile(r"^(\s*)# ?")
 LINE_LENGTH = 100  # the generated project's ruff line length
 LOCK_TIMEOUT = 300  # seconds: resolving the dependencies takes 2-15 s with a package index
+SOLUTIONS = ".exercises/solutions.json"
 
 
 COMMIT_MESSAGE = "Project created from the cookiecutter-mlops-practice template"
@@ -130,28 +141,62 @@ def apply_markers(text: str, disabled: set[str]) -> str:
     return re.sub(r"\n{4,}", "\n\n\n", "".join(kept))
 
 
-def not_implemented(indent: str, number: str, task: str) -> list[str]:
-    """The statement that stands for a blanked exercise, laid out as ruff format would."""
-    message = json.dumps(f"Exercise {number}: {task}", ensure_ascii=False)
-    line = f"{indent}raise NotImplementedError({message})\n"
+def statement(indent: str, call: str, message: str) -> list[str]:
+    """One call with a string argument, laid out as ruff format would."""
+    line = f"{indent}{call}({message})\n"
     if len(line) - 1 <= LINE_LENGTH:
         return [line]
-    return [f"{indent}raise NotImplementedError(\n", f"{indent}    {message}\n", f"{indent})\n"]
+    return [f"{indent}{call}(\n", f"{indent}    {message}\n", f"{indent})\n"]
 
 
-def apply_exercises(text: str, blank: bool) -> str:
-    """Drop the exercise markers; with blank, replace each exercise's body by its task."""
+def not_implemented(indent: str, number: str, task: str) -> list[str]:
+    """The statement that stands for a blanked exercise."""
+    message = json.dumps(f"Exercise {number}: {task}", ensure_ascii=False)
+    return statement(indent, "raise NotImplementedError", message)
+
+
+def placeholder_test(number: str, task: str) -> list[str]:
+    """The one test that stands for the learner's tests of a write-tests exercise: it fails."""
+    message = json.dumps(f"Exercise {number}: {task}", ensure_ascii=False)
+    return [
+        "import pytest\n",
+        "\n",
+        "\n",
+        f"@pytest.mark.exercise({number})\n",
+        f"def test_exercise_{number}_is_written() -> None:\n",
+        '    """Stands for your tests: replace this function by them."""\n',
+        *statement("    ", "pytest.fail", message),
+    ]
+
+
+def apply_exercises(
+    text: str, blank: bool, solutions: dict[str, str] | None = None, solved: Collection[int] = ()
+) -> str:
+    """Drop the exercise markers; with blank, replace each exercise's body by its task.
+
+    The bodies replaced go to `solutions` (number -> code, without its indentation); the
+    exercises in `solved` keep theirs.
+    """
     kept: list[str] = []
-    inside = None
+    inside, body = None, []
     for line in text.splitlines(keepends=True):
         marker = EXERCISE.match(line)
         if marker:
             indent, closing, number, task = marker.groups()
-            if not closing and blank:
-                kept += not_implemented(indent, number, task)
-            inside = None if closing else number
+            blank_this = blank and int(number) not in solved
+            if not closing and blank_this:
+                kept += (
+                    placeholder_test(number, task)
+                    if not indent
+                    else not_implemented(indent, number, task)
+                )
+            if closing and blank_this and solutions is not None:
+                solutions[number] = textwrap.dedent("".join(body))
+            inside, body = (None, []) if closing or not blank_this else (number, [])
             continue
-        if not (blank and inside):
+        if blank and inside:
+            body.append(line)
+        else:
             kept.append(line)
     return "".join(kept)
 
@@ -173,47 +218,24 @@ def apply_bugs(text: str, plant: bool) -> str:
     return "".join(kept)
 
 
-def drop_hints(text: str) -> str:
-    """Drop every docstring paragraph that starts with "Hints:" (and the blank line it leaves)."""
-    lines = text.splitlines(keepends=True)
-    kept: list[str] = []
-    start = 0
-    while start < len(lines):
-        if not (HINTS.match(lines[start]) and kept and not kept[-1].strip()):
-            kept.append(lines[start])
-            start += 1
-            continue
-        end = start
-        while end < len(lines) and lines[end].strip() and '"""' not in lines[end]:
-            end += 1
-        if end < len(lines) and lines[end].strip() == '"""':
-            kept.pop()  # the paragraph was the docstring's last: no blank line before the quotes
-            summary = kept[-1].rstrip("\n") + '"""'
-            if kept[-1].lstrip().startswith('"""') and len(summary) <= LINE_LENGTH:
-                kept[-1] = summary + "\n"  # only the summary is left: one line, as ruff writes it
-                end += 1
-        elif end < len(lines) and not lines[end].strip():
-            end += 1  # the blank line that separated it from the next paragraph
-        else:  # closing quotes on the paragraph's own last line: keep it all, as written
-            kept.append(lines[start])
-            start += 1
-            continue
-        start = end
-    return "".join(kept)
-
-
 def apply_features(
     project_dir: Path, disabled: set[str], blank_exercises: bool = False, plant_bugs: bool = False
 ) -> None:
     """Rewrite every Python file of the project with its markers applied."""
+    solutions: dict[str, str] = {}
+    solved = set().union(*(EXERCISES_OF[feature] for feature in disabled))
     for path in sorted(project_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "# [" in text:
-            text = apply_exercises(apply_markers(text, disabled), blank_exercises)
+            text = apply_markers(text, disabled)
+            text = apply_exercises(text, blank_exercises, solutions, solved)
             text = apply_bugs(text, plant_bugs)
-            if not blank_exercises:
-                text = drop_hints(text)
             path.write_text(text, encoding="utf-8")
+    if solutions:
+        target = project_dir / SOLUTIONS
+        target.parent.mkdir(exist_ok=True)
+        ordered = dict(sorted(solutions.items(), key=lambda item: int(item[0])))
+        target.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def remove_paths(project_dir: Path, paths: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -79,6 +80,8 @@ def expected_files(context: dict) -> set[str]:
             relative = relative.replace("{{cookiecutter.package_name}}", package)
             if not any(relative == gone or relative.startswith(f"{gone}/") for gone in removed):
                 files.add(relative)
+    if context["exercises"] == "yes":
+        files.add(post.SOLUTIONS)  # the blanked code, for `exercises solution N`
     return files
 
 
@@ -257,9 +260,13 @@ EXERCISES = {
     32: ("model/scratch/neural.py", "gradients"),
     33: ("model/scratch/neural.py", "numerical_gradient"),
 }
-# The exercises whose docstring still holds a "Hints:" paragraph; the others keep their hints in
-# the catalogue (exercise_catalogue.py) only.
-DOCSTRING_HINTS = {1, 2, 3, 4, 5, 6, 7}
+# The write-tests exercises: number -> the test file the learner writes (the function is given).
+WRITE_TESTS = {
+    24: "tests/practice/test_write_24_expected_cost.py",
+    25: "tests/practice/test_write_25_in_range.py",
+    26: "tests/practice/test_write_26_psi_band.py",
+    27: "tests/practice/test_write_27_unit_hash.py",
+}
 # [ \t]*, not \s*: a blank line before a marker is not part of it.
 EXERCISE_MARKER = re.compile(r"^[ \t]*# \[/?exercise \d+\].*\n", flags=re.MULTILINE)
 # The bug hunt's markers (post_gen_project.py, apply_bugs) and its catalogue (bug_hunt.py).
@@ -309,10 +316,16 @@ def test_each_exercise_is_marked_once_around_the_end_of_its_function() -> None:
         # whose exact sentences the tests read), up to the function's last line.
         assert function.body[0].end_lineno <= opening[0] < closing[0], qualname
         assert function.end_lineno == closing[0], qualname
-        assert ("\nHints: " in docstring) == (number in DOCSTRING_HINTS), qualname
+        # The hints live in the catalogue (exercise_catalogue.py), shown one at a time.
+        assert "Hints:" not in docstring, qualname
+    for number, relative in WRITE_TESTS.items():
+        # A whole test module: from after its docstring to its end, markers at the margin.
+        lines = (PROJECT_TEMPLATE / relative).read_text(encoding="utf-8").splitlines()
+        assert lines[lines.index('"""') + 2].startswith(f"# [exercise {number}] write tests of ")
+        assert lines[-1] == f"# [/exercise {number}]"
     sources = [path.read_text(encoding="utf-8") for path in PROJECT_TEMPLATE.rglob("*.py")]
     marked = re.findall(r"# \[exercise (\d+)\]", "".join(sources))
-    assert sorted(int(number) for number in marked) == sorted(EXERCISES)
+    assert sorted(int(number) for number in marked) == sorted({*EXERCISES, *WRITE_TESTS})
 
 
 def test_without_exercises_the_reference_code_is_baked_unchanged(cookies) -> None:
@@ -327,12 +340,10 @@ def test_without_exercises_the_reference_code_is_baked_unchanged(cookies) -> Non
         template = EXERCISE_MARKER.sub("", (PACKAGE_TEMPLATE / relative).read_text("utf-8"))
         expected = jinja.from_string(template).render(cookiecutter=context)
         baked = project / "src" / context["package_name"] / relative
-        # The one change: no exercise to hint at, so no "Hints:" paragraph.
-        assert baked.read_text(encoding="utf-8") == post.drop_hints(expected), relative
-    for relative, qualname in EXERCISES.values():
-        source = (project / "src" / context["package_name"] / relative).read_text("utf-8")
-        docstring = ast.get_docstring(function_node(source, qualname))
-        assert "Hints:" not in docstring and docstring.strip(), qualname
+        assert baked.read_text(encoding="utf-8") == expected, relative
+    for relative in WRITE_TESTS.values():
+        assert "def test_exercise_" not in (project / relative).read_text(encoding="utf-8")
+    assert not (project / post.SOLUTIONS).exists()
 
 
 @pytest.mark.parametrize(
@@ -345,32 +356,42 @@ def test_without_exercises_the_reference_code_is_baked_unchanged(cookies) -> Non
         ),
     ],
 )
-def test_with_exercises_each_body_is_a_not_implemented_error_under_its_hints(
+def test_with_exercises_each_body_is_a_not_implemented_error_and_its_solution_is_saved(
     cookies, answers: dict
 ) -> None:
     result = cookies.bake(extra_context={**answers, "exercises": "yes"})
 
     assert result.exit_code == 0, result.exception
     project, package = Path(result.project_path), result.context["package_name"]
-    present = []
+    solved = set().union(*(post.EXERCISES_OF[f] for f in post.disabled_features(result.context)))
+    saved = json.loads((project / post.SOLUTIONS).read_text(encoding="utf-8"))
+    blank = []
     for number, (relative, qualname) in EXERCISES.items():
         path = project / "src" / package / relative
-        if not path.exists():
+        if not path.exists() or number in solved:
             continue
-        present.append(number)
+        blank.append(number)
         source = path.read_text(encoding="utf-8")
         assert not EXERCISE_MARKER.search(source), path
         function = function_node(source, qualname)
-        assert ("\nHints: " in ast.get_docstring(function)) == (number in DOCSTRING_HINTS)
         # What precedes the marker stays (the argument checks); the rest is one raise.
         assert len(function.body) == statements_before_the_exercise(number) + 1, qualname
         assert isinstance(function.body[-1], ast.Raise), qualname
         error = function.body[-1].exc
         assert isinstance(error, ast.Call) and error.func.id == "NotImplementedError"
         assert error.args[0].value.startswith(f"Exercise {number}: "), qualname
-    # The service, the A/B toolkit and the monitor take exercises 5, 6, 12, 14 and 16 with them.
-    removed = (5, 6, 12, 14, 16) if answers else ()
-    assert present == [number for number in sorted(EXERCISES) if number not in removed]
+    for number, relative in WRITE_TESTS.items():
+        if (project / relative).exists() and number not in solved:
+            blank.append(number)
+            source = (project / relative).read_text(encoding="utf-8")
+            assert f'pytest.fail(\n        "Exercise {number}: write tests of ' in source
+    assert sorted(int(number) for number in saved) == sorted(blank)
+    # Without the service (and so without A/B and monitoring), their exercises go, or stay
+    # solved where the rest of the project calls them (post.EXERCISES_OF).
+    everything = sorted([*EXERCISES, *WRITE_TESTS])
+    gone = {5, 6, 7, 12, 14, 15, 16, 26, 27} if answers else set()
+    assert sorted(blank) == [number for number in everything if number not in gone]
+    assert "def group_kfold(" not in saved["2"] and "StratifiedKFold" in saved["2"]
 
 
 # --- The generated package's structure: stages are leaves that only the CLI imports.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -243,10 +244,7 @@ def test_a_disabled_feature_loses_its_marked_lines() -> None:
 
 EXERCISE = '''class Clipper:
     def transform(self, X):
-        """Clip X.
-
-        Hints: use clip.
-        """
+        """Clip X."""
         # [exercise 1] clip X to the learned bounds.
         return X.clip(0, 1)
         # [/exercise 1]
@@ -258,21 +256,33 @@ def psi(reference, current):
     return 0.0
     # [/exercise 7]
 '''
+WRITE_TESTS = '''"""Tests of f."""
+
+# [exercise 24] write tests of f().
+from __future__ import annotations
+
+
+def test_f():
+    assert f() == 1
+# [/exercise 24]
+'''
 
 
 def test_without_exercises_only_the_exercise_markers_go() -> None:
-    text = post.apply_exercises(EXERCISE, blank=False)
+    solutions: dict[str, str] = {}
+    text = post.apply_exercises(EXERCISE, blank=False, solutions=solutions)
 
     kept = [line for line in EXERCISE.splitlines() if "# [" not in line]
     assert text.splitlines() == kept
+    assert solutions == {}
 
 
-def test_a_blank_exercise_keeps_its_docstring_and_raises_its_task() -> None:
-    text = post.apply_exercises(EXERCISE, blank=True)
+def test_a_blank_exercise_keeps_its_docstring_raises_its_task_and_saves_its_body() -> None:
+    solutions: dict[str, str] = {}
+    text = post.apply_exercises(EXERCISE, blank=True, solutions=solutions)
 
     assert text == (
-        'class Clipper:\n    def transform(self, X):\n        """Clip X.\n\n'
-        '        Hints: use clip.\n        """\n'
+        'class Clipper:\n    def transform(self, X):\n        """Clip X."""\n'
         '        raise NotImplementedError("Exercise 1: clip X to the learned bounds.")\n\n\n'
         'def psi(reference, current):\n    """The PSI."""\n'
         "    raise NotImplementedError(\n"
@@ -280,69 +290,38 @@ def test_a_blank_exercise_keeps_its_docstring_and_raises_its_task() -> None:
         'reference-quantile bins."\n'
         "    )\n"
     )
+    assert solutions == {"1": "return X.clip(0, 1)\n", "7": "return 0.0\n"}
 
 
-HINTED = '''def first(x):
-    """Do the first thing.
+def test_an_exercise_of_a_removed_chapter_stays_solved() -> None:
+    solutions: dict[str, str] = {}
+    text = post.apply_exercises(EXERCISE, blank=True, solutions=solutions, solved={7})
 
-    Hints: use a loop;
-    then return it.
-    """
-    return x
-
-
-def second(x):
-    """Do the second thing.
-
-    Hints: one line.
-
-    Returns:
-        x, unchanged.
-    """
-    text = "Hints: in code stays"
-    return x
-'''
+    assert "    return 0.0\n" in text and "Exercise 7" not in text
+    assert list(solutions) == ["1"]
 
 
-def test_a_hints_paragraph_goes_up_to_the_closing_quotes_or_the_blank_line() -> None:
-    text = post.drop_hints(HINTED)
+def test_a_blank_write_tests_exercise_is_one_failing_graded_test() -> None:
+    solutions: dict[str, str] = {}
+    text = post.apply_exercises(WRITE_TESTS, blank=True, solutions=solutions)
 
     assert text == (
-        'def first(x):\n    """Do the first thing."""\n    return x\n\n\n'
-        'def second(x):\n    """Do the second thing.\n\n    Returns:\n        x, unchanged.\n'
-        '    """\n    text = "Hints: in code stays"\n    return x\n'
+        '"""Tests of f."""\n\nimport pytest\n\n\n@pytest.mark.exercise(24)\n'
+        "def test_exercise_24_is_written() -> None:\n"
+        '    """Stands for your tests: replace this function by them."""\n'
+        '    pytest.fail("Exercise 24: write tests of f().")\n'
     )
+    assert solutions["24"].startswith("from __future__ import annotations\n")
+    assert solutions["24"].endswith("    assert f() == 1\n")
 
 
-def test_a_summary_too_long_for_one_line_keeps_its_closing_quotes_apart() -> None:
-    summary = '    """' + "x" * 95 + "\n"
-    text = f'def f():\n{summary}\n    Hints: a hint.\n    """\n    return 1\n'
+def test_the_blanked_bodies_are_saved_for_the_solution_command(tmp_path: Path) -> None:
+    (tmp_path / "clip.py").write_text(EXERCISE, encoding="utf-8")
 
-    assert post.drop_hints(text) == f'def f():\n{summary}    """\n    return 1\n'
+    post.apply_features(tmp_path, disabled={"monitoring"}, blank_exercises=True)
 
-
-def test_a_hints_line_that_is_no_paragraph_of_its_own_stays() -> None:
-    glued = 'def f():\n    """Do it.\n    Hints: glued to the summary.\n    """\n'
-    closing = 'def g():\n    """Do it.\n\n    Hints: and the quotes on this line."""\n'
-
-    assert post.drop_hints(glued) == glued
-    assert post.drop_hints(closing) == closing
-
-
-def test_exercises_no_drops_the_hints_and_yes_keeps_them(tmp_path: Path) -> None:
-    module = tmp_path / "clean.py"
-    module.write_text(EXERCISE, encoding="utf-8")
-
-    post.apply_features(tmp_path, disabled=set(), blank_exercises=False)
-    without = module.read_text(encoding="utf-8")
-    module.write_text(EXERCISE, encoding="utf-8")
-    post.apply_features(tmp_path, disabled=set(), blank_exercises=True)
-
-    assert "Hints:" not in without
-    assert without.startswith(
-        'class Clipper:\n    def transform(self, X):\n        """Clip X."""\n'
-    )
-    assert "        Hints: use clip.\n" in module.read_text(encoding="utf-8")
+    saved = json.loads((tmp_path / post.SOLUTIONS).read_text(encoding="utf-8"))
+    assert saved == {"1": "return X.clip(0, 1)\n"}  # 7 belongs to the monitoring chapter
 
 
 def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
@@ -365,6 +344,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "docs/tutorial/08-serving.md",
         "src/customer_churn/quiz/bank/08-serving.yaml",
         "tests/bugs/test_service.py",
+        "tests/practice/test_write_27_unit_hash.py",
         "src/customer_churn/monitoring/monitor.py",
         "src/customer_churn/monitoring/report.py",
         "src/customer_churn/monitoring/simulate.py",

@@ -96,13 +96,14 @@ def test_without_the_api_the_project_lints_collects_and_its_cli_tests_pass(
     assert re.search(r"\d+ passed", tests) and " failed" not in tests
     assert make_targets(project, env) == {
         *("help", "install", "test", "lint", "format", "pipeline", "compare", "mlflow-ui"),
-        *("bench", "exercises", "quiz"),
+        *("bench", "exercises", "hint", "solution", "quiz", "bugs"),
     }
     assert "serve" not in help_text and " ab " not in help_text
     # The first line is the program's; uv may add a warning about the active virtualenv after it.
-    # 5, 6, 12, 14 and 16 leave with the service, the A/B toolkit and the monitor.
-    present = ["1", "2", "3", "4", "7", "8", "9", "10", "11", "13", "15"]
-    assert exercises.splitlines()[0].split() == present
+    # 5, 6, 12, 14, 16, 27 leave with the service, the A/B toolkit and the monitor; 7, 15, 26
+    # stay solved (their code stays, their chapter goes with monitoring).
+    present = [1, 2, 3, 4, *range(8, 12), 13, *range(17, 26), *range(30, 34)]
+    assert exercises.splitlines()[0].split() == [str(number) for number in present]
     pyproject = (project / "pyproject.toml").read_text()
     assert "fastapi" not in pyproject and "uvicorn" not in pyproject
 
@@ -131,6 +132,18 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     run(["uv", "run", "python", "-c", "import customer_churn.cli"], project, env)
     graded_exit, graded = outcome([*pytest_quietly, "-m", "exercise", "-rA"], project, env)
     others = run([*pytest_quietly, "-m", "not exercise", "-rs"], project, env)
+    hint = run(["make", "hint", "N=1"], project, env)
+    bad_exit, bad = outcome(["make", "hint", "N=99"], project, env)
+    solution = subprocess.run(
+        ["make", "solution", "N=2"],
+        cwd=project,
+        env=env,
+        input="y\n",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
     progress_exit, progress = outcome(["uv", "run", "customer-churn", "exercises"], project, env)
 
     # Every graded test fails, but those that need another blank exercise, which skip.
@@ -145,6 +158,10 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
         *("tests/data/test_spelling.py", "tests/data/test_quality_rules.py"),
         *("tests/model/test_leakage.py", "tests/model/test_cross_validation.py"),
         *("tests/monitoring/test_two_sample.py", "tests/monitoring/test_monitor.py"),
+        *(f"tests/practice/test_write_{n}.py" for n in ("24_expected_cost", "25_in_range")),
+        *(f"tests/practice/test_write_{n}.py" for n in ("26_psi_band", "27_unit_hash")),
+        *(f"tests/model/scratch/test_{name}.py" for name in ("linear", "kmeans", "naive_bayes")),
+        *(f"tests/model/scratch/test_{name}.py" for name in ("tree", "boosting", "svm", "neural")),
     }
     # The rest pass, or skip naming the exercise they need.
     assert re.search(r"\d+ passed", others) and " failed" not in others
@@ -153,9 +170,16 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     assert reasons and all(DEPENDS.match(reason) for reason in reasons), reasons
     # The progress table: nothing done yet, and the first exercise's hint.
     assert progress_exit == 1, progress[-3000:]
-    assert "0/16 exercises done." in progress
-    assert len(re.findall(r"│ to do\s+│", progress)) == 16
-    assert "Next: exercise 1, outlier clipping" in progress and "Hints: " in progress
+    assert "0/31 exercises done." in progress
+    assert len(re.findall(r"│ to do\s+│", progress)) == 31
+    assert "Next: exercise 1, outlier clipping" in progress
+    # One hint seen (the table counts it), the next one offered; the solution of another.
+    assert "Exercise 1, outlier clipping: hint 1 of 3" in hint and "What must transform()" in hint
+    assert re.search(r"│\s+1 │ outlier clipping .*│\s+1/3 │ to do", progress)
+    assert "Stuck? make hint N=1 shows hint 2 of 3" in progress
+    assert "Show the solution of exercise 2 (group k-fold)? [y/N]:" in solution
+    assert "StratifiedKFold(" in solution and "NotImplementedError" not in solution
+    assert bad_exit != 0 and "Error: This project has no exercise 99: its exercises are" in bad
 
 
 def test_a_bug_hunt_shows_its_symptoms_and_the_reference_code_fixes_every_bug(

@@ -1,30 +1,40 @@
-"""The practice exercises' catalogue names real functions with hints; the table grades them."""
+"""The exercises' catalogue names real functions with hints and skills; lookups are safe."""
 
 from __future__ import annotations
 
-from rich.console import Console
+import pytest
 
+from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.exercises import (
     CATALOGUE,
     Exercise,
+    find,
     function_of,
     graded_test_file,
-    hint,
     is_done,
     present,
-    progress_table,
 )
+from {{ cookiecutter.package_name }}.skills import unknown
 
 from .conftest import ROOT
 
 
-def test_every_present_exercise_is_a_function_with_a_test_file() -> None:
+def test_every_present_exercise_is_a_function_with_a_test_file_hints_and_skills() -> None:
     for exercise in present():
         assert callable(function_of(exercise))
-        # Baked with exercises=yes, the docstring holds hints; with no, the hook dropped them.
-        assert hint(exercise) == "" or hint(exercise).startswith("Hints: ")
         assert (ROOT / exercise.path).is_file()
         assert (ROOT / graded_test_file(exercise)).is_file()
+        assert 1 <= len(exercise.hints) <= 3, exercise.number
+        assert exercise.skills and unknown(exercise.skills) == [], exercise.number
+    numbers = [exercise.number for exercise in CATALOGUE]
+    assert len(numbers) == len(set(numbers))
+
+
+def test_a_write_tests_exercise_is_graded_by_its_own_test_file() -> None:
+    exercise = next(ex for ex in CATALOGUE if ex.kind == "write-tests")
+
+    assert graded_test_file(exercise) == exercise.test_file
+    assert exercise.test_file.startswith(f"tests/practice/test_write_{exercise.number}_")
 
 
 def test_the_graded_tests_of_a_subpackage_mirror_its_folders() -> None:
@@ -43,14 +53,7 @@ def test_an_exercise_is_done_only_when_it_has_tests_and_all_of_them_pass() -> No
     assert not is_done(third, grades)  # no graded test ran
 
 
-def test_the_table_shows_each_exercise_with_its_chapter_and_status() -> None:
-    first, second = CATALOGUE[:2]
-    console = Console(record=True, width=200)
-
-    console.print(progress_table([first, second], {first.number: (2, 2), second.number: (0, 3)}))
-
-    lines = console.export_text().splitlines()
-    row_one = next(line for line in lines if line.startswith(f"│ {first.number} "))
-    row_two = next(line for line in lines if line.startswith(f"│ {second.number} "))
-    assert first.chapter in row_one and "2/2" in row_one and "done" in row_one
-    assert "0/3" in row_two and "to do" in row_two
+def test_an_unknown_number_is_one_sentence_that_lists_the_exercises() -> None:
+    assert find(present()[0].number) == present()[0]
+    with pytest.raises(ProjectError, match=r"no exercise 999: its exercises are 1, 2, "):
+        find(999)

@@ -12,6 +12,7 @@ from {{ cookiecutter.package_name }}.ab.commands import add_commands as add_ab_c
 from {{ cookiecutter.package_name }}.cli_bench import bench_app
 from {{ cookiecutter.package_name }}.cli_bugs import bugs_command
 from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
+from {{ cookiecutter.package_name }}.cli_exercises import exercises_app
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
 from {{ cookiecutter.package_name }}.terminal import (
@@ -55,6 +56,7 @@ def thread_policy() -> None:
 
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
+app.add_typer(exercises_app, name="exercises")
 # [ab]
 app.add_typer(ab_app, name="ab")
 # [/ab]
@@ -206,14 +208,6 @@ def rollback() -> None:
     from {{ cookiecutter.package_name }}.model import register as stage
 
     run_stage("rollback", lambda: stage.rollback(load_params()))
-
-
-@app.command("exercises")
-def exercises_command() -> None:
-    """Grade the practice exercises with their tests: what is done, and a hint for the next."""
-    from {{ cookiecutter.package_name }} import exercises
-
-    raise typer.Exit(exercises.run(console))
 
 
 # [api]

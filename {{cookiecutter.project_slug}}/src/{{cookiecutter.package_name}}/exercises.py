@@ -1,11 +1,12 @@
 """The practice exercises: which functions they are, whether they are solved, and their grades.
 
-A project baked with `exercises=yes` has the body of each function of the catalogue
-(exercise_catalogue.py) replaced by a `NotImplementedError("Exercise N: ...")`; its docstring
-keeps a "Hints:" paragraph (which a project baked with `exercises=no` does not have). The tests
-marked `@pytest.mark.exercise(N)` grade exercise N; `make exercises` runs them and prints the
-progress. Tests that only need a solved exercise (everything that trains a model needs
-exercise 1) skip while it is blank: see `require_exercises` in tests/conftest.py.
+A project baked with `exercises=yes` has the body of each "implement" exercise's function
+(exercise_catalogue.py) replaced by a `NotImplementedError("Exercise N: ...")`, and the test file
+of each "write-tests" exercise replaced by one failing placeholder. The tests marked
+`@pytest.mark.exercise(N)` grade an implement exercise; a write-tests exercise is graded by
+planting bugs in its function (exercise_mutation.py). `make exercises` runs both and prints the
+progress (exercise_progress.py). Tests that only need a solved exercise (everything that trains a
+model needs exercise 1) skip while it is blank: see `require_exercises` in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,20 +18,31 @@ import inspect
 import io
 import re
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.exercise_catalogue import CATALOGUE, PACKAGE, Exercise
+from {{ cookiecutter.package_name }}.exercise_mutants import MUTANTS
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.exercise_mutation import MutationGrade
 
 __all__ = ["CATALOGUE", "Exercise"]
 
 
 def present() -> list[Exercise]:
-    """The exercises whose module this project has (the options can remove some)."""
-    return [ex for ex in CATALOGUE if has_module(f"{PACKAGE}.{ex.module}")]
+    """The exercises whose module and chapter this project has (the options can remove some)."""
+    return [ex for ex in CATALOGUE if has_module(f"{PACKAGE}.{ex.module}") and has_chapter(ex)]
+
+
+def has_chapter(exercise: Exercise) -> bool:
+    """Whether the tutorial has the chapter that teaches the exercise ("10 monitoring": 10-*.md).
+
+    A feature turned off takes its chapter, and the exercises it teaches, even where their code
+    stays (the drift statistics stay without monitoring).
+    """
+    number = exercise.chapter.split()[0]
+    return any(project_file("docs/tutorial").glob(f"{number}-*.md"))
 
 
 def has_module(name: str) -> bool:
@@ -50,23 +62,23 @@ def function_of(exercise: Exercise) -> object:
 
 
 def is_blank(exercise: Exercise) -> bool:
-    """True while the function's body is still the exercise's NotImplementedError."""
+    """True while the function's body (or the test file) is still the bake's placeholder."""
+    if exercise.kind == "write-tests":
+        test_file = project_file(exercise.test_file)
+        text = test_file.read_text(encoding="utf-8") if test_file.is_file() else ""
+        return f"def test_exercise_{exercise.number}_is_written(" in text
     source = inspect.getsource(function_of(exercise))
     return re.search(rf'NotImplementedError\(\s*"Exercise {exercise.number}:', source) is not None
+
+
+def project_file(relative: str) -> Path:
+    """A file of the project, found from this module's place (src/<package>/), not the cwd."""
+    return Path(__file__).resolve().parents[2] / relative
 
 
 def unsolved(numbers: tuple[int, ...]) -> list[Exercise]:
     """Those of the numbered exercises that are present and still blank."""
     return [ex for ex in present() if ex.number in numbers and is_blank(ex)]
-
-
-def hint(exercise: Exercise) -> str:
-    """The docstring's paragraph that starts with "Hints:", on one line."""
-    doc = inspect.getdoc(function_of(exercise)) or ""
-    for paragraph in doc.split("\n\n"):
-        if paragraph.startswith("Hints:"):
-            return " ".join(paragraph.split())
-    return ""
 
 
 class GradeRecorder:
@@ -113,7 +125,10 @@ def grade(tests: Path = Path("tests"), marker: str = "exercise") -> dict[int, tu
         raise ProjectError(f"No {tests}/ folder here: run the command from the project's folder.")
     recorder = GradeRecorder(marker)
     output = io.StringIO()
+    # The learners' own test files are graded apart (grade_written): one that does not import
+    # yet must not stop the grading of the others.
     arguments = ["-m", marker, "-q", "-p", "no:cacheprovider", str(tests)]
+    arguments += [f"--ignore={tests / 'practice'}"]
     with contextlib.redirect_stdout(output):
         code = pytest.main(arguments, plugins=[recorder])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -121,19 +136,23 @@ def grade(tests: Path = Path("tests"), marker: str = "exercise") -> dict[int, tu
     return recorder.grades()
 
 
-def progress_table(exercises: list[Exercise], grades: dict[int, tuple[int, int]]) -> Table:
-    """One row per exercise: where it is, the chapter that teaches it, and its status."""
-    table = Table(title=f"Practice exercises (files below src/{PACKAGE}/)", title_justify="left")
-    for header in ("#", "exercise", "file, function", "chapter", "tests", "status"):
-        justify = "right" if header in ("#", "tests") else "left"
-        # In a narrow terminal the titles and chapters wrap, never the names.
-        table.add_column(header, justify=justify, no_wrap=header not in ("exercise", "chapter"))
-    for ex in exercises:
-        passed, ran = grades.get(ex.number, (0, 0))
-        status = "[green]done[/]" if is_done(ex, grades) else "[yellow]to do[/]"
-        where = f"{ex.module.replace('.', '/')}.py\n{ex.function}"
-        table.add_row(str(ex.number), ex.title, where, ex.chapter, f"{passed}/{ran}", status)
-    return table
+def find(number: int) -> Exercise:
+    """The present exercise with this number; a clear error for any other."""
+    exercises = present()
+    for exercise in exercises:
+        if exercise.number == number:
+            return exercise
+    numbers = ", ".join(str(exercise.number) for exercise in exercises)
+    raise ProjectError(f"This project has no exercise {number}: its exercises are {numbers}.")
+
+
+def grade_written(exercise: Exercise, root: Path = Path()) -> MutationGrade:
+    """Grade a write-tests exercise: its test file on the real function, then on each mutant."""
+    # Imported here: it needs pytest, a development dependency.
+    from {{ cookiecutter.package_name }}.exercise_mutation import grade_tests
+
+    function: Any = function_of(exercise)
+    return grade_tests(root / exercise.test_file, function, MUTANTS[exercise.number])
 
 
 def is_done(exercise: Exercise, grades: dict[int, tuple[int, int]]) -> bool:
@@ -142,31 +161,10 @@ def is_done(exercise: Exercise, grades: dict[int, tuple[int, int]]) -> bool:
     return ran > 0 and passed == ran
 
 
-def run(console: Console) -> int:
-    """Grade the exercises, print the progress and the next hint; 0 when all are done, else 1."""
-    exercises = present()
-    with console.status("Running the graded tests..."):
-        grades = grade()
-    console.print(progress_table(exercises, grades))
-    to_do = [ex for ex in exercises if not is_done(ex, grades)]
-    done = len(exercises) - len(to_do)
-    console.print(f"{done}/{len(exercises)} exercises done.")
-    if not to_do:
-        return 0
-    ex = to_do[0]
-    console.print(
-        f"Next: exercise {ex.number}, {ex.title}, in {ex.path} ({ex.function}); "
-        f"chapter {ex.chapter} of the tutorial explains it.",
-        soft_wrap=True,
-    )
-    if hint(ex):
-        console.print(hint(ex), soft_wrap=True, markup=False)
-    console.print(f"Its tests: uv run pytest -m exercise {graded_test_file(ex)}", soft_wrap=True)
-    return 1
-
-
 def graded_test_file(exercise: Exercise) -> str:
-    """The test file of the exercise's module, by the tests-mirror-src convention."""
+    """The file whose tests grade the exercise: the learner's, or the module's mirror in tests/."""
+    if exercise.kind == "write-tests":
+        return exercise.test_file
     package, _, module = exercise.module.rpartition(".")
     folder = package.replace(".", "/")  # a subpackage, e.g. model.scratch
     return f"tests/{folder}/test_{module}.py" if package else f"tests/test_{module}.py"

@@ -57,12 +57,6 @@ def srm_check(
         weights: the planned split, as given to `assign`.
         alpha: a p-value below it is a mismatch; small, because the check runs on every test
             and a false alarm stops a healthy test.
-
-    Hints: a variant's expected count is its share times the total; leave out a variant planned
-    at 0 that has no unit; scipy.stats.chisquare(observed, expected) gives the statistic and the
-    p-value; a unit in a variant planned at 0 is a mismatch (chi2 = inf, p = 0); one variant
-    alone cannot be off (p = 1). Return a dict with "chi2", "p_value", "mismatch" (p below
-    alpha), "expected" and "observed" (both by variant).
     """
     _check_open_unit(alpha, "alpha")
     shares = check_weights(weights)

@@ -253,12 +253,7 @@ class QuantileClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Any) -> pd.DataFrame | np.ndarray:
-        """Clip each column to its learned bounds (a NaN bound, from an empty column, is none).
-
-        Hints: check_input(self, X, reset=False, numeric=True) gives a DataFrame; copy it before
-        writing to it (the caller's X must not change); Series.clip(lower, upper) keeps missing
-        values and ignores a NaN bound; same_kind(X, frame) returns the caller's kind of input.
-        """
+        """Clip each column to its learned bounds (a NaN bound, from an empty column, is none)."""
         check_is_fitted(self)
         # [exercise 1] clip each column of X to the bounds that fit() learned.
         frame = check_input(self, X, reset=False, numeric=True).copy(deep=False)

@@ -232,13 +232,6 @@ def group_kfold(
     target (churned on any row), then every row follows its customer. scikit-learn's
     StratifiedGroupKFold does the same but loops over the customers in Python (about 30 s for
     200,000 of them); this stays vectorised.
-
-    Hints: pd.factorize(frame[id_column]) numbers the customers from 0 (-1: a missing id, refuse
-    it with a DataError); label each customer with frame[target].groupby(number).max();
-    check_folds(n_splits, customers per label, target, f"distinct {id_column} values") refuses
-    too many folds; StratifiedKFold(n_splits, shuffle=True, random_state=seed) deals the
-    customers by label; each row takes its customer's fold; return (training rows, validation
-    rows) per fold, as arrays of row positions.
     """
     if id_column is None:
         raise ParamsError(

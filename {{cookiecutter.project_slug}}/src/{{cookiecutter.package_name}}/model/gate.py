@@ -174,13 +174,6 @@ def gate_decision(
         A GateDecision: whether to promote, the reasons (with their numbers), and the
         paired_bootstrap() results against the baseline and against the champion (None without
         a champion).
-
-    Hints: paired_bootstrap(y_true, other, challenger, metric=metric, n_resamples=n_resamples,
-    confidence=confidence, seed=seed) compares two models on the same resamples; _improvement()
-    reads its mean, lower and upper bound. The reasons quote the numbers and begin "The
-    challenger beats the baseline" or "The challenger does not clearly beat the baseline", then
-    "There is no champion yet", "The challenger is not clearly worse than the champion" or "The
-    challenger is worse than the champion". Return a GateDecision (reasons as a tuple).
     """
     if min_improvement < 0:
         raise ValueError(f"min_improvement must be zero or positive, not {min_improvement}.")

@@ -120,11 +120,6 @@ def choose_threshold(
     Only the distinct scores matter (the cost changes only there), plus "flag nobody", whose
     threshold is just above the highest score. On a tie the highest threshold wins: the same
     cost for fewer offers, and a threshold that never rises when a missed churner costs more.
-
-    Hints: checked_arrays(y_true, scores, both_classes=False) checks the inputs;
-    np.unique(-s, return_inverse=True) sorts the distinct scores from the highest; cumulative sums
-    count the customers flagged and the churners caught at each candidate; np.argmin returns the
-    first minimum; np.nextafter(s.max(), np.inf) is a threshold that flags nobody.
     """
     if cost_missed_churner < 0 or cost_retention_offer < 0:
         raise ValueError("costs must be zero or positive.")

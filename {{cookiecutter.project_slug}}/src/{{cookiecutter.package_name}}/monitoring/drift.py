@@ -146,12 +146,6 @@ def psi(
     the current data (so two batches' PSIs are not comparable), their number grows with the
     sample size (log2 n + 1 bins, which inflates the PSI and shifts the meaning of the bands),
     and one extreme value squeezes the bulk of the data into a single bin, hiding real drift.
-
-    Hints: numeric_values(values, sample_name(reference), "reference" or "current")
-    (two_sample.py) checks a sample; the inner edges are
-    np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]), made unique;
-    np.searchsorted(edges, values, side="right") gives each value's bin and np.bincount counts
-    them; the shares go to psi_from_shares(), the sum of (cur - ref) * ln(cur / ref).
     """
     if bins < 2:
         raise ValueError(f"bins must be at least 2, not {bins}.")

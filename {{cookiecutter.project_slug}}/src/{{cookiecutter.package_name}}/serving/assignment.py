@@ -48,12 +48,7 @@ def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
 
 
 def assign(unit_id: str, salt: str, weights: Mapping[str, float]) -> str:
-    """The variant of this unit: the slice of [0, 1) its hash falls in, slices in weight order.
-
-    Hints: check_weights() turns the weights into shares that sum to 1; unit_hash(unit_id, salt)
-    is the unit's point in [0, 1); walk the variants adding up their shares and return the first
-    whose running total is above the point; a variant with share 0 must never be returned.
-    """
+    """The variant of this unit: the slice of [0, 1) its hash falls in, slices in weight order."""
     # [exercise 5] return the variant whose slice of [0, 1) holds the unit's hash.
     shares = check_weights(weights)
     point = unit_hash(unit_id, salt)
