@@ -277,6 +277,9 @@ class ServingParams(StrictModel):
     # A larger body gets 413 before it is read (serving/limits.py); see params.yaml for the size.
     max_body_bytes: int = Field(default=16_000_000, ge=10_000, le=1_000_000_000)
     experiment: ExperimentParams
+    # Batch scoring (model score) reads, scores and writes this many rows at a time: its
+    # memory bound (serving/batch_score.py).
+    batch_chunk_rows: int = Field(default=50_000, ge=100, le=2_000_000)
 
 
 # [monitoring]
