@@ -19,6 +19,11 @@ REMOVALS: dict[str, list[str]] = {
         ".dockerignore",
         ".github/workflows/release.yml",  # it publishes the service's image
         "docs/tutorial/08-serving.md",
+        # Batch scoring loads the champion and logs as the service does (serving/).
+        "src/{package}/cli_batch.py",
+        "src/{package}/nightly",
+        "tests/nightly",
+        ".github/workflows/nightly.yml",
     ],
     "ab": [
         "src/{package}/ab",

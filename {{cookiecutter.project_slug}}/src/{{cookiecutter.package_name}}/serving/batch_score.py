@@ -103,7 +103,9 @@ def default_output(source: Path) -> Path:
     return SCORED / f"{source.stem}.parquet"
 
 
-def score_chunk(model: ServedModel, chunk: pd.DataFrame, id_column: str, batch_id: str) -> pd.DataFrame:
+def score_chunk(
+    model: ServedModel, chunk: pd.DataFrame, id_column: str, batch_id: str
+) -> pd.DataFrame:
     """One chunk's scores and decisions (score >= the registered threshold), tagged."""
     # The columns in the order the model was fitted with, whatever the order in the file.
     scores = model.pipeline.predict_proba(chunk[model.columns])[:, 1]
@@ -129,12 +131,7 @@ def score_in_chunks(
         chunks: the input, one frame at a time (a generator: it is read only once).
         score: a chunk's scored frame, with a boolean "decision" column.
         write: takes (input chunk, scored chunk) before the next chunk is read.
-
-    Hints: Never turn `chunks` into a list: that loads the whole file. Loop over it; for each
-    chunk, score it, write it, then add its length and its number of true decisions to running
-    totals. Return BatchCounts(rows, flagged, chunks) with plain ints.
     """
-    # [exercise 28] score and write each chunk as it comes, keeping only the counts.
     rows = flagged = count = 0
     for chunk in chunks:
         scored = score(chunk)
@@ -143,7 +140,6 @@ def score_in_chunks(
         flagged += int(scored["decision"].sum())
         count += 1
     return BatchCounts(rows=rows, flagged=flagged, chunks=count)
-    # [/exercise 28]
 
 
 @contextmanager
@@ -175,7 +171,9 @@ def chunk_writer(path: Path) -> Iterator[Callable[[pd.DataFrame], None]]:
                 writer[0].close()
 
 
-def log_rows(chunk: pd.DataFrame, scored: pd.DataFrame, id_column: str, seconds: float) -> list[dict]:
+def log_rows(
+    chunk: pd.DataFrame, scored: pd.DataFrame, id_column: str, seconds: float
+) -> list[dict]:
     """The prediction-log rows of a scored chunk: served by the champion, tagged with the batch."""
     # to_json turns missing values, numpy numbers and dates into JSON, as the service logs them.
     inputs = json.loads(chunk.to_json(orient="records", date_format="iso"))
@@ -266,7 +264,9 @@ def load_champion(params: Params) -> ServedModel:
     return load_alias(params.registry.model_name, CHAMPION, input_columns(params))
 
 
-def run(params: Params, source: Path, output: Path | None, log: PredictionLog | None) -> BatchResult:
+def run(
+    params: Params, source: Path, output: Path | None, log: PredictionLog | None
+) -> BatchResult:
     """The `model score` command: the champion scores `source`; reports/batch_score.json."""
     model = load_champion(params)
     result = score_file(params, model, source, output or default_output(source), log)
