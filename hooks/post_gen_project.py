@@ -41,6 +41,7 @@ REMOVALS: dict[str, list[str]] = {
         "src/{package}/monitoring/feedback.py",
         "tests/serving/test_monitor.py",
         "tests/monitoring/test_feedback.py",
+        "tests/nightly/test_retraining.py",
         "tests/serving/test_deploy.py",
         "deploy",
         "docs/tutorial/10-monitoring.md",
