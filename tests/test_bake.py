@@ -224,6 +224,7 @@ EXERCISES = {
     5: ("serving/assignment.py", "assign"),
     6: ("ab/stats.py", "srm_check"),
     7: ("monitoring/drift.py", "psi"),
+    28: ("serving/batch_score.py", "score_in_chunks"),
 }
 EXERCISE_MARKER = re.compile(r"^\s*# \[/?exercise \d+\].*\n", flags=re.MULTILINE)
 PACKAGE_TEMPLATE = PROJECT_TEMPLATE / "src" / "{{cookiecutter.package_name}}"

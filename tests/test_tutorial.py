@@ -12,6 +12,7 @@ and its twin, a test that runs the same command in the background, must exist.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sqlite3
@@ -240,6 +241,9 @@ def check_speed(project: Path, output: str) -> None:
     assert "train stage overhead" in output
     assert "false-alarm rate" in output
     assert "median latency vs mlflow models serve: x" in output
+    assert re.search(r"batch scoring: [0-9,]+ s per million customers", output)
+    assert re.search(r"single requests \(pipeline, in process\): [0-9,]+ s per million", output)
+    assert "peak memory at 20,000 rows: " in output
     assert "requests did not get a 200" not in output
 
 
@@ -249,6 +253,29 @@ def check_production(project: Path, output: str) -> None:
     assert "All checks passed!" in output  # make lint
     assert "ci.yml" in output  # the shipped workflows, listed
     assert re.search(r"\d+ passed", output), "the chapter's `make test` ran no test"
+    check_nightly(project, output)
+
+
+def check_nightly(project: Path, output: str) -> None:
+    """model score and make nightly: 2,000 customers, the champion's version, the report."""
+    with (project / "data/scored/try.csv").open(encoding="utf-8") as file:
+        scored = list(csv.DictReader(file))
+    champion = read_json(project, "reports/promotion.json")["champion_after"]
+    assert len(scored) == 2000 and {row["model_version"] for row in scored} == {str(champion)}
+    assert len({row["batch_id"] for row in scored}) == 1
+    batch = read_json(project, "reports/batch_score.json")
+    assert batch["customers"] == 2000 and batch["model_version"] == str(champion)
+    morning = (project / "reports/morning.md").read_text(encoding="utf-8")
+    flagged = f"{batch['flagged']:,} of them ({batch['flagged_share']:.1%}) flagged"
+    assert f"- **Customers scored:** 2,000 (batch {batch['batch_id']}); {flagged}" in morning
+    assert f"version {champion} (first nightly run" in morning
+    assert "- **Retraining:** Recommended by the monitor but skipped" in morning  # chapter 10
+    assert re.search(r"- \*\*Alerts:\*\* [1-9]", morning)
+    assert morning in output  # cat printed it
+    with sqlite3.connect(project / "logs/predictions.db") as connection:
+        query = "SELECT count(*), min(model_version) FROM predictions WHERE batch_id = ?"
+        logged = connection.execute(query, (batch["batch_id"],)).fetchone()
+    assert logged == (2000, str(champion))
 
 
 CHECKS: dict[str, Callable[[Path, str], None]] = {

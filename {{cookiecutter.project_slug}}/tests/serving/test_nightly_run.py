@@ -6,6 +6,7 @@ it again would cost seconds for every worker).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -34,27 +35,26 @@ def night_outputs(workspace: Path, store: ModelStore) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def test_two_nights_score_the_day_s_customers_and_report_what_changed(
+def test_the_night_scores_the_day_s_customers_and_reports_what_changed(
     night_outputs: Path, workspace_params: Params, tmp_path: Path
 ) -> None:
     counts = write_day_file(workspace_params, DAY, 300)
     log = PredictionLog(f"sqlite:///{tmp_path / 'predictions.db'}")
+    yesterday = {"model_version": "1", "flagged_share": 0.5}
+    batch_score.BATCH_JSON.write_text(json.dumps(yesterday))
 
     first = night.run(workspace_params, log, DAY, day_file(DAY), "skip")
-    second = night.run(workspace_params, log, DAY, day_file(DAY), "skip")
 
     scores = pd.read_parquet(first.output)
     assert counts["customers"] == 300 and "churn" not in pd.read_csv(day_file(DAY)).columns
-    assert first.customers == len(scores) == 300
+    assert first.customers == len(scores) == 300 == log.count()
     assert first.flagged == int(scores["decision"].sum())
-    assert first.model_version == "1" and first.previous_version is None
-    assert second.previous_version == "1" and second.previous_share == pytest.approx(
-        first.flagged_share
-    )
-    assert log.count() == 600 and log.read()["batch_id"].nunique() == 2
+    assert first.model_version == first.previous_version == "1"
+    assert log.read()["batch_id"].tolist() == [first.batch_id] * 300
     page = night.MORNING_MD.read_text()
-    assert f"{second.flagged:,} of them ({second.flagged_share:.1%}) flagged" in page
+    assert f"{first.flagged:,} of them ({first.flagged_share:.1%}) flagged" in page
     assert "version 1, the same as in the last run." in page
+    assert f"against 50.0% in the last run ({(first.flagged_share - 0.5) * 100:+.1f} points)" in page
     # [monitoring]
     # The first check saw no traffic yet; after scoring, today's customers are in the window.
     assert first.steps[0][1].startswith("No verdict: The prediction log holds no served")
