@@ -182,3 +182,19 @@ def test_a_wrong_output_name_stops_before_any_work(
 
     with pytest.raises(DataError, match=r"scores\.xlsx is neither \.csv nor \.parquet"):
         batch_score.score_file(small_chunks, champion, source, tmp_path / "scores.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [("day.xlsx", r"is neither \.csv nor \.parquet"), ("absent.csv", "does not exist")],
+)
+def test_a_bad_input_is_one_sentence_before_the_registry_is_opened(
+    params: Params, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, sentence: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "day.xlsx").write_bytes(b"PK\x03\x04")
+
+    with pytest.raises(DataError, match=sentence):
+        batch_score.run(params, tmp_path / name, None, None)
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["day.xlsx"]  # no mlflow.db

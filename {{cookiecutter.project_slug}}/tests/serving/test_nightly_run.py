@@ -54,7 +54,8 @@ def test_the_night_scores_the_day_s_customers_and_reports_what_changed(
     page = night.MORNING_MD.read_text()
     assert f"{first.flagged:,} of them ({first.flagged_share:.1%}) flagged" in page
     assert "version 1, the same as in the last run." in page
-    assert f"against 50.0% in the last run ({(first.flagged_share - 0.5) * 100:+.1f} points)" in page
+    change = (first.flagged_share - 0.5) * 100
+    assert f"against 50.0% in the last run ({change:+.1f} points)" in page
     # [monitoring]
     # The first check saw no traffic yet; after scoring, today's customers are in the window.
     assert first.steps[0][1].startswith("No verdict: The prediction log holds no served")

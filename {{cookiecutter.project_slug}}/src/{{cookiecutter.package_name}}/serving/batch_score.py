@@ -37,7 +37,7 @@ from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.paths import REPORTS
-from {{ cookiecutter.package_name }}.serving.batch_input import file_format, read_chunks
+from {{ cookiecutter.package_name }}.serving.batch_input import check_input, file_format, read_chunks
 from {{ cookiecutter.package_name }}.serving.model_store import ServedModel, load_alias
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 
@@ -268,7 +268,11 @@ def run(
     params: Params, source: Path, output: Path | None, log: PredictionLog | None
 ) -> BatchResult:
     """The `model score` command: the champion scores `source`; reports/batch_score.json."""
+    output = output or default_output(source)
+    # A bad file or output name is one sentence before the registry is even opened.
+    file_format(output)
+    check_input(source, [params.model_columns.id, *input_columns(params)])
     model = load_champion(params)
-    result = score_file(params, model, source, output or default_output(source), log)
+    result = score_file(params, model, source, output, log)
     files.write_json(BATCH_JSON, result.to_json())
     return result
