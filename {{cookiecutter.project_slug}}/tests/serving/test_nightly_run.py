@@ -31,7 +31,7 @@ def night_outputs(workspace: Path, store: ModelStore) -> Iterator[Path]:
     """The workspace, cleaned of what the night writes once the test is done."""
     require_exercises(28)
     yield workspace
-    for path in (night.MORNING_MD, batch_score.BATCH_JSON, day_file(DAY)):
+    for path in (night.MORNING_MD, night.NIGHTLY_JSON, batch_score.BATCH_JSON, day_file(DAY)):
         path.unlink(missing_ok=True)
 
 
@@ -41,7 +41,9 @@ def test_the_night_scores_the_day_s_customers_and_reports_what_changed(
     counts = write_day_file(workspace_params, DAY, 300)
     log = PredictionLog(f"sqlite:///{tmp_path / 'predictions.db'}")
     yesterday = {"model_version": "1", "flagged_share": 0.5}
-    batch_score.BATCH_JSON.write_text(json.dumps(yesterday))
+    night.NIGHTLY_JSON.parent.mkdir(exist_ok=True)
+    night.NIGHTLY_JSON.write_text(json.dumps(yesterday))
+    batch_score.BATCH_JSON.write_text(json.dumps({"model_version": "0", "flagged_share": 0.9}))
 
     first = night.run(workspace_params, log, DAY, day_file(DAY), "skip")
 
@@ -49,8 +51,10 @@ def test_the_night_scores_the_day_s_customers_and_reports_what_changed(
     assert counts["customers"] == 300 and "churn" not in pd.read_csv(day_file(DAY)).columns
     assert first.customers == len(scores) == 300 == log.count()
     assert first.flagged == int(scores["decision"].sum())
+    # Compared with the last night, not with an ad-hoc `model score` (batch_score.json).
     assert first.model_version == first.previous_version == "1"
     assert log.read()["batch_id"].tolist() == [first.batch_id] * 300
+    assert json.loads(night.NIGHTLY_JSON.read_text())["batch_id"] == first.batch_id
     page = night.MORNING_MD.read_text()
     assert f"{first.flagged:,} of them ({first.flagged_share:.1%}) flagged" in page
     assert "version 1, the same as in the last run." in page

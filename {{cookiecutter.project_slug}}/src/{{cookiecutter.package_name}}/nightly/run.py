@@ -29,14 +29,17 @@ from {{ cookiecutter.package_name }}.serving import batch_score
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 
 MORNING_MD = REPORTS / "morning.md"
+# The last night's key numbers, what the next morning report compares with (an ad-hoc
+# `model score` is no night: its reports/batch_score.json is not compared).
+NIGHTLY_JSON = REPORTS / "nightly.json"
 POLICIES = ("auto", "skip")
 
 
-def previous_batch() -> dict | None:
-    """The last run's batch summary (reports/batch_score.json), if there was a run."""
-    if not batch_score.BATCH_JSON.exists():
+def previous_night() -> dict | None:
+    """The last night's key numbers (reports/nightly.json), if there was a night."""
+    if not NIGHTLY_JSON.exists():
         return None
-    return files.read_json(batch_score.BATCH_JSON)
+    return files.read_json(NIGHTLY_JSON)
 
 
 def monitor_alerts(params: Params, log: PredictionLog) -> tuple[tuple[str, ...], str]:
@@ -103,7 +106,7 @@ def run(
             "(nightly customers) or pass --input."
         )
     started_at, started = now(), time.perf_counter()
-    previous = previous_batch()
+    previous = previous_night()
     steps: list[tuple[str, str]] = []
     retraining = Retraining(words.UNMONITORED)
     alerts: tuple[str, ...] = ()
@@ -138,4 +141,5 @@ def run(
         steps=tuple(steps),
     )
     files.write_text(MORNING_MD, report.to_markdown())
+    files.write_json(NIGHTLY_JSON, batch.to_json())
     return report
