@@ -100,6 +100,14 @@ def test_a_jump_in_the_flagged_share_is_the_first_thing_to_check(report: Morning
     assert "moved by more than 5 points" in jumped.first_look()
 
 
+def test_a_monitor_without_verdict_is_not_called_a_quiet_night(report: MorningReport) -> None:
+    blind = replace(report, retraining=Retraining(NOT_NEEDED, reasons=("No traffic yet.",)))
+
+    assert dict(blind.rows())["Retraining"] == (
+        "Not asked for: the monitor could not judge yesterday's traffic. No traffic yet."
+    )
+
+
 def test_a_first_run_and_a_skipped_retraining_say_so(report: MorningReport) -> None:
     first = replace(
         report,

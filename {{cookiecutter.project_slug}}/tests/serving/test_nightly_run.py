@@ -63,6 +63,7 @@ def test_the_night_scores_the_day_s_customers_and_reports_what_changed(
     # [monitoring]
     # The first check saw no traffic yet; after scoring, today's customers are in the window.
     assert first.steps[0][1].startswith("No verdict: The prediction log holds no served")
-    assert first.retraining.decision == "not needed"
+    assert first.retraining.decision == "not needed" and first.retraining.reasons
+    assert "Not asked for: the monitor could not judge" in page
     assert first.steps[-1][0] == "monitor check" and "alert(s) with today" in first.steps[-1][1]
     # [/monitoring]

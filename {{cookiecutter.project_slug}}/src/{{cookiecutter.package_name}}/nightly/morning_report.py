@@ -32,6 +32,10 @@ class Retraining:
     def sentence(self) -> str:
         """The retraining line of the report, in plain words."""
         why = f" The monitor said: {self.reasons[0]}" if self.reasons else ""
+        if self.decision == NOT_NEEDED and self.reasons:
+            return (
+                f"Not asked for: the monitor could not judge yesterday's traffic. {self.reasons[0]}"
+            )
         if self.decision == NOT_NEEDED:
             return "Not needed: the monitor raised no alert on yesterday's traffic."
         if self.decision == SKIPPED:

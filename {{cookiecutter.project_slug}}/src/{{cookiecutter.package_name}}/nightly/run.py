@@ -42,14 +42,15 @@ def previous_night() -> dict | None:
     return files.read_json(NIGHTLY_JSON)
 
 
+# [monitoring]
 def monitor_alerts(params: Params, log: PredictionLog) -> tuple[tuple[str, ...], str]:
-    """The monitor's alerts on the log's window, or a note saying why it could not judge."""
+    """The monitor's alerts on the log's window, or why it could not judge (else "")."""
     from {{ cookiecutter.package_name }}.monitoring import monitor
 
     try:
         report = monitor.run_check(params, log, params.registry.model_name)
     except ProjectError as error:
-        return (), f"No verdict: {error}"
+        return (), str(error)
     return tuple(report["alerts"]), ""
 
 
@@ -89,6 +90,12 @@ def retrain_if_signalled(
     return Retraining(outcome.decision, alerts, outcome.version, outcome.promoted)
 
 
+def verdict(alerts: tuple[str, ...], problem: str, window: str) -> str:
+    """A monitor check's line in the report's list of steps."""
+    return f"No verdict: {problem}" if problem else f"{len(alerts)} alert(s) {window}"
+
+
+# [/monitoring]
 def run(
     params: Params,
     log: PredictionLog,
@@ -111,16 +118,23 @@ def run(
     retraining = Retraining(words.UNMONITORED)
     alerts: tuple[str, ...] = ()
     note = ""
-    before, note = monitor_alerts(params, log)
-    steps.append(("monitor check", note or f"{len(before)} alert(s) on yesterday's traffic"))
+    # [monitoring]
+    before, problem = monitor_alerts(params, log)
+    steps.append(("monitor check", verdict(before, problem, "on yesterday's traffic")))
     retraining = retrain_if_signalled(
         before, policy, retrain or (lambda: retrain_pipeline(params, log))
     )
+    if problem:  # no verdict, so no signal: say so rather than "no alert"
+        retraining = Retraining(words.NOT_NEEDED, reasons=(problem,))
     steps.append(("retrain", retraining.decision))
+    # [/monitoring]
     batch = batch_score.run(params, source, None, log)
     steps.append(("model score", f"{batch.customers:,} customers in {batch.seconds:.1f} s"))
-    alerts, note = monitor_alerts(params, log)
-    steps.append(("monitor check", note or f"{len(alerts)} alert(s) with today's customers"))
+    # [monitoring]
+    alerts, problem = monitor_alerts(params, log)
+    steps.append(("monitor check", verdict(alerts, problem, "with today's customers")))
+    note = problem and f"No verdict: {problem}"
+    # [/monitoring]
     report = MorningReport(
         day=day.isoformat(),
         project=params.registry.model_name,
