@@ -331,8 +331,8 @@ def test_with_exercises_each_body_is_a_not_implemented_error_under_its_hints(
         error = function.body[-1].exc
         assert isinstance(error, ast.Call) and error.func.id == "NotImplementedError"
         assert error.args[0].value.startswith(f"Exercise {number}: "), qualname
-    # The service and the A/B toolkit take exercises 5 and 6 with them.
-    assert present == ([1, 2, 3, 4, 5, 6, 7] if not answers else [1, 2, 3, 4, 7])
+    # The service and the A/B toolkit take exercises 5, 6 and 28 with them.
+    assert present == ([1, 2, 3, 4, 5, 6, 7, 28] if not answers else [1, 2, 3, 4, 7])
 
 
 # --- The generated package's structure: stages are leaves that only the CLI imports.
@@ -417,6 +417,12 @@ def test_only_the_cli_imports_a_stage_and_no_module_is_too_long(default_package:
     # The drivers: the CLI runs the stages; the benchmark (make bench) runs them to time them,
     # as the pipeline does. Nothing else may, so that a stage is never used as a library.
     drivers = {f"{default_package.name}.cli", f"{default_package.name}.bench"}
+    # The overnight commands, the nightly run (it chains monitor, retrain and model score as
+    # the Makefile chains stages) and the batch benchmark drive stages the same way.
+    drivers |= {
+        f"{default_package.name}.{name}"
+        for name in ("cli_batch", "nightly.run", "serving.batch_benchmark")
+    }
 
     offending = sorted(
         f"{name} imports the stage {imported}"
