@@ -11,6 +11,7 @@ from {{ cookiecutter.package_name }}.nightly.morning_report import (
     FAILED,
     NOT_NEEDED,
     SKIPPED,
+    UNMONITORED,
     MorningReport,
     Retraining,
 )
@@ -122,3 +123,10 @@ def test_a_first_run_and_a_skipped_retraining_say_so(report: MorningReport) -> N
     assert rows["Retraining"] == (
         "Recommended by the monitor but skipped (--retrain skip). The monitor said: Data drift."
     )
+
+
+def test_without_monitoring_nothing_is_called_a_verdict(report: MorningReport) -> None:
+    rows = dict(replace(report, retraining=Retraining(UNMONITORED)).rows())
+
+    assert rows["Retraining"].startswith("Not judged: this project has no monitoring")
+    assert rows["Alerts"] == "None: this project has no monitoring."

@@ -104,6 +104,8 @@ class MorningReport:
         """The monitor's verdict after scoring, counted."""
         if self.monitor_note:
             return self.monitor_note
+        if self.retraining.decision == UNMONITORED:
+            return "None: this project has no monitoring."
         if not self.alerts:
             return "None: the monitor found no drift and no drop in performance."
         return f"{len(self.alerts)}: " + " ".join(self.alerts)
