@@ -145,6 +145,6 @@ def test_with_exercises_only_the_graded_tests_fail_and_the_rest_passes_or_skips(
     assert reasons and all(DEPENDS.match(reason) for reason in reasons), reasons
     # The progress table: nothing done yet, and the first exercise's hint.
     assert progress_exit == 1, progress[-3000:]
-    assert "0/7 exercises done." in progress
-    assert len(re.findall(r"│ to do\s+│", progress)) == 7
+    assert "0/8 exercises done." in progress
+    assert len(re.findall(r"│ to do\s+│", progress)) == 8
     assert "Next: exercise 1, outlier clipping" in progress and "Hints: " in progress

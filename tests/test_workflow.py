@@ -126,8 +126,8 @@ def test_make_exercises_grades_the_reference_solutions_as_done(
     # The default project has the reference solutions in place: every exercise is done.
     output = run("make exercises", project, env)
 
-    assert "7/7 exercises done." in output
-    assert len(re.findall(r"│ done\s+│", output)) == 7
+    assert "8/8 exercises done." in output
+    assert len(re.findall(r"│ done\s+│", output)) == 8
     assert "Next:" not in output
 
 
