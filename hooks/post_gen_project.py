@@ -24,6 +24,11 @@ REMOVALS: dict[str, list[str]] = {
         "src/{package}/quiz/bank/08-serving.yaml",  # the drill never asks about a removed part
         "tests/bugs/test_service.py",
         "tests/practice/test_write_27_unit_hash.py",  # exercise 27 tests the assignment hash
+        # Batch scoring loads the champion and logs as the service does (serving/).
+        "src/{package}/cli_batch.py",
+        "src/{package}/nightly",
+        "tests/nightly",
+        ".github/workflows/nightly.yml",
     ],
     "ab": [
         "src/{package}/ab",
@@ -43,6 +48,7 @@ REMOVALS: dict[str, list[str]] = {
         "tests/serving/test_monitor.py",
         "tests/monitoring/test_feedback.py",
         "tests/monitoring/test_monitor.py",
+        "tests/nightly/test_retraining.py",
         "tests/serving/test_deploy.py",
         "deploy",
         "docs/tutorial/10-monitoring.md",

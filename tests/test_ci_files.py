@@ -28,10 +28,10 @@ VARIANTS = {
     "bugs": {"exercises": "bugs"},
 }
 WORKFLOWS = {
-    "default": {"ci.yml", "release.yml"},
+    "default": {"ci.yml", "release.yml", "nightly.yml"},
     "no-api": {"ci.yml"},
-    "exercises": {"ci.yml", "release.yml"},
-    "bugs": {"ci.yml", "release.yml"},
+    "exercises": {"ci.yml", "release.yml", "nightly.yml"},
+    "bugs": {"ci.yml", "release.yml", "nightly.yml"},
 }
 SETTING = re.compile(r"-S ([\w.]+)=(\S+)")
 
@@ -225,3 +225,28 @@ def test_the_release_pushes_the_image_of_a_version_tag_to_ghcr(bakes) -> None:
         shlex.split(line)[:3] == ["test", "-f", "uv.lock"]
         for line in commands(project, "release.yml")
     )
+
+
+@pytest.mark.parametrize("variant", ["default", "exercises"])
+def test_the_nightly_workflow_runs_make_nightly_at_two_with_the_team_s_stores(
+    bakes, variant: str
+) -> None:
+    project, _ = bakes[variant]
+    nightly = yaml.safe_load((project / ".github/workflows/nightly.yml").read_text("utf-8"))
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    lines = commands(project, "nightly.yml")
+
+    assert nightly[True] == {"schedule": [{"cron": "0 2 * * *"}], "workflow_dispatch": None}
+    assert nightly["env"]["MLFLOW_TRACKING_URI"] == "${{ secrets.MLFLOW_TRACKING_URI }}"
+    assert (
+        nightly["env"]["CUSTOMER_CHURN_PREDICTION_LOG_URL"] == "${{ secrets.PREDICTION_LOG_URL }}"
+    )
+    assert lines[:3] == [
+        "make install",
+        "uv run customer-churn nightly customers --n 2000",
+        "make nightly",
+    ]
+    assert re.search(r"^nightly:", makefile, flags=re.MULTILINE)
+    assert 'cat reports/morning.md >> "$GITHUB_STEP_SUMMARY"' in lines
+    assert "0 2 * * * cd /path/to/customer-churn && make nightly" in readme  # the cron line

@@ -211,6 +211,13 @@ def rollback() -> None:
 
 
 # [api]
+from {{ cookiecutter.package_name }}.cli_batch import bench_score, nightly_app, score  # noqa: E402
+
+model_app.command("score")(score)
+bench_app.command("score")(bench_score)
+app.add_typer(nightly_app, name="nightly")
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,

@@ -282,6 +282,9 @@ class ServingParams(StrictModel):
     # POST /admin/reload); see serving/registry_watch.py.
     reload_interval: float = Field(default=10, ge=0, le=3600)
     experiment: ExperimentParams
+    # Batch scoring (model score) reads, scores and writes this many rows at a time: its
+    # memory bound (serving/batch_score.py).
+    batch_chunk_rows: int = Field(default=50_000, ge=100, le=2_000_000)
 
 
 # [monitoring]

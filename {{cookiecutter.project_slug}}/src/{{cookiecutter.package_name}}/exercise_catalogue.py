@@ -580,6 +580,22 @@ CATALOGUE = (
         kind="write-tests",
     ),
     Exercise(
+        28,
+        "batch scoring in chunks under a memory bound",
+        "serving.batch_score",
+        "score_in_chunks",
+        "12 production",
+        skills=("speed", "memory-caching-distributed"),
+        hints=(
+            "What would `list(chunks)` do to memory with a file of ten million customers?",
+            "Handle one chunk completely (score it, write it) before you read the next one, and "
+            "keep only running totals: the memory then holds one chunk, whatever the file size.",
+            "rows = flagged = count = 0; for chunk in chunks: scored = score(chunk); "
+            "write(chunk, scored); then add len(scored), int(scored['decision'].sum()) and 1; "
+            "return BatchCounts(rows, flagged, count).",
+        ),
+    ),
+    Exercise(
         30,
         "gradient boosting",
         "model.scratch.boosting",

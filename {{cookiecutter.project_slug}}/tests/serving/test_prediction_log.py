@@ -129,3 +129,34 @@ def test_a_bad_url_is_one_sentence(tmp_path: Path) -> None:
         PredictionLog("not a url")
     with pytest.raises(PredictionLogError, match="cannot be opened"):
         PredictionLog("nosuchdb://somewhere/db")
+
+
+def test_a_log_made_before_batch_ids_gets_the_column_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE predictions (prediction_id VARCHAR(36) PRIMARY KEY, created_at DATETIME"
+            " NOT NULL, unit_id VARCHAR(200) NOT NULL, variant VARCHAR(50) NOT NULL, model_version"
+            " VARCHAR(20) NOT NULL, served BOOLEAN NOT NULL, inputs JSON NOT NULL, score FLOAT NOT"
+            " NULL, decision BOOLEAN NOT NULL, latency_ms FLOAT NOT NULL)"
+        )
+        connection.execute(
+            "INSERT INTO predictions VALUES ('p-old', '2026-01-01 00:00:00', 'C1', 'champion',"
+            " '1', 1, '{}', 0.5, 0, 2.0)"
+        )
+
+    log = PredictionLog(f"sqlite:///{path}")
+    log.record([prediction(prediction_id="p-new", batch_id="B7")])
+
+    frame = log.read()
+    assert frame["prediction_id"].tolist() == ["p-old", "p-new"]
+    assert pd.isna(frame.loc[0, "batch_id"]) and frame.loc[1, "batch_id"] == "B7"
+    PredictionLog(f"sqlite:///{path}")  # opening it again adds nothing twice
+
+
+def test_a_recording_that_fails_logs_none_of_its_rows(log: PredictionLog) -> None:
+    with pytest.raises(RuntimeError), log.recording() as record:
+        record([prediction(batch_id="B1"), prediction(batch_id="B1")])
+        raise RuntimeError("the batch failed half-way")
+
+    assert log.count() == 0

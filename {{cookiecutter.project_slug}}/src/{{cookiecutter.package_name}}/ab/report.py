@@ -121,6 +121,8 @@ def sequential_line(sequential: dict[str, Any]) -> str:
 def served_units(log: pd.DataFrame) -> pd.DataFrame:
     """One row per (variant, unit): its latest served prediction and that prediction's outcome."""
     served = log[log["served"].astype(bool)]
+    if "batch_id" in served:  # batch scores (model score) were all the champion's: no experiment
+        served = served[served["batch_id"].isna()]
     return served.groupby(["variant", "unit_id"], sort=True).tail(1)
 
 

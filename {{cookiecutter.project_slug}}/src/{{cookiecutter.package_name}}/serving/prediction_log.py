@@ -15,7 +15,8 @@ label).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -37,6 +39,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -66,7 +69,11 @@ predictions = Table(
     Column("score", Float, nullable=False),
     Column("decision", Boolean, nullable=False),
     Column("latency_ms", Float, nullable=False),
+    # The run of `model score` that made the prediction; empty for the service's answers.
+    Column("batch_id", String(40), nullable=True),
 )
+# Columns added after the first release: a log created before them gets them on opening.
+ADDED_COLUMNS = {"predictions": ["batch_id"]}
 feedback = Table(
     "feedback",
     metadata,
@@ -92,6 +99,17 @@ def use_wal(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def add_missing_columns(connection: Connection) -> None:
+    """Add the columns of ADDED_COLUMNS that an older log lacks (nullable: old rows stay valid)."""
+    for name, added in ADDED_COLUMNS.items():
+        present = {column["name"] for column in inspect(connection).get_columns(name)}
+        table = metadata.tables[name]
+        for column_name in added:
+            if column_name not in present:
+                kind = table.c[column_name].type.compile(dialect=connection.dialect)
+                connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column_name} {kind}"))
+
+
 def create_log_engine(url: str) -> Engine:
     """An engine on the log's database, its tables created if they do not exist yet."""
     try:
@@ -112,6 +130,8 @@ def create_log_engine(url: str) -> Engine:
                 # all but one would fail: one at a time, under a lock held until commit.
                 connection.execute(text(f"SELECT pg_advisory_xact_lock({CREATE_LOCK})"))
             metadata.create_all(connection)
+            # In the same locked transaction: two replicas must not both add a column.
+            add_missing_columns(connection)
     except (SQLAlchemyError, ImportError) as error:
         reason = str(error).splitlines()[0]
         raise PredictionLogError(f"The prediction log {url} cannot be opened: {reason}") from None
@@ -130,6 +150,17 @@ class PredictionLog:
         if rows:
             with self.engine.begin() as connection:
                 connection.execute(insert(predictions), list(rows))
+
+    @contextmanager
+    def recording(self) -> Iterator[Callable[[Sequence[dict[str, Any]]], None]]:
+        """One transaction for many writes of rows: a batch is logged whole, or not at all."""
+        with self.engine.begin() as connection:
+
+            def record(rows: Sequence[dict[str, Any]]) -> None:
+                if rows:
+                    connection.execute(insert(predictions), list(rows))
+
+            yield record
 
     def add_feedback(self, prediction_id: str, outcome: int) -> bool:
         """Attach the true outcome (0 or 1) to a prediction; False if the id is unknown."""
