@@ -131,10 +131,6 @@ def score_in_chunks(
         chunks: the input, one frame at a time (a generator: it is read only once).
         score: a chunk's scored frame, with a boolean "decision" column.
         write: takes (input chunk, scored chunk) before the next chunk is read.
-
-    Hints: Never turn `chunks` into a list: that loads the whole file. Loop over it; for each
-    chunk, score it, write it, then add its length and its number of true decisions to running
-    totals. Return BatchCounts(rows, flagged, chunks) with plain ints.
     """
     # [exercise 28] score and write each chunk as it comes, keeping only the counts.
     rows = flagged = count = 0
