@@ -123,6 +123,21 @@ def grade_of(term: Terminal, correct: bool | None) -> Grade:
     return "good" if correct else "again"
 
 
+def review(
+    term: Terminal,
+    question: Question,
+    answer: str,
+    seconds: float,
+    record: Callable[[Question, Grade], None],
+) -> Outcome:
+    """Show the model answer, take the learner's grade and record it: the answer's outcome."""
+    correct = is_correct(question, answer)
+    show_answer(term, question, correct)
+    grade = grade_of(term, correct)
+    record(question, grade)
+    return Outcome(question, answer, grade, correct, seconds)
+
+
 def practise(
     term: Terminal, questions: Sequence[Question], record: Callable[[Question, Grade], None]
 ) -> list[Outcome]:
@@ -132,11 +147,7 @@ def practise(
         for position, question in enumerate(questions, start=1):
             show_question(term, question, position, len(questions))
             answer, seconds = ask(term, question)
-            correct = is_correct(question, answer)
-            show_answer(term, question, correct)
-            grade = grade_of(term, correct)
-            record(question, grade)
-            outcomes.append(Outcome(question, answer, grade, correct, seconds))
+            outcomes.append(review(term, question, answer, seconds, record))
     except EndOfInput:
         term.console.print("No more answers: the session stops here.")
     return outcomes
@@ -159,11 +170,7 @@ def mock_interview(
         for question, (answer, seconds) in zip(questions, answers, strict=False):
             term.console.print(f"[bold]{escape(plain(question.prompt))}[/]")
             term.console.print(f"Your answer: {escape(answer) or '(none)'}")
-            correct = is_correct(question, answer)
-            show_answer(term, question, correct)
-            grade = grade_of(term, correct)
-            record(question, grade)
-            outcomes.append(Outcome(question, answer, grade, correct, seconds))
+            outcomes.append(review(term, question, answer, seconds, record))
     except EndOfInput:
         term.console.print("No more grades: the review stops here.")
     return outcomes
