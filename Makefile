@@ -43,11 +43,10 @@ demo: .venv ## Bake the default project into build/demo/ and run its whole workf
 	@echo "  tracking store:   $(DEMO)/mlflow.db"
 	@echo "Next: cd $(DEMO) && make help"
 
-# Three workers, each taking whole test files (a file's tests share one bake): the tutorial's
-# chapters, the longest chain, run on one while the other files share the other two. Three on a
-# 2-core machine: much of a test's time is spent waiting for servers and subprocesses (the CPU
-# was 70% busy with two workers), and a third worker fills that time.
-TEST_WORKERS ?= 3
+# Two workers, each taking whole test files (a file's tests share one bake): the tutorial's
+# chapters, the longest chain, run on one while the other files run beside it. (Three were
+# slower here: the machine has two cores, and the third worker's CPU comes out of theirs.)
+TEST_WORKERS ?= 2
 test: .venv ## Run the template's test suite (bakes projects, installs one and runs its workflow)
 	$(UV) run pytest --numprocesses $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 

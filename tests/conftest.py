@@ -61,7 +61,7 @@ def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "UV_PYTHON_DOWNLOADS": "never",
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "NO_COLOR": "1",
-        # `make test` runs three workers on a 2-core machine: numeric libraries that each start a
+        # `make test` runs two workers on a 2-core machine: numeric libraries that each start a
         # thread per core would fight over the cores (OpenMP's waiting threads spin).
         "OMP_NUM_THREADS": "1",
     }

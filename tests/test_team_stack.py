@@ -72,9 +72,10 @@ def test_the_team_stack_runs_on_postgresql(
         assert params.count(old) == 1, f"params.yaml has {old!r} {params.count(old)} times"
         params = params.replace(old, new)
     params_file.write_text(params, encoding="utf-8")
-    # Its own virtualenv: the drivers must not come and go in the one other tests share.
-    venv = root / "venv"
-    stack_env = {**env, "UV_PROJECT_ENVIRONMENT": str(venv)}
+    # The virtualenv the other tests of this worker share (they run one at a time): the
+    # drivers come with the postgres extra here, and the next `make install` takes them away.
+    venv = Path(env["UV_PROJECT_ENVIRONMENT"])
+    stack_env = env
     run("make install EXTRAS=postgres", project, stack_env)
 
     # The tracking server: runs and registry in PostgreSQL, artifacts proxied to its folder.
