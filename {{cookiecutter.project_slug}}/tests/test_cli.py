@@ -32,6 +32,18 @@ def test_help_lists_the_command_groups() -> None:
     assert "bench" in result.output
 
 
+def test_starting_the_cli_imports_no_numeric_library() -> None:
+    # Each command imports what it needs when it runs: `data acquire` or `--help` should not
+    # pay seconds for scikit-learn, SciPy or MLflow (every stage of every run would).
+    code = (
+        "import sys, {{ cookiecutter.package_name }}.cli; "
+        "print(sorted({'sklearn', 'scipy', 'mlflow'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert done.stdout.strip() == "[]"
+
+
 def test_python_dash_m_works_too() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "{{ cookiecutter.package_name }}", "data", "--help"],

@@ -56,8 +56,10 @@ from {{ cookiecutter.package_name }}.paths import (
     TRAINING_REPORT,
 )
 
-# Permutation importance refits nothing but scores the model n_repeats times per column.
-PERMUTATION_ROWS = 5_000
+# Permutation importance refits nothing but scores the model n_repeats times per column. On the
+# shipped data, 2,000 rows rank the columns as the whole test set does (4,000 rows), in half the
+# time: the stage's longest step.
+PERMUTATION_ROWS = 2_000
 PERMUTATION_REPEATS = 5
 MODELS = ("model", "reference", "dummy")
 

@@ -52,8 +52,6 @@ from {{ cookiecutter.package_name }}.model.scratch import (
 )
 
 VALIDATION_SHARE = 0.25
-# Small enough that the pure-numpy trees grow in about a second, large enough for stable scores.
-DEFAULT_ROWS = 2000
 N_SEGMENTS = 4  # k-means clusters
 TREE_DEPTH = 4
 N_TREES = 10
@@ -319,7 +317,7 @@ def clustering(m: Matrices, seed: int) -> list[tuple[str, int, str, float | None
 
 
 def compare(
-    params: Params, development: pd.DataFrame, n_rows: int = DEFAULT_ROWS, target: str | None = None
+    params: Params, development: pd.DataFrame, n_rows: int, target: str | None = None
 ) -> Comparison:
     """Every from-scratch algorithm beside scikit-learn's on a sample of the development rows."""
     column = regression_target(params, target)
