@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .conftest import TEMPLATE, free_port, get_json, in_background, post_json, run, wait_for_json
 
@@ -93,6 +94,20 @@ def test_make_demo_runs_the_workflow_and_says_where_everything_is(
         True,
         "1",
     )
+    # The training run says which commit and which data it came from: the bake's first commit,
+    # untouched, and the MD5 that dvc.lock records for the development rows.
+    run_id = json.loads((project / "models/training.json").read_text())["run_id"]
+    with sqlite3.connect(project / "mlflow.db") as connection:
+        query = "SELECT key, value FROM tags WHERE run_uuid = ?"
+        tags = dict(connection.execute(query, (run_id,)).fetchall())
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert tags["mlflow.source.git.commit"] == head.stdout.strip()
+    assert tags["git_dirty"] == "false"
+    lock = yaml.safe_load((project / "dvc.lock").read_text())
+    outs = {out["path"]: out["md5"] for out in lock["stages"]["split"]["outs"]}
+    assert tags["data_md5.development.parquet"] == outs["data/split/development.parquet"]
 
 
 def test_every_readme_command_runs(project: Path, env: dict[str, str]) -> None:

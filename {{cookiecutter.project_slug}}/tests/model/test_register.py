@@ -21,10 +21,11 @@ from {{ cookiecutter.package_name }} import errors
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.model import evaluate, register, tracking, train
+from {{ cookiecutter.package_name }}.model import evaluate, lineage, register, tracking, train
 from {{ cookiecutter.package_name }}.model.cross_validation import CURVES_OFF
 from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.paths import (
+    DEVELOPMENT_DATA,
     METRICS_JSON,
     MODEL_CARD,
     PROMOTION_JSON,
@@ -106,6 +107,22 @@ def test_the_first_version_beats_the_baseline_and_becomes_champion(
     assert version.tags["gate"] == "passed"
     assert version.tags["sha256"] == read_json(TRAINING_JSON)["logged_sha256"]
     assert version.tags["algorithm"] == "gradient_boosting"
+    # The card travels with the version, and the run says which code and data it came from.
+    assert version.description == MODEL_CARD.read_text(encoding="utf-8")
+    run_tags = MlflowClient().get_run(version.run_id).data.tags
+    assert run_tags["data_md5.development.parquet"] == lineage.md5(DEVELOPMENT_DATA)
+    assert {lineage.COMMIT_TAG, lineage.DIRTY_TAG} <= set(run_tags)
+
+
+def test_a_card_longer_than_the_registry_keeps_is_cut_with_a_note() -> None:
+    card = "# Model card\n" + "x" * 6000
+
+    description = register.card_description(card, "abc123")
+
+    assert len(description) == register.MAX_DESCRIPTION_LENGTH
+    assert description.startswith("# Model card\nxxx")
+    assert description.endswith("reports/model_card.md of run abc123)")
+    assert register.card_description("# short", "abc123") == "# short"
 
 
 def test_the_champion_loads_from_the_registry_and_scores(

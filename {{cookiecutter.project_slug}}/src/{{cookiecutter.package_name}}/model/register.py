@@ -28,7 +28,14 @@ from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.gate import Promotion, gate_decision
-from {{ cookiecutter.package_name }}.paths import METRICS_JSON, PROMOTION_JSON, TEST_DATA, TEST_SCORES, TRAINING_JSON
+from {{ cookiecutter.package_name }}.paths import (
+    METRICS_JSON,
+    MODEL_CARD,
+    PROMOTION_JSON,
+    TEST_DATA,
+    TEST_SCORES,
+    TRAINING_JSON,
+)
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
 HISTORY_TAG = "champion_history"
 # MLflow keeps tag values up to a few thousand characters; the reasons fit well below.
 MAX_TAG_LENGTH = 4000
+# A model version's description: PostgreSQL stores at most 5,000 characters (MLflow's schema).
+MAX_DESCRIPTION_LENGTH = 5000
 
 
 # --- the champion history: plain functions of a tag value ------------------------------------
@@ -151,6 +160,14 @@ def register_version(
     return version
 
 
+def card_description(card: str, run_id: str) -> str:
+    """The model card as a version's description, cut to what the registry stores."""
+    if len(card) <= MAX_DESCRIPTION_LENGTH:
+        return card
+    note = f"\n\n(cut here: the whole card is reports/model_card.md of run {run_id})"
+    return card[: MAX_DESCRIPTION_LENGTH - len(note)] + note
+
+
 # --- the commands ----------------------------------------------------------------------------
 
 
@@ -159,6 +176,9 @@ def run(params: Params) -> Promotion:
     training = files.read_json(TRAINING_JSON)
     metrics = files.read_json(METRICS_JSON)
     scores = files.read_parquet(TEST_SCORES)
+    if not MODEL_CARD.exists():  # evaluate writes it beside metrics.json
+        raise DataError(commands.run_first(MODEL_CARD))
+    card = card_description(MODEL_CARD.read_text(encoding="utf-8"), training["run_id"])
     name, gate = params.registry.model_name, params.registry
     tracking.connect(name)
     registry = client()
@@ -197,6 +217,8 @@ def run(params: Params) -> Promotion:
     }
     with tracking.store_errors():
         version = register_version(registry, name, training, tags)
+        # The card travels with the version: the registry's page shows it, with no project.
+        registry.update_model_version(name, version, description=card)
         if decision.promote and previous != version:
             make_champion(registry, name, version, how="gate")
     promotion = Promotion(

@@ -49,6 +49,7 @@ from {{ cookiecutter.package_name }}.model.cross_validation import (
 )
 from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
 from {{ cookiecutter.package_name }}.model.folds import Split
+from {{ cookiecutter.package_name }}.model.lineage import lineage_tags
 from {{ cookiecutter.package_name }}.model.metrics import choose_threshold
 from {{ cookiecutter.package_name }}.model.tuning import tune
 from {{ cookiecutter.package_name }}.paths import (
@@ -249,6 +250,7 @@ def log_run(
     import mlflow
 
     with mlflow.start_run(run_name=params.model.name) as run:
+        mlflow.set_tags(lineage_tags([DEVELOPMENT_DATA]))
         mlflow.log_params(mlflow_params(params, hyperparameters))
         mlflow.log_metrics({f"cv_{k}": v for k, v in report["cv"].items()})
         mlflow.log_metrics({f"reference_cv_{k}": v for k, v in report["reference_cv"].items()})
