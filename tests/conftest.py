@@ -60,6 +60,9 @@ def env(uv: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "UV_PROJECT_ENVIRONMENT": str(tmp_path_factory.mktemp("shared") / "venv"),
         "UV_PYTHON_DOWNLOADS": "never",
         "MLFLOW_DISABLE_TELEMETRY": "true",
+        # As the project's `make mlflow-ui` and compose file do: no consumers of GenAI scoring
+        # jobs (about ten idle processes per `mlflow server`, polling on the shared cores).
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
         "NO_COLOR": "1",
         # `make test` runs two workers on a 2-core machine: numeric libraries that each start a
         # thread per core would fight over the cores (OpenMP's waiting threads spin).
