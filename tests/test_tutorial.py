@@ -232,6 +232,11 @@ def check_evaluation(project: Path, output: str) -> None:
     assert "| roc_auc |" in output and "Expected cost per customer" in output
     assert re.search(r"threshold 0\.500: .* flagged, cost per customer", output)
     assert "version 2 promoted:" in output
+    # dvc plots diff drew the committed model's curves and the workspace's together.
+    page = (project / "dvc_plots/index.html").read_text(encoding="utf-8")
+    assert "dvc_plots/index.html" in output
+    assert all(f'"rev": "{rev}"' in page for rev in ("HEAD", "workspace")), "one model's curves"
+    assert "reports/plots/roc.csv" in page
     assert re.search(r"champion\s+│ version 1", output)
     assert re.search(r"rolled back │ version 2", output)
     assert "Data and pipelines are up to date." in output

@@ -38,6 +38,8 @@ TRAINING_REPORT = REPORTS / "training.json"
 TRAINING_FIGURES = FIGURES / "training"
 METRICS_JSON = REPORTS / "metrics.json"
 EVALUATION_FIGURES = FIGURES / "evaluation"
+# The evaluation curves as data files, for `dvc plots show` and `dvc plots diff`.
+EVALUATION_PLOTS = REPORTS / "plots"
 MODEL_CARD = REPORTS / "model_card.md"
 PROMOTION_JSON = REPORTS / "promotion.json"
 LEADERBOARD_JSON = REPORTS / "leaderboard.json"

@@ -36,6 +36,7 @@ from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
     EVALUATION_FIGURES,
+    EVALUATION_PLOTS,
     INTERIM_DATA,
     LEADERBOARD_JSON,
     METRICS_JSON,
@@ -215,6 +216,14 @@ def test_evaluation_writes_scores_figures_and_a_model_card(workspace: Path) -> N
         "precision_recall.png",
         "roc.png",
     ]
+    # The curves as data too, for dvc plots: the model's ROC curve ends at (1, 1).
+    assert sorted(path.name for path in EVALUATION_PLOTS.iterdir()) == [
+        "calibration.csv",
+        "precision_recall.csv",
+        "roc.csv",
+    ]
+    roc = pd.read_csv(EVALUATION_PLOTS / "roc.csv")
+    assert roc.iloc[-1].tolist() == [1.0, 1.0]
     for section in (
         "## Validation strategy",
         "## Metrics on the final test set",

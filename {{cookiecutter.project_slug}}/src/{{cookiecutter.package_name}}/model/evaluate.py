@@ -30,6 +30,7 @@ from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import figures, tracking
+from {{ cookiecutter.package_name }}.model.curve_data import curve_tables
 from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.metrics import (
     METRICS,
@@ -46,6 +47,7 @@ from {{ cookiecutter.package_name }}.model.metrics import (
 from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     EVALUATION_FIGURES,
+    EVALUATION_PLOTS,
     METRICS_JSON,
     MODEL_CARD,
     MODEL_FILE,
@@ -274,11 +276,15 @@ def run(params: Params) -> dict[str, object]:
         params, training, training_report, split_report, report, importance, calibration
     )
     drawn = draw_figures(y, scores, threshold, importance, params)
+    curves = curve_tables(y, scores["model"].to_numpy())
 
     files.write_parquet(TEST_SCORES, scores.assign(**{params.columns.target: y}))
     with files.atomic_dir(EVALUATION_FIGURES) as folder:
         for name, figure in drawn.items():
             files.save_figure(folder / name, figure)
+    with files.atomic_dir(EVALUATION_PLOTS) as folder:
+        for name, points in curves.items():
+            files.write_csv(folder / name, points)
     files.write_text(MODEL_CARD, card)
     files.write_json(METRICS_JSON, report)
     log_evaluation(training["run_id"], report, test, params)
