@@ -260,6 +260,13 @@ EXERCISES = {
     31: ("model/scratch/svm.py", "pegasos"),
     32: ("model/scratch/neural.py", "gradients"),
     33: ("model/scratch/neural.py", "numerical_gradient"),
+    34: ("data/ingest.py", "binary_target"),
+    35: ("data/eda_stats.py", "compare_periods"),
+    36: ("model/features.py", "CustomerSegments.transform"),
+    37: ("model/compare.py", "leaderboard_row"),
+    38: ("nightly/morning_report.py", "MorningReport.first_look"),
+    39: ("model/register.py", "make_champion"),
+    40: ("data/eda_stats.py", "missingness_and_churn"),
 }
 # The write-tests exercises: number -> the test file the learner writes (the function is given).
 WRITE_TESTS = {
