@@ -210,15 +210,15 @@ ALGORITHM_EXERCISES = (
                 "score is, how long it takes?"
             ),
             (
-                "fold_summary(folds) gives the mean and std of every per-fold column; copy the "
-                "validation ones for each metric of COLUMNS, the mean training ROC AUC (its gap "
-                "to validation is overfitting), and the mean fit time in seconds."
+                "cross_validation.fold_summary(folds) gives the mean and std of every per-fold "
+                "column; copy the validation ones for each metric of COLUMNS, the mean training "
+                "ROC AUC (its gap to validation is overfitting), and the mean fit time in seconds."
             ),
             (
-                'summary = fold_summary(folds); row = {"algorithm": name}; for metric in COLUMNS: '
-                'row[f"{metric}_mean"] = summary[f"valid_{metric}_mean"], the same for _std; '
-                'row["train_roc_auc_mean"] = summary["train_roc_auc_mean"]; row["fit_seconds"] = '
-                'round(float(folds["fit_seconds"].mean()), 3).'
+                'summary = cross_validation.fold_summary(folds); row = {"algorithm": name}; for '
+                'metric in COLUMNS: row[f"{metric}_mean"] = summary[f"valid_{metric}_mean"], the '
+                'same for _std; row["train_roc_auc_mean"] = summary["train_roc_auc_mean"]; '
+                'row["fit_seconds"] = round(float(folds["fit_seconds"].mean()), 3).'
             ),
         ),
     ),

@@ -285,15 +285,15 @@ DATA_AND_MODEL_EXERCISES = (
                 "apart two means are, whatever the column's unit and however many rows there are?"
             ),
             (
-                "Split the rows with is_later_signup; per column (the target too: its means are the "
-                "churn rates) take the mean of each period, and divide their difference by the "
+                "Split the rows with is_later_signup; per column (the target too: its means are "
+                "the churn rates) take the mean of each period, and divide their difference by the "
                 "pooled standard deviation sqrt((var_earlier + var_later) / 2): the standardised "
                 "mean difference. A column constant in both periods has none (NaN), not infinity."
             ),
             (
                 'values = frame[[*numeric_columns, target]].astype("float64"); earlier_part, '
-                "later_part = values[~later], values[later]; pooled = np.sqrt((earlier_part.var() "
-                '+ later_part.var()) / 2); table = pd.DataFrame({"mean_earlier": ..., '
+                "later_part = values[~later], values[later]; pooled = ((earlier_part.var() + "
+                'later_part.var()) / 2) ** 0.5; table = pd.DataFrame({"mean_earlier": ..., '
                 '"mean_later": ...}); table["smd"] = (later - earlier) / pooled.where(pooled > 0); '
                 'table.index.name = "column".'
             ),

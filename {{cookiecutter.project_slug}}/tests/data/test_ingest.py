@@ -51,11 +51,14 @@ def test_binary_target_maps_known_and_declared_labels_and_keeps_missing_ones(
     contract: ColumnsParams,
 ) -> None:
     declared = contract.model_copy(update={"target_mapping": {"yes": 1, "no": 0}})
-    frame = pd.DataFrame({declared.target: [" yes", "no ", "1.0", "0", None], "other": list("abcde")})
+    frame = pd.DataFrame(
+        {declared.target: [" yes", "no ", "1.0", "0", None], "other": list("abcde")}
+    )
 
     mapped = binary_target(frame, declared, "mine.csv")
 
-    assert mapped[declared.target].tolist() == ["1", "0", "1", "0", None]
+    assert mapped[declared.target].head(4).tolist() == ["1", "0", "1", "0"]
+    assert mapped[declared.target].isna().tolist() == [False] * 4 + [True]  # still missing
     assert mapped["other"].tolist() == list("abcde")  # the other columns as they were
     assert frame[declared.target].iloc[0] == " yes"  # the caller's frame is left alone
 

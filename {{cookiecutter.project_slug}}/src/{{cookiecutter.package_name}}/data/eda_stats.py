@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams
@@ -61,7 +60,7 @@ def missingness_and_churn(raw: pd.DataFrame, target: str) -> pd.DataFrame:
     apart mean the values are not missing at random: imputing them hides a signal that a
     missing-indicator feature would keep.
     """
-    # [exercise 40] per column with gaps: missing share, churn rate where missing and where present.
+    # [exercise 40] each column's missing share and churn rate where missing and where present.
     churned = pd.to_numeric(raw[target], errors="coerce")
     labelled = churned.notna()
     rows = {}
@@ -147,7 +146,7 @@ def compare_periods(
     # [exercise 35] each column's mean in both periods and their standardised mean difference.
     values = frame[[*numeric_columns, target]].astype("float64")
     earlier_part, later_part = values[~later], values[later]
-    pooled = np.sqrt((earlier_part.var() + later_part.var()) / 2)
+    pooled = ((earlier_part.var() + later_part.var()) / 2) ** 0.5
     table = pd.DataFrame({"mean_earlier": earlier_part.mean(), "mean_later": later_part.mean()})
     table["smd"] = (table["mean_later"] - table["mean_earlier"]) / pooled.where(pooled > 0)
     table.index.name = "column"

@@ -98,7 +98,7 @@ def binary_target(frame: pd.DataFrame, columns: ColumnsParams, path: Path | str)
 
     A missing target stays missing (cleaning drops those rows and counts them).
     """
-    # [exercise 34] map the target labels to "0"/"1"; a DataError names the values that are not.
+    # [exercise 34] map the target labels to 0 and 1; a DataError names any other value.
     labels = CANONICAL_LABELS | {
         label: str(value) for label, value in columns.target_mapping.items()
     }
