@@ -308,7 +308,9 @@ def next_steps(answers: dict, has_git: bool, by_cruft: bool = False) -> str:
     if answers.get("exercises") == "yes":
         # The blank functions stop the stages that call them: the learner starts with these.
         lines.insert(
-            3, "  make exercises   # what to write first: the pipeline needs 1, 3, 4, 9, 10, 11, 13"
+            3,
+            "  make exercises   # what to write first: the pipeline needs "
+            "1, 3, 4, 9, 10, 11, 13, 35, 39, 40",
         )
     if answers.get("exercises") == "bugs":
         lines.insert(4, "  make bugs        # the planted faults: how many you have fixed")

@@ -57,8 +57,9 @@ def test_python_dash_m_works_too() -> None:
 
 
 def test_the_data_stages_run_in_order(project_dir: Path) -> None:
-    # Cleaning clips outliers (1) and repairs typos (9); raw validation counts typos (9, 10).
-    require_exercises(1, 9, 10)
+    # Cleaning clips outliers (1) and repairs typos (9); raw validation counts typos (9, 10);
+    # exploring compares periods (35) and the churn of rows with and without a value (40).
+    require_exercises(1, 9, 10, 35, 40)
     for stage in (
         ["data", "acquire"],
         ["data", "validate", "raw"],
@@ -165,6 +166,7 @@ def test_check_accepts_the_default_params_and_writes_nothing(project_dir: Path) 
 def test_check_accepts_a_csv_of_the_contract_and_writes_nothing(
     contract_dir: Path, contract: ColumnsParams
 ) -> None:
+    require_exercises(34)  # the check maps the CSV's labels to 0 and 1
     use_csv(csv_text(contract, [raw_row(contract, i) for i in range(37)]))
 
     result = invoke("check")

@@ -209,4 +209,58 @@ PRODUCTION_EXERCISES = (
             "return BatchCounts(rows, flagged, count).",
         ),
     ),
+    Exercise(
+        38,
+        "what to look at first this morning",
+        "nightly.morning_report",
+        "MorningReport.first_look",
+        "12 production",
+        skills=("overnight", "explain"),
+        hints=(
+            (
+                "You have five minutes before the retention team calls customers: of a failed "
+                "retraining, a monitor alert, a new model and a flagged share that moved, which "
+                "comes first, and why?"
+            ),
+            (
+                "Go from the most to the least urgent and return the first that applies: the "
+                "failed retraining, the first alert, a model version that changed overnight, a "
+                "flagged share that moved by more than 5 points, else nothing urgent: hand over "
+                "the flagged customers. Each sentence says what to open or do."
+            ),
+            (
+                "if self.retraining.decision == FAILED: return ...; if self.alerts: return "
+                'f"The alert: {self.alerts[0]} ..."; if self.previous_version is not None and '
+                "... != self.model_version: ...; if self.previous_share is not None and "
+                "abs(self.flagged_share - self.previous_share) > 0.05: ...; return "
+                'f"Nothing urgent: hand the {self.flagged:,} flagged customers in {self.output} '
+                '..."'
+            ),
+        ),
+    ),
+    Exercise(
+        39,
+        "moving the champion alias",
+        "model.register",
+        "make_champion",
+        "07 evaluation",
+        skills=("infrastructure", "deploy-monitor"),
+        hints=(
+            (
+                "The service loads whichever version holds the champion alias: what must a "
+                "promotion write to the registry so that a rollback later knows where to go back?"
+            ),
+            (
+                "Read the history of champions first, then point the alias at the version, "
+                "store the history with the version appended as the registered model's tag, and "
+                "tag the version with how it was promoted (gate, promote, rollback)."
+            ),
+            (
+                "history = history_of(registry, name); "
+                "registry.set_registered_model_alias(name, CHAMPION, version); "
+                "registry.set_registered_model_tag(name, HISTORY_TAG, format_history([*history, "
+                'version])); registry.set_model_version_tag(name, version, "promoted_by", how).'
+            ),
+        ),
+    ),
 )

@@ -196,4 +196,30 @@ ALGORITHM_EXERCISES = (
             "below) / (2 * eps).",
         ),
     ),
+    Exercise(
+        37,
+        "a row of the algorithms' leaderboard",
+        "model.compare",
+        "leaderboard_row",
+        "06 training",
+        skills=("choose-algorithm", "over-under-fitting"),
+        hints=(
+            (
+                "To choose between algorithms, what do you need from each besides its mean "
+                "validation score: how much it varies across folds, how far above it its training "
+                "score is, how long it takes?"
+            ),
+            (
+                "cross_validation.fold_summary(folds) gives the mean and std of every per-fold "
+                "column; copy the validation ones for each metric of COLUMNS, the mean training "
+                "ROC AUC (its gap to validation is overfitting), and the mean fit time in seconds."
+            ),
+            (
+                'summary = cross_validation.fold_summary(folds); row = {"algorithm": name}; for '
+                'metric in COLUMNS: row[f"{metric}_mean"] = summary[f"valid_{metric}_mean"], the '
+                'same for _std; row["train_roc_auc_mean"] = summary["train_roc_auc_mean"]; '
+                'row["fit_seconds"] = round(float(folds["fit_seconds"].mean()), 3).'
+            ),
+        ),
+    ),
 )

@@ -245,4 +245,109 @@ DATA_AND_MODEL_EXERCISES = (
         ),
         kind="write-tests",
     ),
+    Exercise(
+        34,
+        "a binary target from the learner's labels",
+        "data.ingest",
+        "binary_target",
+        "02 data",
+        skills=("acquire", "quality"),
+        hints=(
+            (
+                'A CSV may write churn as "yes"/"no", "True", " 1 " or "churned": which of these '
+                "can the project read as 1 and 0, and what must it say about the rest?"
+            ),
+            (
+                "Merge the labels every project knows (CANONICAL_LABELS) with the contract's "
+                "columns.target_mapping (values as text); strip each label and map it; a present "
+                "label that maps to nothing is an error that names what the column holds; a "
+                "missing label stays missing."
+            ),
+            (
+                "labels = CANONICAL_LABELS | {label: str(value) for label, value in "
+                "columns.target_mapping.items()}; stripped = frame[target].str.strip(); mapped = "
+                "stripped.map(labels); unknown = stripped.notna() & mapped.isna(); raise "
+                "DataError(... describe_values(stripped.dropna()) ...); return "
+                "frame.assign(**{target: mapped})."
+            ),
+        ),
+    ),
+    Exercise(
+        35,
+        "earlier vs later signups",
+        "data.eda_stats",
+        "compare_periods",
+        "04 exploring",
+        skills=("explore", "distribution-shift", "descriptive-statistics"),
+        hints=(
+            (
+                "Do the latest customers look like the earlier ones? Which number says how far "
+                "apart two means are, whatever the column's unit and however many rows there are?"
+            ),
+            (
+                "Split the rows with is_later_signup; per column (the target too: its means are "
+                "the churn rates) take the mean of each period, and divide their difference by the "
+                "pooled standard deviation sqrt((var_earlier + var_later) / 2): the standardised "
+                "mean difference. A column constant in both periods has none (NaN), not infinity."
+            ),
+            (
+                'values = frame[[*numeric_columns, target]].astype("float64"); earlier_part, '
+                "later_part = values[~later], values[later]; pooled = ((earlier_part.var() + "
+                'later_part.var()) / 2) ** 0.5; table = pd.DataFrame({"mean_earlier": ..., '
+                '"mean_later": ...}); table["smd"] = (later - earlier) / pooled.where(pooled > 0); '
+                'table.index.name = "column".'
+            ),
+        ),
+    ),
+    Exercise(
+        36,
+        "customer segments as a feature",
+        "model.features",
+        "CustomerSegments.transform",
+        "06 training",
+        skills=("data-modelling", "k-means"),
+        hints=(
+            (
+                "fit() found k groups of similar customers: how can a linear model use the group "
+                "a customer falls in, when the group's number itself means nothing?"
+            ),
+            (
+                "Check the estimator is fitted and X has the features fit() saw; predict each "
+                "row's segment with the fitted k-means, turn it into one 0/1 column per segment "
+                "(one-hot), and append those columns to the features."
+            ),
+            (
+                "check_is_fitted(self); X = validate_data(self, X, reset=False); segment = "
+                "self.kmeans_.predict(X); one_hot = segment[:, np.newaxis] == "
+                "np.arange(self.kmeans_.n_clusters); return np.hstack([X, "
+                "one_hot.astype(X.dtype)])."
+            ),
+        ),
+    ),
+    Exercise(
+        40,
+        "is a missing value a sign of churn?",
+        "data.eda_stats",
+        "missingness_and_churn",
+        "04 exploring",
+        skills=("missing-data", "explore"),
+        hints=(
+            (
+                "If the customers who left their phone number blank churn twice as often, what "
+                "does imputing the blanks with the median throw away?"
+            ),
+            (
+                "Read the raw target as numbers (unlabelled rows count in neither rate); for each "
+                "other column with a missing value, its missing share and the churn rate of the "
+                "rows where it is missing and where it is present; the most missing first."
+            ),
+            (
+                'churned = pd.to_numeric(raw[target], errors="coerce"); labelled = '
+                "churned.notna(); for name in raw.columns.drop(target): missing = "
+                "raw[name].isna(); rows[name] = {...} when missing.any(); "
+                'pd.DataFrame.from_dict(rows, orient="index", columns=[*MISSING_CHURN_COLUMNS]), '
+                'index named "column", sorted by "missing" (stable).'
+            ),
+        ),
+    ),
 )

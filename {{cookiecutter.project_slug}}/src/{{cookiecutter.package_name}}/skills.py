@@ -8,6 +8,7 @@ that no skill is left without practice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -114,3 +115,9 @@ SKILLS: dict[str, Skill] = {
 def unknown(ids: tuple[str, ...] | list[str]) -> list[str]:
     """Those of the ids that name no skill (a typo in a tag), in their order."""
     return [skill_id for skill_id in ids if skill_id not in SKILLS]
+
+
+def untrained(tags: Iterable[tuple[str, ...]]) -> list[str]:
+    """The skill ids that none of these tag lists names (skills left without practice)."""
+    named = {skill_id for skill_ids in tags for skill_id in skill_ids}
+    return [skill_id for skill_id in SKILLS if skill_id not in named]

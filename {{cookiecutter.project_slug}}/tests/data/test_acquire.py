@@ -75,6 +75,7 @@ def test_run_writes_the_raw_csv_and_summarises_it(
 def test_run_appends_the_production_feedback_rows(
     project_dir: Path, shipped_params: Params
 ) -> None:
+    require_exercises(34)  # the feedback's labels are mapped to 0 and 1
     feedback, _ = generate(120, shipped_params.data.dirt, shipped_params.columns, seed=9)
     files.write_csv(FEEDBACK_DATA, feedback)
 
@@ -108,6 +109,7 @@ def test_a_feedback_file_with_a_wrong_column_is_one_sentence(
 
 
 def test_run_copies_a_user_csv(project_dir: Path, params: Params) -> None:
+    require_exercises(34)  # your CSV's labels are mapped to 0 and 1
     write_mine(user_frame(params.columns))
 
     summary = run(csv_source(params))
@@ -136,6 +138,7 @@ def test_run_copies_a_user_csv(project_dir: Path, params: Params) -> None:
 def test_a_bad_user_csv_is_one_sentence_and_keeps_the_previous_raw_data(
     project_dir: Path, params: Params, content: str | None, encoding: str, expected: str
 ) -> None:
+    require_exercises(34)  # the good CSV's labels are mapped to 0 and 1
     contract = params.columns
     names = {"id": contract.id, "time": contract.time, "target": contract.target}
     names["header"] = ",".join(contract.all)
@@ -160,6 +163,7 @@ def test_a_bad_user_csv_is_one_sentence_and_keeps_the_previous_raw_data(
 def test_a_european_export_is_read_with_its_delimiter_and_decimal_commas(
     project_dir: Path, params: Params
 ) -> None:
+    require_exercises(34)  # your CSV's labels are mapped to 0 and 1
     frame = user_frame(params.columns)
     numeric = list(params.columns.numeric)
     frame[numeric] = frame[numeric].apply(lambda values: values.str.replace(".", ",", regex=False))
@@ -193,6 +197,7 @@ def test_a_declared_delimiter_that_does_not_fit_says_which_one_does(
     )
 
 
+@pytest.mark.exercise(34)
 @pytest.mark.parametrize(
     ("labels", "expected"),
     [
@@ -221,6 +226,7 @@ def test_a_target_that_is_not_binary_is_refused_at_ingest_naming_its_values(
     assert not RAW_DATA.exists()
 
 
+@pytest.mark.exercise(34)
 def test_declared_labels_are_mapped_to_1_and_0(project_dir: Path, params: Params) -> None:
     target = params.columns.target
     frame = user_frame(params.columns)
@@ -235,6 +241,7 @@ def test_declared_labels_are_mapped_to_1_and_0(project_dir: Path, params: Params
     assert summary["churn rate"] == 0.5
 
 
+@pytest.mark.exercise(34)
 def test_zero_and_one_written_as_floats_are_the_same_labels(
     project_dir: Path, params: Params
 ) -> None:
@@ -250,7 +257,7 @@ def test_zero_and_one_written_as_floats_are_the_same_labels(
 
 
 def test_megabyte_cells_cannot_hang_the_stages(project_dir: Path, params: Params) -> None:
-    require_exercises(1, 9, 10)  # the stages clip, repair typos and count them
+    require_exercises(1, 9, 10, 34)  # the stages clip, repair typos, count; labels 0/1
     contract = params.columns
     text, category, number = (
         contract.text[0],

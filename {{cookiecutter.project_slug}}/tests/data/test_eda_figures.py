@@ -8,10 +8,11 @@ from {{ cookiecutter.package_name }}.config import ColumnsParams
 from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES, draw_figures
 from {{ cookiecutter.package_name }}.data.eda_stats import missing_share, summarise
 
-from ..conftest import clean_frame
+from ..conftest import clean_frame, require_exercises
 
 
 def test_every_figure_is_drawn_for_the_contract(contract: ColumnsParams) -> None:
+    require_exercises(35)  # the earlier-vs-later table
     frame = clean_frame(contract, 60)
     findings = summarise(frame, missing_share(frame), contract, later_share=0.2)
 

@@ -15,7 +15,7 @@ from {{ cookiecutter.package_name }}.config import ColumnsParams
 from {{ cookiecutter.package_name }}.data import eda_stats
 from {{ cookiecutter.package_name }}.errors import DataError
 
-from ..conftest import clean_frame
+from ..conftest import clean_frame, require_exercises
 
 
 def dates(*days: str) -> pd.Series:
@@ -97,6 +97,7 @@ def test_customers_of_one_day_are_never_split_between_periods(contract: ColumnsP
     assert list(later[later].index) == [7, 8, 9]
 
 
+@pytest.mark.exercise(35)
 def test_compare_periods_gives_means_and_standardised_differences(
     contract: ColumnsParams,
 ) -> None:
@@ -134,6 +135,70 @@ def test_compare_periods_refuses_a_single_signup_date(contract: ColumnsParams) -
         eda_stats.compare_periods(frame, time, 0.2, ["tenure"], target)
 
 
+@pytest.mark.exercise(35)
+def test_compare_periods_puts_the_latest_share_of_signups_in_the_later_period(
+    contract: ColumnsParams,
+) -> None:
+    time, target = contract.time, contract.target
+    frame = pd.DataFrame(
+        {
+            time: dates(*(f"2023-01-{day:02}" for day in range(1, 11))),
+            "spend": [10.0] * 8 + [30.0, 50.0],
+            target: [0] * 9 + [1],
+        }
+    )
+
+    table = eda_stats.compare_periods(frame, time, 0.2, ["spend"], target)
+
+    # The last 2 of 10 signups are later: spend means 10 and 40, variances 0 and 200.
+    assert table.index.name == "column"
+    assert list(table.columns) == ["mean_earlier", "mean_later", "smd"]
+    assert table.loc["spend", "mean_earlier"] == 10.0
+    assert table.loc["spend", "mean_later"] == 40.0
+    assert table.loc["spend", "smd"] == pytest.approx(30 / math.sqrt(100))
+    assert table.loc[target, "mean_later"] == 0.5
+    assert frame["spend"].dtype == "float64" and len(frame) == 10  # the frame is left alone
+
+
+@pytest.mark.exercise(40)
+def test_missingness_and_churn_compares_the_churn_of_rows_with_and_without_a_value(
+    contract: ColumnsParams,
+) -> None:
+    target = contract.target
+    raw = pd.DataFrame(
+        {
+            "phone": [None, None, "1", "2", "3", "4", None, "5"],
+            "tier": ["a", "b", None, "a", "b", "a", "b", "a"],
+            "full": list("abcdefgh"),
+            target: ["1", "1", "0", "0", "1", "0", "0", None],
+        }
+    )
+
+    table = eda_stats.missingness_and_churn(raw, target)
+
+    assert table.index.name == "column"
+    assert list(table.index) == ["phone", "tier"]  # the most missing first; "full" has none
+    assert list(table.columns) == ["missing", "churn_if_missing", "churn_if_present"]
+    assert table.loc["phone", "missing"] == 3 / 8
+    # phone is missing on rows 0, 1, 6 (churned 1, 1, 0); present and labelled on 2-5 (0, 0, 1, 0).
+    assert table.loc["phone", "churn_if_missing"] == pytest.approx(2 / 3)
+    assert table.loc["phone", "churn_if_present"] == pytest.approx(1 / 4)
+    # The unlabelled last row counts in the missing share, in neither churn rate.
+    assert table.loc["tier", "missing"] == 1 / 8
+    assert table.loc["tier", "churn_if_missing"] == 0.0
+    assert table.loc["tier", "churn_if_present"] == pytest.approx(3 / 6)
+
+
+@pytest.mark.exercise(40)
+def test_missingness_and_churn_is_empty_when_nothing_is_missing(contract: ColumnsParams) -> None:
+    raw = pd.DataFrame({"phone": ["1", "2"], contract.target: ["0", "1"]})
+
+    table = eda_stats.missingness_and_churn(raw, contract.target)
+
+    assert table.empty
+    assert list(table.columns) == ["missing", "churn_if_missing", "churn_if_present"]
+
+
 def test_text_by_target_gives_share_empty_and_mean_length(contract: ColumnsParams) -> None:
     text, target = contract.text[0], contract.target
     frame = pd.DataFrame({text: ["", "hello", "", "abc"], target: [0, 0, 1, 1]})
@@ -146,6 +211,7 @@ def test_text_by_target_gives_share_empty_and_mean_length(contract: ColumnsParam
 
 
 def test_the_summary_finds_every_kind_of_column_of_the_contract(contract: ColumnsParams) -> None:
+    require_exercises(35)  # the earlier-vs-later table
     frame = clean_frame(contract, 50)
     missing = eda_stats.missing_share(frame)
 

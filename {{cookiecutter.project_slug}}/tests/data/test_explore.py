@@ -20,6 +20,8 @@ from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.paths import EDA_FIGURES, EDA_MD, PROCESSED_DATA, RAW_DATA
 
+from ..conftest import require_exercises
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -101,6 +103,27 @@ def test_the_summary_compares_periods_in_plain_language(findings: eda_stats.Find
     assert "| months_active | 30.000 | 20.000 | -0.500 |" in text
 
 
+def test_the_summary_says_whether_a_missing_value_goes_with_churn(
+    findings: eda_stats.Findings,
+) -> None:
+    table = pd.DataFrame(
+        {"missing": [0.05, 0.01], "churn_if_missing": [0.5, 0.25], "churn_if_present": [0.2, 0.25]},
+        index=pd.Index(["weight", "region"], name="column"),
+    )
+    with_churn = dataclasses.replace(findings, missing_churn=table)
+
+    text = explore.summary_markdown(with_churn, list(FIGURES), "figures/eda")
+    without = explore.summary_markdown(findings, list(FIGURES), "figures/eda")
+
+    missing_section = text.split("## Missing values before cleaning")[1].split("\n## ")[0]
+    assert (
+        "Churn rate where the value was missing vs present: weight 50.0% vs 20.0%; region "
+        "25.0% vs 25.0%. Rates far apart mean the values are not missing at random"
+        in missing_section
+    )
+    assert "Churn rate where the value was missing" not in without  # not computed: not claimed
+
+
 def test_the_summary_links_each_figure_drawn(findings: eda_stats.Findings) -> None:
     drawn = ["missingness.png", "distributions.png"]
 
@@ -175,6 +198,7 @@ def read_outputs() -> dict[str, bytes]:
 
 
 def test_run_writes_five_figures_and_the_report(project_dir: Path, params: Params) -> None:
+    require_exercises(35, 40)  # the periods; missing values and churn
     frame = write_inputs(params.columns)
     shifted, missing = shifted_and_missing(params.columns)
 
@@ -188,6 +212,11 @@ def test_run_writes_five_figures_and_the_report(project_dir: Path, params: Param
     text = EDA_MD.read_text(encoding="utf-8")
     assert "**300 customers**" in text
     assert f"| {missing} | 10.0% |" in text
+    # The first 10% of rows lack the raw value (empty texts are missing values too).
+    target = frame[params.columns.target]
+    if_missing, if_present = target.head(30).mean(), target.iloc[30:].mean()
+    assert "Churn rate where the value was missing vs present: " in text
+    assert f"{missing} {if_missing:.1%} vs {if_present:.1%}" in text
     assert f"higher **{shifted}** goes with less churn" in text
     assert f"**{shifted}** (lower for later signups)" in text
     assert "(figures/eda/later_signups.png)" in text
@@ -199,6 +228,7 @@ def test_run_writes_five_figures_and_the_report(project_dir: Path, params: Param
 
 
 def test_run_without_a_time_column_skips_the_periods(project_dir: Path, params: Params) -> None:
+    require_exercises(40)  # missing values and churn
     no_time = params.model_copy(
         update={"columns": params.columns.model_copy(update={"time": None})}
     )

@@ -46,6 +46,40 @@ def test_a_label_read_by_yaml_as_a_boolean_is_refused_with_the_fix(params: Param
         parse_params(raw)
 
 
+@pytest.mark.exercise(34)
+def test_binary_target_maps_known_and_declared_labels_and_keeps_missing_ones(
+    contract: ColumnsParams,
+) -> None:
+    declared = contract.model_copy(update={"target_mapping": {"yes": 1, "no": 0}})
+    frame = pd.DataFrame(
+        {declared.target: [" yes", "no ", "1.0", "0", None], "other": list("abcde")}
+    )
+
+    mapped = binary_target(frame, declared, "mine.csv")
+
+    assert mapped[declared.target].head(4).tolist() == ["1", "0", "1", "0"]
+    assert mapped[declared.target].isna().tolist() == [False] * 4 + [True]  # still missing
+    assert mapped["other"].tolist() == list("abcde")  # the other columns as they were
+    assert frame[declared.target].iloc[0] == " yes"  # the caller's frame is left alone
+
+
+@pytest.mark.exercise(34)
+def test_binary_target_refuses_labels_without_a_mapping_in_one_sentence(
+    contract: ColumnsParams,
+) -> None:
+    frame = pd.DataFrame({contract.target: ["yes", "no", "yes", None]})
+
+    with pytest.raises(DataError) as error:
+        binary_target(frame, contract, "mine.csv")
+
+    assert str(error.value) == (
+        f"mine.csv has a target column '{contract.target}' that is not binary: it holds 'yes' "
+        "(2), 'no' (1); keep two classes and map them to 1 and 0 with columns.target_mapping in "
+        'params.yaml, e.g. {"yes": 1, "no": 0}.'
+    )
+
+
+@pytest.mark.exercise(34)
 def test_binary_target_names_only_the_first_values_of_many(contract: ColumnsParams) -> None:
     frame = pd.DataFrame({contract.target: [str(i % 8) for i in range(80)]})
 

@@ -11,10 +11,12 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import errors
@@ -53,7 +55,8 @@ def register_params() -> dict:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """This module's workspace: 6,000 rows, trained and evaluated, nothing registered yet."""
-    require_exercises(1, 3, 4)  # training (see make_workspace), then the promotion gate
+    # Training (see make_workspace), then the promotion gate (4) and the champion alias (39).
+    require_exercises(1, 3, 4, 39)
     yield from make_workspace(tmp_path_factory, register_params())
 
 
@@ -63,6 +66,61 @@ def weak_params() -> Params:
     raw["model"]["name"] = "decision_tree"
     raw["model"]["hyperparameters"]["decision_tree"] = {"max_depth": 1}
     return parse_params(raw)
+
+
+class MemoryRegistry:
+    """The registry calls of a promotion, in memory: enough to check what make_champion writes."""
+
+    def __init__(self, history: str | None) -> None:
+        tags = {} if history is None else {register.HISTORY_TAG: history}
+        self.model = SimpleNamespace(aliases={}, tags=tags)
+        self.version_tags: dict[str, dict[str, str]] = {}
+
+    def get_registered_model(self, name: str) -> SimpleNamespace:
+        if name != NAME:
+            raise MlflowException(f"Registered Model with name={name} not found")
+        return self.model
+
+    def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
+        self.get_registered_model(name).aliases[alias] = str(version)
+
+    def set_registered_model_tag(self, name: str, key: str, value: str) -> None:
+        self.get_registered_model(name).tags[key] = value
+
+    def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        self.get_registered_model(name)
+        self.version_tags.setdefault(str(version), {})[key] = value
+
+
+@pytest.mark.exercise(39)
+def test_make_champion_moves_the_alias_and_appends_to_the_history() -> None:
+    registry = MemoryRegistry(history="1,2")
+
+    register.make_champion(registry, NAME, "3", "promote command")
+
+    assert registry.model.aliases == {register.CHAMPION: "3"}
+    assert registry.model.tags[register.HISTORY_TAG] == "1,2,3"  # rollback goes back to 2
+    assert registry.version_tags == {"3": {"promoted_by": "promote command"}}
+
+
+@pytest.mark.exercise(39)
+def test_the_first_champion_starts_the_history() -> None:
+    registry = MemoryRegistry(history=None)
+
+    register.make_champion(registry, NAME, "1", "gate")
+
+    assert registry.model.tags[register.HISTORY_TAG] == "1"
+    assert registry.model.aliases == {register.CHAMPION: "1"}
+
+
+@pytest.mark.exercise(39)
+def test_make_champion_on_an_unregistered_model_is_one_sentence_and_writes_nothing() -> None:
+    registry = MemoryRegistry(history="1")
+
+    with pytest.raises(errors.RegistryError, match="No model is registered as 'other' yet"):
+        register.make_champion(registry, "other", "2", "gate")
+
+    assert registry.model.aliases == {} and registry.version_tags == {}
 
 
 def registry_state() -> tuple[dict[str, str], list[str], str | None]:

@@ -16,6 +16,8 @@ from {{ cookiecutter.package_name }}.nightly.morning_report import (
     Retraining,
 )
 
+from ..conftest import require_exercises
+
 
 @pytest.fixture
 def report() -> MorningReport:
@@ -39,6 +41,7 @@ def report() -> MorningReport:
     )
 
 
+@pytest.mark.exercise(38)
 def test_the_summary_gives_the_key_numbers_in_plain_words(report: MorningReport) -> None:
     rows = dict(report.rows())
 
@@ -56,6 +59,7 @@ def test_the_summary_gives_the_key_numbers_in_plain_words(report: MorningReport)
 
 
 def test_the_page_holds_the_summary_and_the_steps(report: MorningReport) -> None:
+    require_exercises(38)  # the summary ends with what to look at first
     page = report.to_markdown()
 
     assert page.startswith("# Morning report, 2026-11-30\n")
@@ -64,6 +68,7 @@ def test_the_page_holds_the_summary_and_the_steps(report: MorningReport) -> None
     assert "| model score | 2,000 customers in 1.2 s |" in page
 
 
+@pytest.mark.exercise(38)
 def test_an_alert_comes_first_and_is_quoted(report: MorningReport) -> None:
     alerted = replace(report, alerts=("Data drift: age moved (distance 0.31).",))
 
@@ -71,6 +76,7 @@ def test_an_alert_comes_first_and_is_quoted(report: MorningReport) -> None:
     assert alerted.first_look().startswith("The alert: Data drift: age moved")
 
 
+@pytest.mark.exercise(38)
 def test_a_failed_retraining_outranks_an_alert(report: MorningReport) -> None:
     failed = replace(
         report,
@@ -82,6 +88,7 @@ def test_a_failed_retraining_outranks_an_alert(report: MorningReport) -> None:
     assert "boom" in dict(failed.rows())["Retraining"]
 
 
+@pytest.mark.exercise(38)
 def test_a_new_model_is_called_out(report: MorningReport) -> None:
     promoted = replace(report, retraining=Retraining(DONE, ("Drift.",), "4", True))
     promoted = replace(promoted, model_version="4")
@@ -95,6 +102,7 @@ def test_a_new_model_is_called_out(report: MorningReport) -> None:
     assert promoted.first_look().startswith("The new model, version 4")
 
 
+@pytest.mark.exercise(38)
 def test_a_jump_in_the_flagged_share_is_the_first_thing_to_check(report: MorningReport) -> None:
     jumped = replace(report, flagged=700)  # 35% against 19.8%
 
@@ -102,6 +110,7 @@ def test_a_jump_in_the_flagged_share_is_the_first_thing_to_check(report: Morning
 
 
 def test_a_monitor_without_verdict_is_not_called_a_quiet_night(report: MorningReport) -> None:
+    require_exercises(38)  # the summary ends with what to look at first
     blind = replace(report, retraining=Retraining(NOT_NEEDED, reasons=("No traffic yet.",)))
 
     assert dict(blind.rows())["Retraining"] == (
@@ -110,6 +119,7 @@ def test_a_monitor_without_verdict_is_not_called_a_quiet_night(report: MorningRe
 
 
 def test_a_first_run_and_a_skipped_retraining_say_so(report: MorningReport) -> None:
+    require_exercises(38)  # the summary ends with what to look at first
     first = replace(
         report,
         previous_version=None,
@@ -126,6 +136,7 @@ def test_a_first_run_and_a_skipped_retraining_say_so(report: MorningReport) -> N
 
 
 def test_without_monitoring_nothing_is_called_a_verdict(report: MorningReport) -> None:
+    require_exercises(38)  # the summary ends with what to look at first
     rows = dict(replace(report, retraining=Retraining(UNMONITORED)).rows())
 
     assert rows["Retraining"].startswith("Not judged: this project has no monitoring")

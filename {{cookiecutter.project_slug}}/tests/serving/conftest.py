@@ -41,7 +41,8 @@ KEY = "test-admin-key"
 @pytest.fixture(scope="package")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A trained workspace whose registry holds a champion (1) and a challenger (2)."""
-    require_exercises(1, 3, 4, 9, 11)  # training (see make_workspace), then the promotion gate
+    # Training (see make_workspace), then the promotion gate (4) and the champion alias (39).
+    require_exercises(1, 3, 4, 9, 11, 39)
     for root in make_workspace(tmp_path_factory, small_params()):
         params = parse_params(small_params())
         register.run(params)

@@ -29,7 +29,7 @@ DAY = date(2026, 11, 30)
 @pytest.fixture
 def night_outputs(workspace: Path, store: ModelStore) -> Iterator[Path]:
     """The workspace, cleaned of what the night writes once the test is done."""
-    require_exercises(28)
+    require_exercises(28, 38)  # batch scoring; the report's first thing to look at
     yield workspace
     for path in (night.MORNING_MD, night.NIGHTLY_JSON, batch_score.BATCH_JSON, day_file(DAY)):
         path.unlink(missing_ok=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams
@@ -18,6 +17,7 @@ from {{ cookiecutter.package_name }}.errors import DataError
 # (the usual rule of thumb in covariate-balance checks).
 SMD_FLAG = 0.1
 TOP = 3  # how many columns the summary names in each "most ..." list
+MISSING_CHURN_COLUMNS = ("missing", "churn_if_missing", "churn_if_present")
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,38 @@ class Findings:
     categories: dict[str, pd.DataFrame]
     text: dict[str, pd.DataFrame]
     periods: Periods | None
+    # missingness_and_churn(): whether a value's absence goes with churn (None: not computed)
+    missing_churn: pd.DataFrame | None = None
 
 
 def missing_share(raw: pd.DataFrame) -> pd.Series:
     """Share of missing values per column, highest first (ties keep the column order)."""
     return raw.isna().mean().sort_values(ascending=False, kind="stable")
+
+
+def missingness_and_churn(raw: pd.DataFrame, target: str) -> pd.DataFrame:
+    """Per column with missing values: its missing share, the churn rate without and with a value.
+
+    Rows without a target say nothing about churn and are left out of both rates. Two rates far
+    apart mean the values are not missing at random: imputing them hides a signal that a
+    missing-indicator feature would keep.
+    """
+    # [exercise 40] each column's missing share and churn rate where missing and where present.
+    churned = pd.to_numeric(raw[target], errors="coerce")
+    labelled = churned.notna()
+    rows = {}
+    for name in raw.columns.drop(target):
+        missing = raw[name].isna()
+        if missing.any():
+            rows[name] = {
+                "missing": float(missing.mean()),
+                "churn_if_missing": churned[missing & labelled].mean(),
+                "churn_if_present": churned[~missing & labelled].mean(),
+            }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(MISSING_CHURN_COLUMNS))
+    table.index.name = "column"
+    return table.astype("float64").sort_values("missing", ascending=False, kind="stable")
+    # [/exercise 40]
 
 
 def churn_rate_by_category(frame: pd.DataFrame, column: str, target: str) -> pd.DataFrame:
@@ -116,13 +143,15 @@ def compare_periods(
             f"{time_column} has too few distinct dates to split off the latest "
             f"{percent(later_share, 0)} of signups."
         )
+    # [exercise 35] each column's mean in both periods and their standardised mean difference.
     values = frame[[*numeric_columns, target]].astype("float64")
     earlier_part, later_part = values[~later], values[later]
-    pooled = np.sqrt((earlier_part.var() + later_part.var()) / 2)
+    pooled = ((earlier_part.var() + later_part.var()) / 2) ** 0.5
     table = pd.DataFrame({"mean_earlier": earlier_part.mean(), "mean_later": later_part.mean()})
     table["smd"] = (table["mean_later"] - table["mean_earlier"]) / pooled.where(pooled > 0)
     table.index.name = "column"
     return table
+    # [/exercise 35]
 
 
 def text_by_target(frame: pd.DataFrame, column: str, target: str) -> pd.DataFrame:
@@ -133,9 +162,13 @@ def text_by_target(frame: pd.DataFrame, column: str, target: str) -> pd.DataFram
 
 
 def summarise(
-    frame: pd.DataFrame, missing: pd.Series, columns: ColumnsParams, later_share: float
+    frame: pd.DataFrame,
+    missing: pd.Series,
+    columns: ColumnsParams,
+    later_share: float,
+    missing_churn: pd.DataFrame | None = None,
 ) -> Findings:
-    """Compute every finding of the stage from the processed frame and the raw missing shares."""
+    """Compute every finding of the stage from the processed frame and the raw missing values."""
     numeric, target = list(columns.numeric), columns.target
     periods = None
     if columns.time is not None:
@@ -159,6 +192,7 @@ def summarise(
         },
         text={name: text_by_target(frame, name, target) for name in columns.text},
         periods=periods,
+        missing_churn=missing_churn,
     )
 
 

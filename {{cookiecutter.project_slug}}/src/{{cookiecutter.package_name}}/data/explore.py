@@ -20,6 +20,7 @@ from {{ cookiecutter.package_name }}.data.eda_stats import (
     TOP,
     Findings,
     missing_share,
+    missingness_and_churn,
     percent,
     shifted_columns,
     summarise,
@@ -74,6 +75,22 @@ def _summary_lines(findings: Findings) -> list[str]:
         most = ", ".join(f"{name} ({percent(share)})" for name, share in missing.items())
         lines.append(f"- Most missing values before cleaning: {most}.")
     return lines
+
+
+def _missing_churn_lines(table: pd.DataFrame | None) -> list[str]:
+    """The sentence that says whether a missing value goes with churn, column by column."""
+    if table is None or table.empty:
+        return []
+    rates = "; ".join(
+        f"{name} {percent(row['churn_if_missing'])} vs {percent(row['churn_if_present'])}"
+        for name, row in table.head(TOP).iterrows()
+    )
+    return [
+        "",
+        f"Churn rate where the value was missing vs present: {rates}. Rates far apart mean the "
+        "values are not missing at random: imputing them hides a signal that a "
+        "missing-indicator feature would keep.",
+    ]
 
 
 def _periods_section(findings: Findings) -> list[str]:
@@ -184,6 +201,7 @@ def summary_markdown(findings: Findings, figures: list[str], figure_dir: str) ->
         lines += ["", "| column | missing |", "|---|---:|"]
         lines += [f"| {name} | {percent(share)} |" for name, share in missing.items()]
         lines += ["", "No other column had missing values."]
+        lines += _missing_churn_lines(findings.missing_churn)
     lines += ["", *_periods_section(findings)]
     if findings.text:
         lines += ["", "## Free text", "", "| column | churn | empty | mean length |"]
@@ -220,9 +238,11 @@ def run(params: Params) -> dict[str, object]:
     columns = params.columns
     frame = files.read_parquet(PROCESSED_DATA)
     check_processed(frame, columns)
-    # Only the missing shares of the raw data are needed: the raw frame is dropped at once.
-    missing = missing_share(files.read_raw_csv(RAW_DATA, columns))
-    findings = summarise(frame, missing, columns, params.explore.later_share)
+    # Only where values are missing is needed from the raw data: the raw frame is dropped at once.
+    raw = files.read_raw_csv(RAW_DATA, columns)
+    missing, missing_churn = missing_share(raw), missingness_and_churn(raw, columns.target)
+    del raw
+    findings = summarise(frame, missing, columns, params.explore.later_share, missing_churn)
     figures = draw_figures(frame, findings, columns)
     # The folder is rebuilt whole: a figure the current params no longer allow cannot linger.
     with files.atomic_dir(EDA_FIGURES) as folder:

@@ -98,6 +98,7 @@ def binary_target(frame: pd.DataFrame, columns: ColumnsParams, path: Path | str)
 
     A missing target stays missing (cleaning drops those rows and counts them).
     """
+    # [exercise 34] map the target labels to 0 and 1; a DataError names any other value.
     labels = CANONICAL_LABELS | {
         label: str(value) for label, value in columns.target_mapping.items()
     }
@@ -112,6 +113,7 @@ def binary_target(frame: pd.DataFrame, columns: ColumnsParams, path: Path | str)
             'with columns.target_mapping in params.yaml, e.g. {"yes": 1, "no": 0}.'
         )
     return frame.assign(**{columns.target: mapped})
+    # [/exercise 34]
 
 
 def describe_values(values: pd.Series) -> str:

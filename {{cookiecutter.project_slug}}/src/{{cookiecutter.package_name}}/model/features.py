@@ -153,9 +153,11 @@ class CustomerSegments(TransformerMixin, BaseEstimator):
         """The features followed by one 0/1 column per segment."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
+        # [exercise 36] append one 0/1 column per k-means segment to the features.
         segment = self.kmeans_.predict(X)
         one_hot = segment[:, np.newaxis] == np.arange(self.kmeans_.n_clusters)
         return np.hstack([X, one_hot.astype(X.dtype)])
+        # [/exercise 36]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The input names followed by `segment_0`, `segment_1`, ..."""

@@ -137,10 +137,12 @@ def check_evaluated(
 
 def make_champion(registry: MlflowClient, name: str, version: str, how: str) -> None:
     """Give the champion alias to a version and append it to the history."""
+    # [exercise 39] move the champion alias to the version, append it to the history, tag how.
     history = history_of(registry, name)
     registry.set_registered_model_alias(name, CHAMPION, version)
     registry.set_registered_model_tag(name, HISTORY_TAG, format_history([*history, version]))
     registry.set_model_version_tag(name, version, "promoted_by", how)
+    # [/exercise 39]
 
 
 def register_version(

@@ -112,6 +112,7 @@ class MorningReport:
 
     def first_look(self) -> str:
         """The one thing to look at first this morning, most urgent first."""
+        # [exercise 38] the most urgent of: failed retraining, alert, new model, moved share.
         if self.retraining.decision == FAILED:
             return "The failed retraining: run `make retrain` by hand and read its error."
         if self.alerts:
@@ -133,6 +134,7 @@ class MorningReport:
             f"Nothing urgent: hand the {self.flagged:,} flagged customers in {self.output} "
             "to the retention team."
         )
+        # [/exercise 38]
 
     def rows(self) -> list[tuple[str, str]]:
         """The summary: one (topic, plain sentence) per key fact."""
