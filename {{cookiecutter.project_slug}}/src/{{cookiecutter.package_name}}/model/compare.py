@@ -25,7 +25,7 @@ from {{ cookiecutter.package_name }}.model.algorithms import (
     build_estimator,
     check_hyperparameters,
 )
-from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pipeline, build_reference, model_input
+from {{ cookiecutter.package_name }}.model.features import build_dummy, build_reference, build_steps, model_input
 from {{ cookiecutter.package_name }}.paths import DEVELOPMENT_DATA, FIGURES, LEADERBOARD_JSON
 
 SPLIT_COMMAND = "{{ cookiecutter.project_slug }} model split"
@@ -129,23 +129,24 @@ def run(
     X = model_input(development, params)
     y = development[columns.target].to_numpy(dtype=np.int64)
 
-    candidates = {
-        name: build_pipeline(
-            params,
-            build_estimator(name, params.model.hyperparameters.get(name, {}), params.seed),
-        )
+    estimators = {
+        name: build_estimator(name, params.model.hyperparameters.get(name, {}), params.seed)
         for name in names
     }
-    candidates["reference"] = build_reference(params)
-    candidates["dummy"] = build_dummy(params)
+    # Every algorithm behind the same cleaning and features, fitted once per fold and shared;
+    # the baselines have their own, simpler pipelines.
+    steps = build_steps(params)
+    fold_metrics = cross_validation.cross_validate_estimators(steps, estimators, X, y, splits)
+    baselines = {"reference": build_reference(params), "dummy": build_dummy(params)}
+    for name, baseline in baselines.items():
+        fold_metrics[name] = cross_validation.cross_validate(baseline, X, y, splits).folds
     rows = []
     with mlflow.start_run(run_name="compare") as parent:
         mlflow.log_params(
             {"strategy": validation.strategy, "folds": len(splits), "rows": len(development)}
         )
-        for name, pipeline in candidates.items():
+        for name, folds in fold_metrics.items():
             with mlflow.start_run(run_name=name, nested=True):
-                folds = cross_validation.cross_validate(pipeline, X, y, splits).folds
                 row = leaderboard_row(name, folds)
                 mlflow.log_param("algorithm", name)
                 mlflow.log_params(

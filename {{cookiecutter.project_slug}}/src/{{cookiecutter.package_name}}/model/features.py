@@ -205,11 +205,12 @@ def build_features(params: Params) -> ColumnTransformer:
     return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
 
 
-def build_pipeline(params: Params, estimator: ClassifierMixin) -> Pipeline:
-    """Cleaner, features, optional customer segments and the estimator, as one Pipeline.
+def build_steps(params: Params) -> Pipeline:
+    """The steps before the estimator: cleaner, features and optional customer segments.
 
     The cleaner passes the time column through untouched (it only rewrites the columns it is
-    given), so the features step receives the raw dates.
+    given), so the features step receives the raw dates. No step depends on the estimator, so
+    cross-validation can fit them once per fold for several estimators.
     """
     steps: list[tuple[str, Any]] = [
         ("clean", build_cleaner(params.model_columns, params.clean)),
@@ -218,8 +219,12 @@ def build_pipeline(params: Params, estimator: ClassifierMixin) -> Pipeline:
     if params.model.segments > 0:
         segments = CustomerSegments(params.model.segments, random_state=params.seed)
         steps.append(("segments", segments))
-    steps.append(("model", estimator))
     return Pipeline(steps)
+
+
+def build_pipeline(params: Params, estimator: ClassifierMixin) -> Pipeline:
+    """build_steps, then the estimator, as one Pipeline."""
+    return Pipeline([*build_steps(params).steps, ("model", estimator)])
 
 
 def build_reference(params: Params) -> Pipeline:
