@@ -290,6 +290,9 @@ def check_monitoring(project: Path, output: str) -> None:
 
 def check_speed(project: Path, output: str) -> None:
     assert "cumtime" in output and "data/clean.py" in output  # the profile
+    # The CLI's start-up, import by import: the package's cli module is the last (largest) line.
+    start_up = re.search(r"import time: +\d+ \| +(\d+) \| customer_churn\.cli\n", output)
+    assert start_up and int(start_up[1]) < 2_000_000, "starting the CLI takes over 2 s"
     assert not (project / "clean.prof").exists()
     assert re.search(r"pipeline, 1,000 rows at once: +[0-9.]+ ms per row", output)
     assert re.search(r"record scorer, one at a time: +[0-9.]+ ms per row", output)

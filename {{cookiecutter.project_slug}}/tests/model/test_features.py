@@ -15,6 +15,7 @@ from {{ cookiecutter.package_name }}.data import clean
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
+from {{ cookiecutter.package_name }}.model.cross_validation import cross_validate, cross_validate_estimators
 from {{ cookiecutter.package_name }}.model.features import (
     DATE_PARTS,
     CustomerSegments,
@@ -22,6 +23,7 @@ from {{ cookiecutter.package_name }}.model.features import (
     build_dummy,
     build_pipeline,
     build_reference,
+    build_steps,
     feature_names,
     model_input,
 )
@@ -383,3 +385,26 @@ def test_every_fitted_pipeline_round_trips_through_skops(
     # Then it gives identical scores, and every type it needs is one the project trusts
     np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
     assert tracking.untrusted(untrusted) == []
+
+
+def test_shared_steps_score_each_estimator_as_its_whole_pipeline(
+    params: Params, X: pd.DataFrame, y: np.ndarray
+) -> None:
+    require_exercises(1, 9)  # the steps start with the cleaner
+    half = len(X) // 2
+    rows = np.arange(len(X))
+    splits = [(rows[:half], rows[half:]), (rows[half:], rows[:half])]
+    estimators = {
+        name: build_estimator(name, SMALL.get(name, {}), SEED)
+        for name in ("logistic_regression", "decision_tree")
+    }
+
+    shared = cross_validate_estimators(build_steps(params), estimators, X, y, splits)
+
+    # compare and the validation curve rely on it: the same metrics as the whole pipeline's.
+    for name, estimator in estimators.items():
+        whole = cross_validate(build_pipeline(params, estimator), X, y, splits).folds
+        pd.testing.assert_frame_equal(
+            shared[name].drop(columns="fit_seconds"), whole.drop(columns="fit_seconds")
+        )
+        assert (shared[name]["fit_seconds"] > 0).all()
