@@ -225,11 +225,27 @@ def test_evaluation_writes_scores_figures_and_a_model_card(workspace: Path) -> N
     roc = pd.read_csv(EVALUATION_PLOTS / "roc.csv")
     assert roc.iloc[-1].tolist() == [1.0, 1.0]
     for section in (
+        "## Intended use",
         "## Validation strategy",
         "## Metrics on the final test set",
+        "## Results by slice",
         "## Known limitations",
     ):
         assert section in card
+    # One slice per allowed value of each categorical input, as the model's cleaning reads the
+    # test rows (misspellings repaired), in the card and the JSON.
+    categorical = with_changes().model_columns.categorical
+    slices = read_json(METRICS_JSON)["slices"]
+    assert {entry["column"] for entry in slices} == set(categorical)
+    for entry in slices:
+        assert entry["value"] in categorical[entry["column"]].allowed, entry
+    test_rows = len(pd.read_parquet(TEST_DATA))
+    for column in categorical:
+        # Every test row but the few whose value was missing or beyond repair.
+        rows = sum(entry["rows"] for entry in slices if entry["column"] == column)
+        assert 0.9 * test_rows <= rows <= test_rows, column
+    first = slices[0]
+    assert f"| {first['column']} = {first['value']} | {first['rows']} |" in card
 
 
 def test_same_params_give_the_same_metrics_and_model_files_quietly(

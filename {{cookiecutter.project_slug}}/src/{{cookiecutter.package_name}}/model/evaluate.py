@@ -44,6 +44,7 @@ from {{ cookiecutter.package_name }}.model.metrics import (
     cost_by_threshold,
     expected_cost,
 )
+from {{ cookiecutter.package_name }}.model.slices import slice_table, slices
 from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     EVALUATION_FIGURES,
@@ -195,8 +196,10 @@ def model_card(
     report: Mapping[str, Any],
     importance: pd.DataFrame,
     calibration: str,
+    by_slice: str,
 ) -> str:
-    """The model card: what the model is, how it was validated, how good it is, its limits."""
+    """The model card: what the model is, what it is for, how it was validated, how good it is
+    overall and by slice, and its limits."""
     costs = params.evaluation
     level = f"{report['confidence'] * 100:g}%"
     metric_rows = "\n".join(
@@ -218,6 +221,13 @@ def model_card(
   {report["threshold"]:.3f} get a retention offer.
 - MLflow run: `{training["run_id"]}`; model file sha256 `{training["sha256"][:16]}…`.
 
+## Intended use
+- Rank current customers by their risk of churning, to choose who gets a retention offer; the
+  offer is cheap and a person can override it.
+- Not for decisions a customer cannot contest (prices, credit, closing an account), and not for
+  customers unlike the training data (other markets, products or periods: see the slices and
+  the drift checks of monitoring).
+
 ## Data
 - Development rows: {development["rows"]} (churn rate {development["churn_rate"]:.3f}); final
   test rows: {test["rows"]} (churn rate {test["churn_rate"]:.3f}), split by
@@ -238,6 +248,12 @@ def model_card(
 {metric_rows}
 
 Threshold-dependent metrics use the threshold {report["threshold"]:.3f}.
+
+## Results by slice ({level} bootstrap intervals of ROC AUC)
+Each value of each categorical input; "below the whole set" marks a slice whose interval lies
+entirely below the whole test set's ROC AUC.
+
+{by_slice}
 
 ## Decision threshold and cost
 A missed churner costs {costs.cost_missed_churner:g}, a retention offer
@@ -272,8 +288,17 @@ def run(params: Params) -> dict[str, object]:
     threshold = report["threshold"]
     importance = importances(models["model"], X, y, params.seed)
     calibration = calibration_verdict(y, scores["model"].to_numpy())
+    costs = params.evaluation
+    categorical = list(params.model_columns.categorical)
+    # By the categories the model sees: its own cleaning step repairs "FRANCE" and "Frnace".
+    seen = models["model"].named_steps["clean"].transform(X)
+    by_slice = slices(
+        seen, y, scores, categorical, costs.bootstrap_resamples, costs.confidence, params.seed
+    )
+    report["slices"] = [result.to_json() for result in by_slice]
+    table = slice_table(by_slice, report["model"]["roc_auc"]["estimate"])
     card = model_card(
-        params, training, training_report, split_report, report, importance, calibration
+        params, training, training_report, split_report, report, importance, calibration, table
     )
     drawn = draw_figures(y, scores, threshold, importance, params)
     curves = curve_tables(y, scores["model"].to_numpy())
