@@ -2,8 +2,9 @@
 
 The workflows go through actionlint (types, expressions, known actions' inputs) and GitHub's
 workflow JSON schema (check-jsonschema's vendored copy: no network); the Dockerfile through
-hadolint. Nothing is installed: the linters are the template's dev tools, and a file's commands
-are checked against the baked Makefile and params.yaml they call.
+hadolint; the team stack's compose file through the Compose Specification's schema. Nothing is
+installed: the linters are the template's dev tools, and a file's commands are checked against
+the baked Makefile and params.yaml they call.
 """
 
 from __future__ import annotations
@@ -117,6 +118,23 @@ def test_every_workflow_matches_github_s_workflow_schema(bakes, variant: str) ->
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok -- validation done" in result.stdout
+
+
+def test_the_team_stack_matches_the_compose_specification(bakes, tmp_path: Path) -> None:
+    # No compose tool exists without an engine here: the Compose Specification's JSON schema
+    # (check-jsonschema's vendored copy) checks every key and type of deploy/compose.yaml.
+    project, _ = bakes["default"]
+    command = [tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec"]
+
+    result = lint([*command, "deploy/compose.yaml"], project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The check is real: one misspelt key fails it, named.
+    broken = tmp_path / "compose.yaml"
+    text = (project / "deploy/compose.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("healthcheck:", "healthchek:", 1), encoding="utf-8")
+    result = lint([*command, str(broken)], project)
+    assert result.returncode == 1 and "'healthchek' was unexpected" in result.stdout
 
 
 @pytest.mark.parametrize("variant", ["default", "exercises"])
