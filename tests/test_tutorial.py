@@ -187,8 +187,14 @@ def check_validation(project: Path, output: str) -> None:
 def check_training(project: Path, output: str) -> None:
     assert "good fit" in output and "max_leaf_nodes [3, 7, 15, 31, 63]" in output
     assert "leaderboard (validation folds" in output
-    board = read_json(project, "reports/leaderboard.json")["leaderboard"]
+    leaderboard = read_json(project, "reports/leaderboard.json")
+    board = leaderboard["leaderboard"]
     assert {row["algorithm"] for row in board} >= {"reference", "dummy", "mlp", "svm", "knn"}
+    # The one-standard-error rule's pick: an algorithm (never a baseline) within noise of the best.
+    rule = leaderboard["one_standard_error"]
+    assert rule["pick_roc_auc"] >= rule["best_roc_auc"] - rule["standard_error"]
+    assert rule["pick"] not in {"reference", "dummy"}
+    assert f"One-standard-error rule: {rule['pick']} (" in output
     assert "Created version '2'" in output
     assert re.search(r"model\.name\s+gradient_boosting\s+random_forest", output)  # params diff
     assert "random_forest" in output.split("Experiment")[-1]  # exp show

@@ -187,6 +187,7 @@ def compare(
         leaderboard = stage.run(load_params(), algorithm, max_rows)
     title = "leaderboard (validation folds, mean ± std)"
     print_table(title, leaderboard.rows(), leaderboard.HEADERS)
+    console.print(stage.within_noise_sentence(leaderboard.within_noise))
     console.print(f"Written to {LEADERBOARD_JSON}; MLflow parent run {leaderboard.run_id}.")
 
 

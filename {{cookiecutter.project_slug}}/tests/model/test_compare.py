@@ -8,7 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.model.compare import COLUMNS, leaderboard_row
+from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, SIMPLEST_FIRST
+from {{ cookiecutter.package_name }}.model.compare import (
+    COLUMNS,
+    leaderboard_row,
+    one_standard_error,
+    within_noise_sentence,
+)
 
 
 def folds(**changes: list[float]) -> pd.DataFrame:
@@ -46,3 +52,44 @@ def test_a_row_keeps_the_training_score_to_show_overfitting() -> None:
     assert row["train_roc_auc_mean"] == pytest.approx(0.99)
     assert row["roc_auc_mean"] == pytest.approx(0.71)
     assert "train_brier_mean" not in row  # only validation scores rank the algorithms
+
+
+def board(**scores: tuple[float, float]) -> pd.DataFrame:
+    """A leaderboard of (mean, std) ROC AUC per algorithm, best first as compare sorts it."""
+    rows = {name: {"roc_auc_mean": m, "roc_auc_std": s} for name, (m, s) in scores.items()}
+    return pd.DataFrame.from_dict(rows, orient="index").sort_values("roc_auc_mean", ascending=False)
+
+
+def test_a_simpler_model_within_one_standard_error_is_preferred() -> None:
+    # Five folds: the standard error of gradient boosting's mean is 0.006 / sqrt(5) = 0.0027.
+    scores = board(gradient_boosting=(0.834, 0.006), logistic_regression=(0.832, 0.004))
+
+    choice = one_standard_error(scores, folds=5)
+
+    assert choice == {
+        "best": "gradient_boosting",
+        "best_roc_auc": 0.834,
+        "standard_error": 0.002683,
+        "pick": "logistic_regression",
+        "pick_roc_auc": 0.832,
+    }
+    sentence = within_noise_sentence(choice)
+    assert sentence.startswith("One-standard-error rule: logistic_regression (0.832) is within")
+
+
+def test_a_lead_larger_than_the_noise_keeps_the_best() -> None:
+    scores = board(gradient_boosting=(0.834, 0.006), logistic_regression=(0.828, 0.004))
+
+    choice = one_standard_error(scores, folds=5)
+
+    assert (choice["best"], choice["pick"]) == ("gradient_boosting", "gradient_boosting")
+    assert "no simpler algorithm is within one standard error" in within_noise_sentence(choice)
+
+
+def test_the_baselines_are_never_the_pick_and_every_algorithm_has_a_rank() -> None:
+    scores = board(reference=(0.90, 0.001), dummy=(0.5, 0.0), random_forest=(0.80, 0.01))
+
+    assert one_standard_error(scores, folds=5)["pick"] == "random_forest"
+    assert one_standard_error(board(reference=(0.9, 0.0)), folds=5) == {}
+    # An algorithm missing from SIMPLEST_FIRST would never be picked: every one has a rank.
+    assert sorted(SIMPLEST_FIRST) == sorted(ALGORITHMS)

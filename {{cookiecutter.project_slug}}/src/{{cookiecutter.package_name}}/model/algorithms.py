@@ -101,6 +101,21 @@ TABLE: dict[str, AlgorithmSpec] = {
     ),
 }
 ALGORITHMS: tuple[str, ...] = tuple(TABLE)
+# From the simplest model to the most complex: fewest fitted parameters and easiest to read and
+# explain first (a linear model's coefficients) down to ensembles of hundreds of trees. The
+# one-standard-error rule of model/compare.py prefers the first within noise of the best.
+SIMPLEST_FIRST: tuple[str, ...] = (
+    "logistic_regression",
+    "naive_bayes",
+    "sgd",
+    "svm",
+    "decision_tree",
+    "knn",
+    "mlp",
+    "bagging",
+    "random_forest",
+    "gradient_boosting",
+)
 
 # SGDClassifier gives probabilities only with these losses, and the model must score customers.
 SGD_PROBABILITY_LOSSES = ("log_loss", "modified_huber")

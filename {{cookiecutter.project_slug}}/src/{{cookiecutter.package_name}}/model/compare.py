@@ -22,6 +22,7 @@ from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model import cross_validation, figures, tracking
 from {{ cookiecutter.package_name }}.model.algorithms import (
     ALGORITHMS,
+    SIMPLEST_FIRST,
     build_estimator,
     check_hyperparameters,
 )
@@ -51,6 +52,7 @@ class Leaderboard:
     n_rows: int  # development rows cross-validated
     board: pd.DataFrame  # one row per algorithm (the index), best mean ROC AUC first
     run_id: str  # the MLflow parent run
+    within_noise: dict[str, object]  # the one-standard-error rule's pick (one_standard_error)
 
     def to_json(self) -> dict[str, object]:
         """The content of reports/leaderboard.json."""
@@ -59,6 +61,7 @@ class Leaderboard:
             "folds": self.folds,
             "rows": self.n_rows,
             "leaderboard": self.board.reset_index().to_dict(orient="records"),
+            "one_standard_error": self.within_noise,
         }
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -112,6 +115,48 @@ def leaderboard_row(name: str, folds: pd.DataFrame) -> dict[str, object]:
     # [/exercise 37]
 
 
+def one_standard_error(board: pd.DataFrame, folds: int) -> dict[str, object]:
+    """The simplest algorithm whose mean ROC AUC is within one standard error of the best's.
+
+    The standard error is the best algorithm's fold spread over the square root of the folds:
+    a lead smaller than that is noise of the folds, and the simpler model is cheaper to run,
+    explain and keep (Breiman's one-standard-error rule). Baselines are not candidates.
+    """
+    candidates = board.loc[[name for name in SIMPLEST_FIRST if name in board.index]]
+    if candidates.empty:
+        return {}
+    best = str(candidates["roc_auc_mean"].idxmax())
+    error = float(candidates.loc[best, "roc_auc_std"]) / np.sqrt(folds)
+    floor = float(candidates.loc[best, "roc_auc_mean"]) - error
+    pick = next(name for name, row in candidates.iterrows() if row["roc_auc_mean"] >= floor)
+    return files.rounded(
+        {
+            "best": best,
+            "best_roc_auc": candidates.loc[best, "roc_auc_mean"],
+            "standard_error": error,
+            "pick": str(pick),
+            "pick_roc_auc": candidates.loc[pick, "roc_auc_mean"],
+        }
+    )
+
+
+def within_noise_sentence(choice: dict[str, object]) -> str:
+    """The rule's verdict in one sentence, for the terminal."""
+    if not choice:
+        return "One-standard-error rule: no algorithm compared."
+    error = f"standard error {choice['standard_error']:.3f}"
+    best = f"{choice['best']} ({choice['best_roc_auc']:.3f}, {error})"
+    if choice["pick"] == choice["best"]:
+        return (
+            f"One-standard-error rule: {best} is the best, and no simpler algorithm is within one "
+            "standard error of it."
+        )
+    return (
+        f"One-standard-error rule: {choice['pick']} ({choice['pick_roc_auc']:.3f}) is within one "
+        f"standard error of the best, {best}, and simpler: prefer it unless the gap matters."
+    )
+
+
 def run(
     params: Params, algorithms: Sequence[str] | None = None, max_rows: int | None = None
 ) -> Leaderboard:
@@ -157,7 +202,12 @@ def run(
         board = pd.DataFrame(rows).set_index("algorithm")
         board = board.sort_values("roc_auc_mean", ascending=False, kind="stable")
         leaderboard = Leaderboard(
-            validation.strategy, len(splits), len(development), board, parent.info.run_id
+            validation.strategy,
+            len(splits),
+            len(development),
+            board,
+            parent.info.run_id,
+            one_standard_error(board, len(splits)),
         )
         figure = figures.leaderboard_figure(board)
         files.save_figure(LEADERBOARD_FIGURE, figure)
