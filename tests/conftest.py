@@ -21,21 +21,22 @@ PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
 
 
 # The order `make test`'s two workers take files in (xdist, --dist loadfile): the tutorial first
-# (its chapters are one chain on one project, about 20 minutes in CI), then the other files
+# (its chapters are one chain on one project, about 16 minutes in CI), then the other files
 # longest first, so that the other worker runs them while the tutorial's takes only a short
 # file when it nears its end (xdist hands a worker its next file two tests before it runs
 # out). Seconds of each in a CI run on the 2-core machine; a file not listed goes last.
 CI_SECONDS = {
-    "test_tutorial.py": 1200,
-    "test_workflow.py": 360,
-    "test_variants.py": 280,
-    "test_own_data.py": 260,
-    "test_image.py": 155,
-    "test_team_stack.py": 145,
-    "test_bake.py": 60,
-    "test_updates.py": 17,
-    "test_ci_files.py": 7,
-    "test_hooks.py": 6,
+    "test_tutorial.py": 950,
+    "test_workflow.py": 460,
+    "test_project_suite.py": 330,
+    "test_team_stack.py": 285,
+    "test_variants.py": 240,
+    "test_own_data.py": 200,
+    "test_image.py": 135,
+    "test_bake.py": 70,
+    "test_updates.py": 27,
+    "test_ci_files.py": 12,
+    "test_hooks.py": 8,
 }
 
 
