@@ -225,8 +225,8 @@ def model_card(
 - Rank current customers by their risk of churning, to choose who gets a retention offer; the
   offer is cheap and a person can override it.
 - Not for decisions a customer cannot contest (prices, credit, closing an account), and not for
-  customers unlike the training data (other markets, products or periods: see the slices and
-  the drift checks of monitoring).
+  customers unlike the training data (other markets, products or periods: see the slices below,
+  and watch the incoming data once it serves).
 
 ## Data
 - Development rows: {development["rows"]} (churn rate {development["churn_rate"]:.3f}); final
