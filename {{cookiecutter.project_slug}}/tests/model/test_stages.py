@@ -114,7 +114,11 @@ def test_the_curves_grow_the_training_rows_and_the_complexity_on_a_few_folds(
     hyperparameters = params.model.hyperparameters[params.model.name]
     pipeline = build_pipeline(params, build_estimator(params.model.name, hyperparameters, 0))
 
-    report, figures = train.bias_variance_curves(pipeline, params, hyperparameters, X, y, splits)
+    model_folds = cross_validation.cross_validate(pipeline, X, y, splits).folds
+
+    report, figures = train.bias_variance_curves(
+        pipeline, params, hyperparameters, X, y, splits, model_folds
+    )
 
     learning = report["learning_curve"]
     assert len(learning["train_sizes"]) == len(cross_validation.LEARNING_SIZES)
@@ -129,6 +133,18 @@ def test_the_curves_grow_the_training_rows_and_the_complexity_on_a_few_folds(
     # More leaves fit the training rows better: the curve's right end is the most complex model.
     assert curve["train_roc_auc"][-1] > curve["train_roc_auc"][0]
     assert set(figures) == {"learning_curve.png", "validation_curve.png"}
+    # The curves read their full-size, chosen-value point from the cross-validation instead of
+    # fitting it again: that is sound because a refit on the same rows scores the same.
+    refit = cross_validation.cross_validate(pipeline, X, y, splits[:1]).folds
+    pd.testing.assert_frame_equal(
+        refit.drop(columns="fit_seconds"), model_folds.head(1).drop(columns="fit_seconds")
+    )
+    assert learning["validation_roc_auc"][-1] == pytest.approx(
+        model_folds["valid_roc_auc"].head(3).mean(), abs=1e-3
+    )
+    if hyperparameters["max_leaf_nodes"] in curve["values"]:
+        chosen = curve["values"].index(hyperparameters["max_leaf_nodes"])
+        assert curve["validation_roc_auc"][chosen] == learning["validation_roc_auc"][-1]
 
 
 def test_the_leakage_trap_stops_training_and_keeps_the_model(workspace: Path) -> None:

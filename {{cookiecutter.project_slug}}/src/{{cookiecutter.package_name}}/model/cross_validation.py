@@ -7,7 +7,9 @@
   sides, keeping the out-of-fold scores (the threshold is chosen from them, and monitoring
   compares traffic with them).
 - `learning_curve` and `validation_curve` cross-validate again while the training size or the
-  complexity hyperparameter grows, to show bias and variance.
+  complexity hyperparameter grows, to show bias and variance. Their point at the full size and
+  at the chosen hyperparameter is the cross-validation itself: they take its fold scores
+  rather than fit the same model on the same rows again.
 
 The final test set is never read here: all of this runs on the development rows.
 """
@@ -32,8 +34,9 @@ from {{ cookiecutter.package_name }}.model.folds import Split, cv_splits
 from {{ cookiecutter.package_name }}.model.leakage import check_group_overlap, check_leakage, check_time_order
 from {{ cookiecutter.package_name }}.model.metrics import THRESHOLD_FREE, classification_metrics
 
-# Shares of each fold's training rows that the learning curve trains on.
-LEARNING_SIZES = (0.1, 0.25, 0.5, 0.75, 1.0)
+# Shares of each fold's training rows that the learning curve trains on, about doubling from
+# one to the next: the curve's shape shows on a log scale, and each smaller size is cheap.
+LEARNING_SIZES = (0.1, 0.25, 0.5, 1.0)
 # What the reports say about bias and variance when `model.curves` is false.
 CURVES_OFF = "not computed (model.curves is false in params.yaml)"
 
@@ -173,9 +176,17 @@ def fold_summary(folds: pd.DataFrame) -> dict[str, float]:
 
 
 def learning_curve(
-    pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, splits: Sequence[Split], seed: int
+    pipeline: Pipeline,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    splits: Sequence[Split],
+    seed: int,
+    full: pd.DataFrame,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Train and validation ROC AUC for growing shares of each fold's training rows.
+
+    `full` holds cross_validate's fold metrics of the same pipeline on the same splits: the
+    last size (all training rows) is that fit, so it is read, not fitted again.
 
     Returns:
         The mean training-set sizes, and train / validation scores shaped (sizes, folds).
@@ -189,7 +200,10 @@ def learning_curve(
     for i, share in enumerate(LEARNING_SIZES):
         for j, ((_, valid), order) in enumerate(zip(splits, orders, strict=True)):
             subset = np.sort(order[: max(2, round(share * len(order)))])
-            scores = cross_validate(pipeline, X, y, [(subset, valid)]).folds.iloc[0]
+            if len(subset) == len(order):
+                scores = full.iloc[j]
+            else:
+                scores = cross_validate(pipeline, X, y, [(subset, valid)]).folds.iloc[0]
             train_scores[i, j] = scores["train_roc_auc"]
             valid_scores[i, j] = scores["valid_roc_auc"]
             sizes[i] += len(subset) // len(splits)
@@ -202,11 +216,13 @@ def validation_curve(
     X: pd.DataFrame,
     y: np.ndarray,
     splits: Sequence[Split],
+    full: pd.DataFrame,
 ) -> tuple[str, list, np.ndarray, np.ndarray]:
     """Train and validation ROC AUC as the algorithm's complexity hyperparameter varies.
 
     Only the estimator changes from one value to the next: the steps before it are fitted once
-    per fold (cross_validate_estimators).
+    per fold (cross_validate_estimators). At the value the model already has, `full` (the
+    cross-validation's fold metrics on the same splits) is that fit, so it is read instead.
     """
     name = params.model.name
     param, values = TABLE[name].complexity, TABLE[name].curve
@@ -214,8 +230,10 @@ def validation_curve(
     estimators = {
         str(value): build_estimator(name, {**hyperparameters, param: value}, params.seed)
         for value in values
+        if value != hyperparameters.get(param)
     }
     folds = cross_validate_estimators(steps, estimators, X, y, splits)
+    folds.update({str(value): full for value in values if str(value) not in folds})
     train_scores = np.array([folds[str(value)]["train_roc_auc"].to_numpy() for value in values])
     valid_scores = np.array([folds[str(value)]["valid_roc_auc"].to_numpy() for value in values])
     return param, list(values), train_scores, valid_scores

@@ -93,17 +93,22 @@ def bias_variance_curves(
     X: pd.DataFrame,
     y: np.ndarray,
     splits: Sequence[Split],
+    model_folds: pd.DataFrame,
 ) -> tuple[dict[str, Any], dict[str, Figure]]:
     """The learning and validation curves on a few folds: their report entries and figures.
 
-    With `model.curves: false` both entries are null and there are no figures.
+    `model_folds` (the cross-validation's fold metrics) is the curves' point at the full
+    training size and at the chosen hyperparameter. With `model.curves: false` both entries
+    are null and there are no figures.
     """
     if not params.model.curves:
         return {"learning_curve": None, "validation_curve": None}, {}
-    curve_splits = splits[:CURVE_FOLDS]
-    sizes, learn_train, learn_valid = learning_curve(pipeline, X, y, curve_splits, params.seed)
+    curve_splits, full = splits[:CURVE_FOLDS], model_folds.iloc[:CURVE_FOLDS]
+    sizes, learn_train, learn_valid = learning_curve(
+        pipeline, X, y, curve_splits, params.seed, full
+    )
     param, values, curve_train, curve_valid = validation_curve(
-        params, hyperparameters, X, y, curve_splits
+        params, hyperparameters, X, y, curve_splits, full
     )
     report = {
         "learning_curve": {
@@ -173,7 +178,9 @@ def run(params: Params) -> dict[str, object]:
     threshold = choose_threshold(
         model_cv.y, model_cv.scores, costs.cost_missed_churner, costs.cost_retention_offer
     )
-    curves, curve_figures = bias_variance_curves(pipeline, params, hyperparameters, X, y, splits)
+    curves, curve_figures = bias_variance_curves(
+        pipeline, params, hyperparameters, X, y, splits, model_cv.folds
+    )
     verdict = curves["learning_curve"]["verdict"] if params.model.curves else CURVES_OFF
 
     started = time.perf_counter()
