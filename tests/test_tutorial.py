@@ -237,7 +237,12 @@ def check_scratch(output: str) -> None:
 def check_evaluation(project: Path, output: str) -> None:
     assert "| roc_auc |" in output and "Expected cost per customer" in output
     assert re.search(r"threshold 0\.500: .* flagged, cost per customer", output)
-    assert "version 2 promoted:" in output
+    # The random forest is not clearly worse on ROC AUC but worse calibrated: a guardrail refuses it.
+    assert "version 2 promoted: False | champion 1 -> 1" in output
+    assert "Calibration breaks its guardrail: Brier score" in output
+    simpler = "Simplicity: random_forest is not more complex than the champion's gradient_boosting."
+    assert simpler in output
+    assert re.search(r"champion\s+│ version 2\s+│\n│ before\s+│ version 1", output)  # by hand
     # dvc plots diff drew the committed model's curves and the workspace's together.
     page = (project / "dvc_plots/index.html").read_text(encoding="utf-8")
     assert "dvc_plots/index.html" in output

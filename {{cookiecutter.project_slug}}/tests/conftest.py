@@ -93,7 +93,17 @@ TEST_PARAMS: dict[str, Any] = {
         "bootstrap_resamples": 200,
         "confidence": 0.95,
     },
-    "registry": {"model_name": "test-model", "metric": "roc_auc", "min_improvement": 0.01},
+    "registry": {
+        "model_name": "test-model",
+        "metric": "roc_auc",
+        "min_improvement": 0.01,
+        "guardrails": {
+            "max_brier_increase": 0.005,
+            "max_latency_ratio": 1.5,
+            "max_slice_drop": 0.05,
+        },
+        "test_set_budget": 10,
+    },
     # [api]
     "serving": {
         "max_batch": 100,

@@ -215,12 +215,22 @@ class EvaluationParams(StrictModel):
     confidence: float = Field(gt=0.5, lt=1.0)
 
 
+class GuardrailParams(StrictModel):
+    """How much worse than the champion a challenger may be beside the gate's metric."""
+
+    max_brier_increase: float = Field(ge=0.0, le=1.0)
+    max_latency_ratio: float = Field(ge=1.0, le=100.0)
+    max_slice_drop: float = Field(ge=0.0, le=1.0)
+
+
 class RegistryParams(StrictModel):
     """The registered model's name and the promotion gate."""
 
     model_name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     metric: GateMetric
     min_improvement: float = Field(ge=0.0, le=0.5)
+    guardrails: GuardrailParams
+    test_set_budget: int = Field(ge=1, le=1000)
 
 
 # [api]

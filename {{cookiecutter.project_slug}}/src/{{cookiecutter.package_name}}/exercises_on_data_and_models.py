@@ -102,7 +102,7 @@ DATA_AND_MODEL_EXERCISES = (
             ),
             (
                 "against_baseline = paired_bootstrap(y_true, baseline, challenger, metric=..., "
-                "n_resamples=..., confidence=..., seed=...); _improvement() reads mean, lower, "
+                "n_resamples=..., confidence=..., seed=...); improvement() reads mean, lower, "
                 'upper; reasons begin "The challenger beats the baseline" / "does not clearly beat '
                 'the baseline", then "There is no champion yet" / "is not clearly worse than the '
                 'champion" / "is worse than the champion"; return GateDecision(promote, '

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from {{ cookiecutter.package_name }}.model.gate import GateDecision, Promotion, gate_decision, paired_bootstrap
+from {{ cookiecutter.package_name }}.model.guardrails import Check, reuse_of_test_set
 
 from .conftest import churn_data, scores_from
 
@@ -110,12 +111,23 @@ def test_the_gate_rejects_a_metric_that_needs_a_threshold() -> None:
 # --- what the register stage records
 
 
-def promotion(promote: bool, champion_before: str | None) -> Promotion:
+USED_ONCE = {"md5": "abc", "decisions": 1, "budget": 10, "warning": None}
+
+
+def promotion(
+    promote: bool,
+    champion_before: str | None,
+    guardrails: tuple[Check, ...] = (),
+    test_set: dict[str, object] = USED_ONCE,
+) -> Promotion:
     """A promotion of version 2 with two reasons and a comparison against the baseline only."""
     comparison = {"metric": "roc_auc", "mean_difference": 0.0412345678, "lower": 0.02}
     decision = GateDecision(promote, ("First reason.", "Second reason."), comparison, None)
     after = "2" if promote else champion_before
-    return Promotion("churn", "2", "abc", "knn", "roc_auc", 0.01, decision, champion_before, after)
+    return Promotion(
+        "churn", "2", "abc", "knn", "roc_auc", 0.01, decision, champion_before, after,
+        guardrails, test_set,
+    )  # fmt: skip
 
 
 def test_the_promotion_report_holds_the_decision_and_rounded_comparisons() -> None:
@@ -133,6 +145,8 @@ def test_the_promotion_report_holds_the_decision_and_rounded_comparisons() -> No
         "champion_after",
         "reasons",
         "comparisons",
+        "guardrails",
+        "test_set",
     ]
     assert (report["promoted"], report["champion_before"], report["champion_after"]) == (
         True,
@@ -152,3 +166,37 @@ def test_the_promotion_rows_say_the_verdict_each_reason_and_the_champion() -> No
     assert (refused["reason 1"], refused["reason 2"]) == ("First reason.", "Second reason.")
     assert refused["champion"] == "none yet"
     assert promotion(True, "1").rows()["champion"] == "version 2"
+
+
+def test_a_broken_guardrail_refuses_what_the_rule_let_through_and_says_why() -> None:
+    slow = Check("latency (one prediction)", 2.0, 9.0, "x1.5", False, "Latency breaks it.")
+    fine = Check("calibration (Brier)", 0.12, 0.121, "+0.005", True, "Calibration is within.")
+
+    refused = promotion(True, "1", guardrails=(fine, slow))
+
+    assert refused.decision.promote is True  # the metric's rule alone would promote
+    assert refused.promoted is False
+    assert refused.to_json()["promoted"] is False
+    assert refused.rows()["gate"] == "refused: stays challenger"
+    assert refused.reasons[2:] == ["Calibration is within.", "Latency breaks it."]
+    assert refused.to_json()["guardrails"][1] == {
+        "name": "latency (one prediction)",
+        "champion": 2.0,
+        "challenger": 9.0,
+        "limit": "x1.5",
+        "passed": False,
+        "reason": "Latency breaks it.",
+    }
+    assert promotion(True, "1", guardrails=(fine,)).promoted is True
+
+
+def test_a_worn_test_set_is_a_warning_line_not_a_refusal() -> None:
+    worn = reuse_of_test_set(11, 10, "abc")
+
+    shown = promotion(True, "1", test_set=worn)
+
+    assert shown.promoted is True
+    assert shown.rows()["test set"].startswith("The final test set has now decided 11 promotions")
+    assert shown.to_json()["test_set"]["warning"] == worn["warning"]
+    assert "test set" not in promotion(True, "1").rows()
+    assert reuse_of_test_set(10, 10, "abc")["warning"] is None

@@ -158,6 +158,9 @@ def test_the_first_version_beats_the_baseline_and_becomes_champion(
         "1",
     )
     assert report["comparisons"]["baseline"]["lower"] > 0
+    # No champion: no guardrail to compare with, and the test set's first decision.
+    assert report["guardrails"] == []
+    assert (report["test_set"]["decisions"], report["test_set"]["warning"]) == (1, None)
     assert promotion.to_json() == report
     assert promotion.rows()["gate"] == "promoted to champion"
     assert registry_state() == ({"champion": "1", "challenger": "1"}, ["1"], "1")
@@ -232,6 +235,26 @@ def test_a_weak_model_is_refused_and_the_champion_stays(
     assert promotion.rows()["gate"] == "refused: stays challenger"
     assert registry_state() == ({"champion": "1", "challenger": "2"}, ["1", "2"], "1")
     assert MlflowClient().get_model_version(NAME, "2").tags["gate"] == "refused"
+    # Against a champion the guardrails ran too: a one-split tree gives two probabilities, far
+    # worse calibrated than the champion's.
+    assert [check["name"] for check in report["guardrails"]] == [
+        "calibration (Brier)",
+        "latency (one prediction)",
+        "slices (ROC AUC)",
+        "simplicity (one standard error)",
+    ]
+    assert report["guardrails"][0]["passed"] is False
+    assert report["guardrails"][3]["passed"] is True  # a tree is simpler than boosting
+    # The second decision on the same test file, recorded on the version.
+    assert report["test_set"] == {
+        "md5": lineage.md5(TEST_DATA),
+        "decisions": 2,
+        "budget": 10,
+        "warning": None,
+    }
+    assert MlflowClient().get_model_version(NAME, "2").tags["test_set_md5"] == lineage.md5(
+        TEST_DATA
+    )
 
 
 def test_registering_the_same_run_again_reuses_its_version(workspace: Path) -> None:

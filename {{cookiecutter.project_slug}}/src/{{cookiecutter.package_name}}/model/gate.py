@@ -13,8 +13,10 @@ registry.metric and registry.min_improvement of params.yaml:
    champion is promoted (for example the same model retrained on fresher data), because it has
    already cleared the baseline bar.
 
-With no champion (the first version), rule 1 alone decides. A refusal is a normal outcome: the
-register stage succeeds, the version stays challenger, and reports/promotion.json says why.
+With no champion (the first version), rule 1 alone decides. Against a champion, the guardrails
+of `model/guardrails.py` (calibration, latency, slices, simplicity) must hold too. A refusal is
+a normal outcome: the register stage succeeds, the version stays challenger, and
+reports/promotion.json says why.
 
 `gate_decision` applies the rule (a GateDecision); `Promotion` is what the register stage
 records of it: the content of reports/promotion.json (`to_json`) and the printed lines (`rows`).
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from {{ cookiecutter.package_name }} import files
+from {{ cookiecutter.package_name }}.model.guardrails import Check
 from {{ cookiecutter.package_name }}.model.metrics import (
     THRESHOLD_FREE,
     bootstrap_values,
@@ -63,6 +66,18 @@ class Promotion:
     decision: GateDecision
     champion_before: str | None
     champion_after: str | None
+    guardrails: tuple[Check, ...]  # empty without a champion
+    test_set: dict[str, object]  # guardrails.reuse_of_test_set
+
+    @property
+    def promoted(self) -> bool:
+        """The gate's rule and every guardrail agree."""
+        return self.decision.promote and all(check.passed for check in self.guardrails)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The rule's sentences, then each guardrail's."""
+        return [*self.decision.reasons, *(check.reason for check in self.guardrails)]
 
     def to_json(self) -> dict[str, object]:
         """The content of reports/promotion.json."""
@@ -77,21 +92,25 @@ class Promotion:
             "algorithm": self.algorithm,
             "metric": self.metric,
             "min_improvement": self.min_improvement,
-            "promoted": bool(self.decision.promote),
+            "promoted": self.promoted,
             "champion_before": self.champion_before,
             "champion_after": self.champion_after,
-            "reasons": list(self.decision.reasons),
+            "reasons": self.reasons,
             "comparisons": files.rounded(comparisons),
+            "guardrails": [check.to_json() for check in self.guardrails],
+            "test_set": self.test_set,
         }
 
     def rows(self) -> dict[str, str]:
         """The lines the CLI prints: the version, the verdict, each reason, the champion now."""
-        verdict = "promoted to champion" if self.decision.promote else "refused: stays challenger"
-        reasons = enumerate(self.decision.reasons, start=1)
+        verdict = "promoted to champion" if self.promoted else "refused: stays challenger"
+        reasons = enumerate(self.reasons, start=1)
+        warning = self.test_set.get("warning")
         return {
             "model": f"{self.model_name} version {self.version} ({self.algorithm})",
             "gate": verdict,
             **{f"reason {i}": reason for i, reason in reasons},
+            **({"test set": str(warning)} if warning else {}),
             "champion": f"version {self.champion_after}" if self.champion_after else "none yet",
             "report": str(PROMOTION_JSON),
         }
@@ -148,7 +167,7 @@ def paired_bootstrap(
 # --- the rule --------------------------------------------------------------------------------
 
 
-def _improvement(comparison: dict[str, object]) -> tuple[float, float, float]:
+def improvement(comparison: dict[str, object]) -> tuple[float, float, float]:
     """Mean and interval of b's improvement over a: positive means b is better."""
     mean, lower, upper = (float(comparison[key]) for key in ("mean_difference", "lower", "upper"))
     if comparison["higher_is_better"]:
@@ -185,7 +204,7 @@ def gate_decision(
         "seed": seed,
     }
     against_baseline = paired_bootstrap(y_true, baseline, challenger, **settings)
-    mean, lower, upper = _improvement(against_baseline)
+    mean, lower, upper = improvement(against_baseline)
     level = f"{confidence * 100:g}%"
     beats_baseline = lower > 0 and mean >= min_improvement
     if beats_baseline:
@@ -206,7 +225,7 @@ def gate_decision(
         reasons.append("There is no champion yet, so only the baseline has to be beaten.")
     else:
         against_champion = paired_bootstrap(y_true, champion, challenger, **settings)
-        mean, lower, upper = _improvement(against_champion)
+        mean, lower, upper = improvement(against_champion)
         not_worse = upper >= 0
         verdict = "is not clearly worse than" if not_worse else "is worse than"
         bound = "reaches 0 or above" if not_worse else "lies entirely below 0"

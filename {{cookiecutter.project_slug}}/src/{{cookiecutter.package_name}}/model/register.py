@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from {{ cookiecutter.package_name }} import commands, files
 from {{ cookiecutter.package_name }}.config import Params
@@ -27,10 +28,18 @@ from {{ cookiecutter.package_name }}.errors import DataError, RegistryError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
 from {{ cookiecutter.package_name }}.model.features import model_input
-from {{ cookiecutter.package_name }}.model.gate import Promotion, gate_decision
+from {{ cookiecutter.package_name }}.model.gate import GateDecision, Promotion, gate_decision, improvement
+from {{ cookiecutter.package_name }}.model.guardrails import (
+    Check,
+    guardrail_checks,
+    one_row_seconds,
+    reuse_of_test_set,
+)
+from {{ cookiecutter.package_name }}.model.lineage import md5
 from {{ cookiecutter.package_name }}.paths import (
     METRICS_JSON,
     MODEL_CARD,
+    MODEL_FILE,
     PROMOTION_JSON,
     TEST_DATA,
     TEST_SCORES,
@@ -40,8 +49,11 @@ from {{ cookiecutter.package_name }}.paths import (
 if TYPE_CHECKING:
     from mlflow import MlflowClient
     from mlflow.entities.model_registry import ModelVersion
+    from sklearn.pipeline import Pipeline
 
 HISTORY_TAG = "champion_history"
+# Each version's tag: the MD5 of the test file the gate judged it on (its reuse is counted).
+TEST_SET_TAG = "test_set_md5"
 # MLflow keeps tag values up to a few thousand characters; the reasons fit well below.
 MAX_TAG_LENGTH = 4000
 # A model version's description: PostgreSQL stores at most 5,000 characters (MLflow's schema).
@@ -100,20 +112,59 @@ def version_of_run(registry: MlflowClient, name: str, run_id: str) -> ModelVersi
     return min(found, key=lambda version: int(version.version)) if found else None
 
 
-def champion_scores(champion: ModelVersion, name: str, params: Params, n_rows: int) -> np.ndarray:
-    """The current champion's churn scores on the final test set, after checking its file."""
+def load_champion(champion: ModelVersion, name: str) -> Pipeline:
+    """The current champion's model, after checking its file against its sha256 tag."""
     sha256 = champion.tags.get("sha256")
     if not sha256:
         raise RegistryError(
             f"Version {champion.version} of '{name}' has no sha256 tag, so its file cannot be "
             "checked before loading; register models with `make pipeline`."
         )
-    model = tracking.load_logged_model(f"models:/{name}@{CHAMPION}", sha256)
-    test = files.read_parquet(TEST_DATA)
-    scores = model.predict_proba(model_input(test, params))[:, 1]
+    return tracking.load_logged_model(f"models:/{name}@{CHAMPION}", sha256)
+
+
+def scores_on(model: Pipeline, X: pd.DataFrame, n_rows: int) -> np.ndarray:
+    """A model's churn scores on the final test set, checked to match the evaluated rows."""
+    scores = model.predict_proba(X)[:, 1]
     if len(scores) != n_rows:
         raise DataError(f"{TEST_DATA} and {TEST_SCORES} disagree; run `{commands.EVALUATE}`.")
     return scores
+
+
+def decisions_on(registry: MlflowClient, name: str, md5: str, run_id: str) -> int:
+    """How many versions the gate has judged on the test file with this MD5, this one included."""
+    versions = registry.search_model_versions(f"name = '{name}'")
+    judged = {v.run_id for v in versions if v.tags.get(TEST_SET_TAG) == md5}
+    return len(judged | {run_id})
+
+
+def guardrails_against(
+    champion: ModelVersion,
+    champion_model: Pipeline,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    scores: pd.DataFrame,
+    decision: GateDecision,
+    training: dict[str, Any],
+    params: Params,
+) -> list[Check]:
+    """The guardrails of model/guardrails.py, the challenger against the champion."""
+    challenger_model = tracking.load_model(MODEL_FILE, training["sha256"])
+    categorical = list(params.model_columns.categorical)
+    # The slices the model sees: its own cleaning step repairs "FRANCE" and "Frnace".
+    slices = challenger_model.named_steps["clean"].transform(X)[categorical]
+    timed = one_row_seconds({"challenger": challenger_model, "champion": champion_model}, X)
+    _, lower, upper = improvement(decision.against_champion or {})
+    return guardrail_checks(
+        y,
+        scores["model"].to_numpy(),
+        scores_on(champion_model, X, len(y)),
+        slices,
+        timed,
+        {"challenger": training["algorithm"], "champion": champion.tags.get("algorithm", "")},
+        (lower, upper),
+        params.registry.guardrails,
+    )
 
 
 def check_evaluated(
@@ -188,14 +239,17 @@ def run(params: Params) -> Promotion:
         check_evaluated(registry, training, metrics, gate.metric)
 
     y = scores[params.columns.target].to_numpy(dtype=np.int64)
+    test = files.read_parquet(TEST_DATA)
+    X = model_input(test, params)
     champion = version_by_alias(registry, name, CHAMPION)
     previous = str(champion.version) if champion is not None else None
-    if champion is None:
-        against = None
-    elif champion.run_id == training["run_id"]:
-        against = scores["model"].to_numpy()  # the same model, registered before
+    same_model = champion is not None and champion.run_id == training["run_id"]
+    champion_model = None if champion is None or same_model else load_champion(champion, name)
+    if champion_model is None:
+        # No champion, or the same model registered before: nothing to load or rescore.
+        against = None if champion is None else scores["model"].to_numpy()
     else:
-        against = champion_scores(champion, name, params, len(y))
+        against = scores_on(champion_model, X, len(y))
     decision = gate_decision(
         y,
         scores["model"].to_numpy(),
@@ -207,21 +261,33 @@ def run(params: Params) -> Promotion:
         confidence=params.evaluation.confidence,
         seed=params.seed,
     )
+    checks = []
+    if champion is not None and champion_model is not None:
+        checks = guardrails_against(
+            champion, champion_model, X, y, scores, decision, training, params
+        )
+    test_md5 = md5(TEST_DATA)
+    with tracking.store_errors():
+        decisions = decisions_on(registry, name, test_md5, training["run_id"])
+    test_set = reuse_of_test_set(decisions, gate.test_set_budget, test_md5)
+    promote = decision.promote and all(check.passed for check in checks)
 
     # Everything that can fail has run: only now is the registry written.
+    reasons = [*decision.reasons, *(check.reason for check in checks)]
     tags = {
         "sha256": training["logged_sha256"],
         "algorithm": training["algorithm"],
         "threshold": str(training["threshold"]),
         f"test_{gate.metric}": str(metrics["model"][gate.metric]["estimate"]),
-        "gate": "passed" if decision.promote else "refused",
-        "gate_reasons": " ".join(decision.reasons)[:MAX_TAG_LENGTH],
+        "gate": "passed" if promote else "refused",
+        "gate_reasons": " ".join(reasons)[:MAX_TAG_LENGTH],
+        TEST_SET_TAG: test_md5,
     }
     with tracking.store_errors():
         version = register_version(registry, name, training, tags)
         # The card travels with the version: the registry's page shows it, with no project.
         registry.update_model_version(name, version, description=card)
-        if decision.promote and previous != version:
+        if promote and previous != version:
             make_champion(registry, name, version, how="gate")
     promotion = Promotion(
         model_name=name,
@@ -232,7 +298,9 @@ def run(params: Params) -> Promotion:
         min_improvement=gate.min_improvement,
         decision=decision,
         champion_before=previous,
-        champion_after=version if decision.promote else previous,
+        champion_after=version if promote else previous,
+        guardrails=tuple(checks),
+        test_set=test_set,
     )
     files.write_json(PROMOTION_JSON, promotion.to_json())
     return promotion
