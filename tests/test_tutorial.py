@@ -237,7 +237,7 @@ def check_scratch(output: str) -> None:
 def check_evaluation(project: Path, output: str) -> None:
     assert "| roc_auc |" in output and "Expected cost per customer" in output
     assert re.search(r"threshold 0\.500: .* flagged, cost per customer", output)
-    # The random forest is not clearly worse on ROC AUC but worse calibrated: a guardrail refuses it.
+    # Not clearly worse on ROC AUC, but worse calibrated: a guardrail refuses the random forest.
     assert "version 2 promoted: False | champion 1 -> 1" in output
     assert "Calibration breaks its guardrail: Brier score" in output
     simpler = "Simplicity: random_forest is not more complex than the champion's gradient_boosting."
