@@ -116,5 +116,5 @@ def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     assert all(parts[part] > 0 for part in STAGE_PARTS if part != "other"), parts
     output = console.export_text()
     assert "Model fits: seconds per algorithm" in output
-    assert "Train stage at 1,500 rows (gradient_boosting)" in output
+    assert f"Train stage at 1,500 rows ({shipped_params.model.name})" in output
     assert list(project_dir.iterdir()) == [project_dir / "params.yaml"]

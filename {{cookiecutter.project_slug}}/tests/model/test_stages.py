@@ -30,7 +30,7 @@ from {{ cookiecutter.package_name }}.model import (
     train,
     tuning,
 )
-from {{ cookiecutter.package_name }}.model.algorithms import build_estimator
+from {{ cookiecutter.package_name }}.model.algorithms import TABLE, build_estimator
 from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
 from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
@@ -80,11 +80,12 @@ def test_split_report_describes_both_sides(workspace: Path) -> None:
 
 def test_training_records_the_model_file_hash_and_run(workspace: Path) -> None:
     training = read_json(TRAINING_JSON)
+    algorithm = parse_params(small_params()).model.name
 
-    assert training["algorithm"] == "gradient_boosting"
+    assert training["algorithm"] == algorithm
     assert training["sha256"] == tracking.file_sha256(MODEL_FILE)
     run = mlflow.get_run(training["run_id"])
-    assert run.data.params["algorithm"] == "gradient_boosting"
+    assert run.data.params["algorithm"] == algorithm
     assert run.data.params["validation.strategy"] == "stratified_kfold"
     assert 0.5 < run.data.metrics["cv_valid_roc_auc_mean"] <= 1.0
     assert sorted(d.dataset.name for d in run.inputs.dataset_inputs) == ["development", "test"]
@@ -128,9 +129,11 @@ def test_the_curves_grow_the_training_rows_and_the_complexity_on_a_few_folds(
         "good fit", "high variance (over-fitting)", "high bias (under-fitting)"
     }  # fmt: skip
     curve = report["validation_curve"]
-    assert curve["hyperparameter"] == "max_leaf_nodes"
+    complexity = TABLE[params.model.name].complexity
+    assert curve["hyperparameter"] == complexity
+    assert curve["values"] == list(TABLE[params.model.name].curve)
     assert len(curve["values"]) == len(curve["train_roc_auc"]) == len(curve["validation_roc_auc"])
-    # More leaves fit the training rows better: the curve's right end is the most complex model.
+    # The curve's right end is the most complex model: it fits its training rows better.
     assert curve["train_roc_auc"][-1] > curve["train_roc_auc"][0]
     assert set(figures) == {"learning_curve.png", "validation_curve.png"}
     # The curves read their full-size, chosen-value point from the cross-validation instead of
@@ -142,8 +145,8 @@ def test_the_curves_grow_the_training_rows_and_the_complexity_on_a_few_folds(
     assert learning["validation_roc_auc"][-1] == pytest.approx(
         model_folds["valid_roc_auc"].head(3).mean(), abs=1e-3
     )
-    if hyperparameters["max_leaf_nodes"] in curve["values"]:
-        chosen = curve["values"].index(hyperparameters["max_leaf_nodes"])
+    if hyperparameters.get(complexity) in curve["values"]:
+        chosen = curve["values"].index(hyperparameters[complexity])
         assert curve["validation_roc_auc"][chosen] == learning["validation_roc_auc"][-1]
 
 

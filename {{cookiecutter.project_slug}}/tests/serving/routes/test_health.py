@@ -30,7 +30,8 @@ def test_model_lists_the_served_versions_and_the_experiment(
         ("champion", "1"),
         ("challenger", "2"),
     ]
-    assert info["models"][0]["algorithm"] == "gradient_boosting"
+    assert info["models"][0]["algorithm"] == workspace_params.model.name  # params.yaml's
+    assert info["models"][1]["algorithm"] == "decision_tree"  # the weak challenger
     assert info["experiment"] == workspace_params.serving.experiment.model_dump()
     # Which process answers, and when it loaded each version: how to see that every worker
     # took a promotion (the test client runs the app in this process).
