@@ -57,7 +57,7 @@ class DirtParams(StrictModel):
     category_noise_rate: Rate
     # Real misspellings ("Frnace", "premum"), which cleaning repairs (data/spelling.py).
     typo_rate: Rate = 0.01
-    # signup_date written "31/12/2024", "2024.12.31", "Dec 31 2024" or "31 Dec 2024" (data/dates.py).
+    # Dates written "31/12/2024", "2024.12.31", "Dec 31 2024" or "31 Dec 2024" (data/dates.py).
     date_format_rate: Rate = 0.03
     numeric_text_rate: float = Field(ge=0.0, le=1.0)
     impossible_rate: Rate

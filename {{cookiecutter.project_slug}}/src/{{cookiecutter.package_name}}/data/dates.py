@@ -49,8 +49,10 @@ DATE_ORDERS = ("auto", "day_first", "month_first")
 MONTHS = {
     name: number
     for number, full in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august"]
-        + ["september", "october", "november", "december"],
+        [
+            *("january", "february", "march", "april", "may", "june", "july", "august"),
+            *("september", "october", "november", "december"),
+        ],
         start=1,
     )
     for name in (full, full[:3])
@@ -121,14 +123,17 @@ def read_texts(text: pd.Series, order: str, column_evidence: bool) -> tuple[np.n
         forms[found] = form[found] if isinstance(form, pd.Series) else form
 
     take(numbers(text.str.extract(DOTTED_PATTERN)), DOTTED)
-    iso = pd.to_datetime(text.where(forms.eq(UNREADABLE)), format="ISO8601", errors="coerce", utc=True)
+    rest = text.where(forms.eq(UNREADABLE))
+    iso = pd.to_datetime(rest, format="ISO8601", errors="coerce", utc=True)
     forms[iso.notna()] = ISO
     take(numbers(month_names(text.str.extract(MONTH_DAY_PATTERN))), MONTH_DAY_YEAR)
     take(numbers(month_names(text.str.extract(DAY_MONTH_PATTERN))), DAY_MONTH_YEAR)
-    slash, slash_forms = slash_dates(numbers(text.str.extract(SLASH_PATTERN)), order, column_evidence)
+    slash = numbers(text.str.extract(SLASH_PATTERN))
+    slash, slash_forms = slash_dates(slash, order, column_evidence)
     forms[slash_forms.eq(AMBIGUOUS) & forms.eq(UNREADABLE)] = AMBIGUOUS
     take(slash, slash_forms)
-    built = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+    ymd = pd.DataFrame({"year": year, "month": month, "day": day})
+    built = pd.to_datetime(ymd, errors="coerce")
     named = forms.isin([DOTTED, MONTH_DAY_YEAR, DAY_MONTH_YEAR, DAY_FIRST, MONTH_FIRST])
     forms[named & built.isna()] = UNREADABLE  # "31/02/2021": the right form, no such day
     dates = iso.dt.tz_localize(None).where(forms.eq(ISO), built.where(named))
@@ -174,9 +179,7 @@ def slash_dates(
     else:
         day_first = pd.Series(decided == "day_first", index=slash.index)
         month_first = ~day_first
-    parts = slash.assign(
-        month=second.where(day_first, first), day=first.where(day_first, second)
-    )
+    parts = slash.assign(month=second.where(day_first, first), day=first.where(day_first, second))
     forms = pd.Series(
         np.select([day_first, month_first], [DAY_FIRST, MONTH_FIRST], AMBIGUOUS),
         index=slash.index,
@@ -186,7 +189,7 @@ def slash_dates(
 
 
 def read_date(text: str, order: str = "auto") -> dt.date:
-    """One date written as text, read alone (as the API reads a field), or a ValueError saying why."""
+    """One date written as text, read alone as the API reads a field; a ValueError says why not."""
     reading = read_dates(pd.Series([text], dtype=object), order, column_evidence=False)
     form, stamp = reading.forms.iloc[0], reading.dates.iloc[0]
     if form == AMBIGUOUS:
