@@ -72,10 +72,6 @@ class DateReading:
     dates: pd.Series
     forms: pd.Series
 
-    def count(self, form: str) -> int:
-        """How many cells were read in (or refused as) this form."""
-        return int((self.forms == form).sum())
-
     def form_counts(self) -> dict[str, int]:
         """The cells of each form, in FORMS order, forms with no cell left out."""
         counts = self.forms.value_counts()
