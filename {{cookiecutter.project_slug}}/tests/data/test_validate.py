@@ -172,6 +172,7 @@ def test_each_raw_rule_counts_the_rows_breaking_it(
 
 
 def test_the_raw_report_counts_the_dates_of_each_form(contract: ColumnsParams) -> None:
+    require_raw_rules()
     # Given dates in other forms, one ambiguous alone and one unreadable, when checking raw data
     frame = valid_raw(contract, 6)
     frame.loc[:4, contract.time] = ["2021.03.14", "Mar 14 2021", "14/03/2021", "13/31/2021", "x"]
