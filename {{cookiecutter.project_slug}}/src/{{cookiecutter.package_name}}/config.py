@@ -57,8 +57,7 @@ class DirtParams(StrictModel):
     category_noise_rate: Rate
     # Real misspellings ("Frnace", "premum"), which cleaning repairs (data/spelling.py).
     typo_rate: Rate = 0.01
-    # Dates written "31/12/2024", "2024.12.31", "Dec 31 2024" or "31 Dec 2024" (data/dates.py).
-    date_format_rate: Rate = 0.03
+    date_format_rate: Rate = 0.03  # "31/12/2024", "Dec 31 2024"... (data/dates.py)
     numeric_text_rate: float = Field(ge=0.0, le=1.0)
     impossible_rate: Rate
     outlier_rate: Rate
@@ -122,8 +121,7 @@ class ColumnsParams(StrictModel):
     max_null_rate: float = Field(ge=0.0, le=1.0)
     # How numbers are written (data/numbers.py): auto, "." (1,234.5) or "," (1.234,5).
     decimal: Literal["auto", ".", ","] = "auto"
-    # How a slash date such as 03/04/2021 is read (data/dates.py): auto decides from the column.
-    date_order: Literal["auto", "day_first", "month_first"] = "auto"
+    date_order: Literal["auto", "day_first", "month_first"] = "auto"  # 03/04/2021 (data/dates.py)
     # Target labels other than 0 and 1, mapped at ingest: {"yes": 1, "no": 0}.
     target_mapping: dict[str, Literal[0, 1]] = Field(default_factory=dict)
 
