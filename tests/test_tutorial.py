@@ -154,6 +154,10 @@ def check_data(project: Path, output: str) -> None:
 def check_quality(project: Path, output: str) -> None:
     assert re.search(r"failed\s+│ 14\s", output) and "`no_duplicate_rows` | no | 800" in output
     assert "`country` | `misspelt_values` | no | 198" in output  # typos such as "Frnace"
+    # Dates in other forms, all read (auto finds days above 12) and rewritten as ISO.
+    forms = "ISO 8601 19,407, Y.M.D 143, Mon D Y 151, D Mon Y 150, D/M/Y 149"
+    assert f"Dates by form: {forms}" in output
+    assert read_json(project, "reports/cleaning.json")["rows"]["dates_rewritten_as_iso"] == 582
     assert re.search(r"rows out\s+│ 19300", output)
     assert re.search(r"blocking failed │ 0", output)
     assert "'parsed_from_text': 1931" in output

@@ -57,6 +57,7 @@ class DirtParams(StrictModel):
     category_noise_rate: Rate
     # Real misspellings ("Frnace", "premum"), which cleaning repairs (data/spelling.py).
     typo_rate: Rate = 0.01
+    date_format_rate: Rate = 0.03  # "31/12/2024", "Dec 31 2024"... (data/dates.py)
     numeric_text_rate: float = Field(ge=0.0, le=1.0)
     impossible_rate: Rate
     outlier_rate: Rate
@@ -120,6 +121,7 @@ class ColumnsParams(StrictModel):
     max_null_rate: float = Field(ge=0.0, le=1.0)
     # How numbers are written (data/numbers.py): auto, "." (1,234.5) or "," (1.234,5).
     decimal: Literal["auto", ".", ","] = "auto"
+    date_order: Literal["auto", "day_first", "month_first"] = "auto"  # 03/04/2021 (data/dates.py)
     # Target labels other than 0 and 1, mapped at ingest: {"yes": 1, "no": 0}.
     target_mapping: dict[str, Literal[0, 1]] = Field(default_factory=dict)
 

@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.data.clean import (
     fit_steps,
     normalisation_counts,
     resolve_repeated_ids,
+    rewrite_dates,
     run,
 )
 from {{ cookiecutter.package_name }}.data.transformers import (
@@ -165,6 +166,44 @@ def test_drop_impossible_records_counts_per_column(contract: ColumnsParams) -> N
     assert counts[contract.id] == 1
 
 
+def test_rewrite_dates_writes_every_readable_date_as_iso(contract: ColumnsParams) -> None:
+    # Given dates in other forms, 25/12/2020 showing the column is day first
+    text = ["2021-03-14", "03/04/2021", "25/12/2020", "Mar 15 2021", "2021.02.30", None]
+    frame = pd.DataFrame({contract.time: text})
+
+    rewritten, count = rewrite_dates(frame, contract)
+
+    # Then the readable ones are ISO, ISO and unreadable cells stay as they were
+    assert rewritten[contract.time].tolist()[:5] == [
+        "2021-03-14",
+        "2021-04-03",
+        "2020-12-25",
+        "2021-03-15",
+        "2021.02.30",
+    ]
+    assert pd.isna(rewritten[contract.time].iloc[5])
+    assert count == 3
+
+
+def test_rewrite_dates_refuses_ambiguous_dates_naming_count_example_and_param(
+    contract: ColumnsParams,
+) -> None:
+    frame = pd.DataFrame({contract.time: ["03/04/2021", "2021-01-01", "05/06/2021"]})
+
+    with pytest.raises(DataError) as caught:
+        rewrite_dates(frame, contract)
+
+    assert str(caught.value) == (
+        f"Column '{contract.time}' of {RAW_DATA} has 2 ambiguous dates such as '03/04/2021' "
+        "(day or month first?); set columns.date_order in params.yaml to day_first or "
+        "month_first."
+    )
+    month_first = contract.model_copy(update={"date_order": "month_first"})
+    rewritten, count = rewrite_dates(frame, month_first)
+    assert rewritten[contract.time].tolist() == ["2021-03-04", "2021-01-01", "2021-05-06"]
+    assert count == 2
+
+
 def test_clean_rows_counts_every_step(contract: ColumnsParams) -> None:
     _, second = numbers(contract)
     frame = raw_frame(contract, dirty_rows(contract))
@@ -175,6 +214,7 @@ def test_clean_rows_counts_every_step(contract: ColumnsParams) -> None:
     assert counts["missing_target"] == 2
     assert counts["duplicate_rows"] == 1
     assert counts["repeated_ids"] == 1
+    assert counts["dates_rewritten_as_iso"] == 0
     assert counts["impossible_records"] == 3
     assert counts["impossible_by_column"][contract.time] == 1
     assert counts["rows_out"] == N_CLEAN

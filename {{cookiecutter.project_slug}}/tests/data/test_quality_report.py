@@ -32,6 +32,7 @@ def test_the_json_form_lists_every_rule_and_counts_the_failures() -> None:
                 "description": "no row | twice",
             },
         ],
+        "date_forms": {},
         "summary": {"rules": 2, "failed": 1, "blocking_failed": 1},
     }
 
@@ -53,6 +54,18 @@ def test_the_verdict_depends_on_the_stage_and_the_blocking_failures() -> None:
     assert passing.verdict() == "✅ All 1 rules passed."
     assert raw.verdict().startswith("🔎 1 of 2 rules failed: they describe the raw dirt")
     assert clean.verdict() == "❌ 1 of 2 rules failed, 1 of them blocking."
+
+
+def test_the_markdown_lists_the_dates_of_each_form_before_the_verdict() -> None:
+    forms = {"ISO 8601": 9800, "D/M/Y": 150, "ambiguous": 2}
+
+    markdown = QualityReport("raw", 9952, (DUPLICATES,), forms).to_markdown().splitlines()
+
+    assert markdown[4:7] == [
+        "Dates by form: ISO 8601 9,800, D/M/Y 150, ambiguous 2",
+        "",
+        "**Verdict:** ✅ All 1 rules passed.",
+    ]
 
 
 def test_the_markdown_escapes_a_pipe_in_a_description() -> None:

@@ -18,6 +18,7 @@ from {{ cookiecutter.package_name }}.config import (
     NumericColumn,
     Params,
 )
+from {{ cookiecutter.package_name }}.data.dates import read_dates
 from {{ cookiecutter.package_name }}.data.synthetic import generate
 from {{ cookiecutter.package_name }}.data.synthetic_customers import (
     COMPLAINTS,
@@ -249,6 +250,26 @@ def test_a_typo_drops_or_swaps_an_inner_letter_and_never_makes_a_known_spelling(
     assert "premum" in typo_spellings("premium", set())
     assert typo_spellings("card", set()) == []  # too short to misspell recognisably
     assert "paypl" not in typo_spellings("paypal", {"paypl"})
+
+
+def test_dates_in_other_forms_keep_their_day_at_the_rate(
+    shipped_params: Params, clean: pd.DataFrame
+) -> None:
+    # Given 5% of dates in other forms at the clean fixture's seed
+    frame, counts = generate(
+        N, dirt(shipped_params, date_format_rate=0.05), shipped_params.columns, seed=3
+    )
+
+    reading = read_dates(frame["signup_date"])
+    forms = reading.form_counts()
+
+    # Then exactly that share is not ISO, in each of the four forms, and every day is kept
+    assert counts["dates in other forms"] == N - forms["ISO 8601"] == round(0.05 * N)
+    assert set(forms) == {"ISO 8601", "D/M/Y", "Y.M.D", "Mon D Y", "D Mon Y"}
+    assert all(40 <= forms[form] <= 60 for form in forms if form != "ISO 8601")
+    assert reading.dates.equals(pd.to_datetime(clean["signup_date"]).rename("signup_date"))
+    other_forms = frame.drop(columns="signup_date").fillna("")
+    assert other_forms.equals(clean.drop(columns="signup_date").fillna(""))
 
 
 def test_typos_draw_from_their_own_stream(shipped_params: Params) -> None:

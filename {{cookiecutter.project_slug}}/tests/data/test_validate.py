@@ -104,7 +104,11 @@ def test_data_meeting_the_contract_passes_every_rule(contract: ColumnsParams, st
     [
         ([("id", 1, SAME_AS_ROW_0), ("id", 2, SAME_AS_ROW_0)], {("unique", "id"): 3}),
         ([("id", 0, None)], {("not_null", "id"): 1}),
-        ([("time", 0, "14/03/2021"), ("time", 1, "2021-02-30")], {("is_date", "time"): 2}),
+        (
+            # No month 13, no 30 February, and a slash date that reads both ways.
+            [("time", 0, "14/13/2021"), ("time", 1, "2021-02-30"), ("time", 2, "03/04/2021")],
+            {("is_date", "time"): 3},
+        ),
         (
             # The tests' first numeric column goes up to 1,000: these are valid but not plain.
             [("numeric", 0, "1 000,00"), ("numeric", 1, "$1,000.00"), ("numeric", 2, "1,000.00")],
@@ -165,6 +169,29 @@ def test_each_raw_rule_counts_the_rows_breaking_it(
         (rule, column(contract, role)): count for (rule, role), count in expected.items()
     }
     assert report.blocking_failed == []
+
+
+def test_the_raw_report_counts_the_dates_of_each_form(contract: ColumnsParams) -> None:
+    require_raw_rules()
+    # Given dates in other forms, one ambiguous alone and one unreadable, when checking raw data
+    frame = valid_raw(contract, 6)
+    frame.loc[:4, contract.time] = ["2021.03.14", "Mar 14 2021", "14/03/2021", "13/31/2021", "x"]
+
+    report = check_quality(frame, contract, "raw")
+
+    # Then the ISO rest and each form are counted; 14/03/2021 makes the column day first
+    assert report.date_forms == {
+        "ISO 8601": 1,
+        "Y.M.D": 1,
+        "Mon D Y": 1,
+        "D/M/Y": 1,
+        "unreadable": 2,
+    }
+    assert report.to_json()["date_forms"] == report.date_forms
+    assert "Dates by form: ISO 8601 1, Y.M.D 1, Mon D Y 1, D/M/Y 1, unreadable 2" in (
+        report.to_markdown()
+    )
+    assert check_quality(frame, contract, "clean").date_forms == {}
 
 
 def test_raw_duplicate_rows_count_every_copy(contract: ColumnsParams) -> None:
@@ -461,8 +488,8 @@ def test_run_on_broken_clean_data_writes_the_report_then_fails(
 @pytest.mark.parametrize(
     ("stage", "command"),
     [
-        ("raw", "{{ cookiecutter.project_slug }} data acquire"),
-        ("clean", "{{ cookiecutter.project_slug }} data clean"),
+        ("raw", "customer-churn data acquire"),
+        ("clean", "customer-churn data clean"),
     ],
 )
 def test_a_missing_input_says_which_command_makes_it(

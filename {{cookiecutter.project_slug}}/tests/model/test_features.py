@@ -187,6 +187,19 @@ def test_date_features_are_fractional_year_month_and_day_of_week(contract: Colum
     assert list(transformer.get_feature_names_out()) == [f"{time}_{part}" for part in DATE_PARTS]
 
 
+def test_date_features_read_each_cell_alone_by_the_date_order() -> None:
+    # Given a slash date that reads both ways beside one that can only be day first
+    text = pd.DataFrame({"d": ["2021-07-02", "03/04/2021", "25/12/2020"]})
+    # When read with auto (no column evidence: a row must not depend on its batch) or day first
+    auto = DateFeatures().fit(text.iloc[:1]).transform(text)
+    day_first = DateFeatures("day_first").fit(text.iloc[:1]).transform(text)
+    # Then auto leaves 03/04/2021 to the median (2021-07-02's), day first reads the 3rd of April
+    np.testing.assert_allclose(auto[1], auto[0])
+    np.testing.assert_allclose(day_first[1], [2021 + 92 / 365, 4, 5])
+    np.testing.assert_allclose(auto[2], day_first[2])
+    np.testing.assert_allclose(auto[2], [2020 + 359 / 366, 12, 4])
+
+
 def test_date_features_accept_parsed_dates_too() -> None:
     # Given the same dates as text and as datetime64
     text = pd.DataFrame({"d": ["2021-03-14", "2024-02-29"]})

@@ -155,13 +155,14 @@ def test_final_split_refuses_impossible_settings(
 def test_final_split_refuses_rows_without_a_date(
     customers: pd.DataFrame, contract: ColumnsParams
 ) -> None:
-    # Given two rows whose date is missing or not ISO, when splitting by time, then a DataError
+    # Given two rows whose date is missing or unreadable (no month 13), when splitting by time,
+    # then a DataError
     frame = customers.copy()
-    frame.loc[[3, 9], contract.time] = [None, "14/03/2022"]
+    frame.loc[[3, 9], contract.time] = [None, "14/13/2022"]
     with pytest.raises(DataError) as caught:
         final_test_split(frame, contract.target, contract.time, 0.2, "time", seed=0)
     assert str(caught.value) == (
-        f"Column '{contract.time}' has 2 missing or non-ISO dates; a split by time needs a date "
+        f"Column '{contract.time}' has 2 missing or unreadable dates; a split by time needs a date "
         "on every row."
     )
 

@@ -98,6 +98,32 @@ def test_a_signup_date_in_the_future_or_absurd_is_refused(
         assert response.status_code == 200, date
 
 
+@pytest.mark.parametrize("text", ["2024.03.15", "Mar 15 2024", "15 March 2024", "15/03/2024"])
+def test_a_signup_date_in_another_form_scores_as_its_iso_form(
+    client: TestClient, workspace_params: Params, text: str
+) -> None:
+    time = workspace_params.model_columns.time
+    iso = client.post("/predict", json=record(workspace_params, **{time: "2024-03-15"}))
+
+    response = client.post("/predict", json=record(workspace_params, **{time: text}))
+
+    assert response.status_code == 200
+    assert response.json()["score"] == iso.json()["score"]
+
+
+@pytest.mark.parametrize(("text", "says"), [("03/04/2024", "is ambiguous"), ("soon", "is no date")])
+def test_an_ambiguous_or_unreadable_signup_date_is_refused_naming_the_field(
+    client: TestClient, workspace_params: Params, text: str, says: str
+) -> None:
+    time = workspace_params.model_columns.time
+
+    response = client.post("/predict", json=record(workspace_params, **{time: text}))
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", time]
+    assert says in response.json()["detail"][0]["msg"]
+
+
 # --- strict numbers in /feedback and the experiment
 
 

@@ -3,10 +3,13 @@
 Cleaning has two kinds of steps, kept apart on purpose:
 
 1. Row-level steps (`drop_missing_target`, `drop_duplicate_rows`, `resolve_repeated_ids`,
-   `drop_impossible_records`, run in that order by `clean_rows`) are plain functions on the
-   raw frame. They remove rows, and a scikit-learn Pipeline cannot do that: each of its steps
-   maps every input row to exactly one output row, and a served request must get an answer.
-   They run once, here, before any model sees the data.
+   `rewrite_dates`, `drop_impossible_records`, run in that order by `clean_rows`) are plain
+   functions on the raw frame. They remove rows, and a scikit-learn Pipeline cannot do that:
+   each of its steps maps every input row to exactly one output row, and a served request
+   must get an answer. They run once, here, before any model sees the data. `rewrite_dates`
+   writes every date as ISO 8601 by the rule of data/dates.py, deciding
+   `columns.date_order: auto` from the whole column (no later stage sees the whole file), and
+   refuses the data while ambiguous dates remain.
 2. Column-level steps (`CategoryNormalizer`, `NumericParser`, `QuantileClipper`,
    `MissingValueImputer`, chained by `build_cleaner`) are scikit-learn transformers, in
    data/transformers.py. They must live inside the model's Pipeline so that training and
@@ -30,7 +33,7 @@ from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
-from {{ cookiecutter.package_name }}.data.dates import parse_dates
+from {{ cookiecutter.package_name }}.data.dates import AMBIGUOUS, ISO, parse_dates, read_dates
 from {{ cookiecutter.package_name }}.data.numbers import (
     is_plain_number,
     non_finite_numbers,
@@ -83,6 +86,29 @@ def resolve_repeated_ids(frame: pd.DataFrame, id_column: str | None) -> tuple[pd
     return frame[keep], int((~keep).sum())
 
 
+def rewrite_dates(frame: pd.DataFrame, columns: ColumnsParams) -> tuple[pd.DataFrame, int]:
+    """Write the time column's readable non-ISO dates as ISO ("31/12/2024" -> "2024-12-31").
+
+    Returns the frame and how many cells were rewritten. Raises a DataError naming the count
+    when some dates are ambiguous (03/04/2021 with no column evidence): guessing would shift
+    them by months, dropping them would quietly move customers out of the time split.
+    """
+    if columns.time is None:
+        return frame, 0
+    values = frame[columns.time]
+    reading = read_dates(values, columns.date_order)
+    ambiguous = reading.forms.eq(AMBIGUOUS).to_numpy()
+    if ambiguous.any():
+        raise DataError(
+            f"Column '{columns.time}' of {RAW_DATA} has {int(ambiguous.sum())} ambiguous dates "
+            f"such as '{values[ambiguous].iloc[0]}' (day or month first?); set "
+            "columns.date_order in params.yaml to day_first or month_first."
+        )
+    rewrite = (reading.dates.notna() & reading.forms.ne(ISO)).to_numpy()
+    iso = reading.dates[rewrite].dt.strftime("%Y-%m-%d")
+    return frame.assign(**{columns.time: values.where(~rewrite, iso)}), int(rewrite.sum())
+
+
 def drop_impossible_records(
     frame: pd.DataFrame, columns: ColumnsParams, today: date | None = None
 ) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -103,7 +129,7 @@ def drop_impossible_records(
         counts[columns.id] = int(bad.sum())
         impossible |= bad
     if columns.time is not None:
-        dates = parse_dates(frame[columns.time])
+        dates = parse_dates(frame[columns.time], columns.date_order)
         latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
         bad = (dates.isna() | (dates >= latest)).to_numpy()
         counts[columns.time] = int(bad.sum())
@@ -124,6 +150,7 @@ def clean_rows(frame: pd.DataFrame, columns: ColumnsParams) -> tuple[pd.DataFram
     frame, missing_target = drop_missing_target(frame, columns.target)
     frame, duplicates = drop_duplicate_rows(frame)
     frame, repeated = resolve_repeated_ids(frame, columns.id)
+    frame, dates_rewritten = rewrite_dates(frame, columns)
     before_impossible = len(frame)
     frame, by_column = drop_impossible_records(frame, columns)
     counts = {
@@ -131,6 +158,7 @@ def clean_rows(frame: pd.DataFrame, columns: ColumnsParams) -> tuple[pd.DataFram
         "missing_target": missing_target,
         "duplicate_rows": duplicates,
         "repeated_ids": repeated,
+        "dates_rewritten_as_iso": dates_rewritten,
         "impossible_records": before_impossible - len(frame),
         "impossible_by_column": by_column,
         "rows_out": len(frame),

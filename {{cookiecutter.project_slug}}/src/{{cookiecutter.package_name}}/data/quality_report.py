@@ -6,7 +6,7 @@ data/validate.py builds it; it writes itself as JSON (reports/data_quality*.json
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Stage = Literal["raw", "clean"]
@@ -58,6 +58,8 @@ class QualityReport:
     stage: Stage
     rows_checked: int
     rules: tuple[RuleResult, ...]
+    # Raw data only: the time column's cells per form of data/dates.py ("D/M/Y": 149, ...).
+    date_forms: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -75,6 +77,7 @@ class QualityReport:
             "stage": self.stage,
             "rows": self.rows_checked,
             "rules": [rule.to_json() for rule in self.rules],
+            "date_forms": self.date_forms,
             "summary": {
                 "rules": len(self.rules),
                 "failed": len(self.failed),
@@ -96,12 +99,14 @@ class QualityReport:
         return [rule.row() for rule in self.rules]
 
     def to_markdown(self) -> str:
-        """The report as Markdown: title, rows, verdict and one table row per rule."""
+        """The report as Markdown: title, rows, date forms, verdict and one row per rule."""
+        forms = ", ".join(f"{form} {count:,}" for form, count in self.date_forms.items())
         lines = [
             f"# Data quality: {self.stage} data",
             "",
             f"Rows checked: {self.rows_checked:,}",
             "",
+            *([f"Dates by form: {forms}", ""] if forms else []),
             f"**Verdict:** {self.verdict()}",
             "",
             *MARKDOWN_HEADER,

@@ -25,6 +25,7 @@ import pandera.pandas as pa
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams, NumericColumn
 from {{ cookiecutter.package_name }}.data import transformers
+from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.data.numbers import (
     is_plain_number,
     non_finite_numbers,
@@ -80,9 +81,9 @@ def in_range(
     return check
 
 
-def is_iso_date(values: pd.Series) -> pd.Series:
-    """True where the text is an ISO 8601 date ("2021-03-14")."""
-    return pd.to_datetime(values, format="ISO8601", errors="coerce").notna()
+def is_readable_date(order: str) -> Callable[[pd.Series], pd.Series]:
+    """True where the text is a date by data/dates.py's rule (ISO 8601 or another known form)."""
+    return lambda values: parse_dates(values, order).notna()
 
 
 def is_datetime_column(values: pd.Series) -> bool:
@@ -190,15 +191,16 @@ def null_rate_rule(column: str, limit: float) -> Rule:
     )
 
 
-def is_date_rule(column: str) -> Rule:
-    """Raw text parses as an ISO date."""
+def is_date_rule(column: str, order: str) -> Rule:
+    """Raw text is a date by data/dates.py's rule (the report counts each form)."""
     return make_rule(
         "is_date",
         column,
         False,
-        "Text is an ISO date such as 2021-03-14.",
-        "value not written as an ISO date",
-        is_iso_date,
+        "Text is a date: ISO 8601 such as 2021-03-14, or 2021.03.14, Mar 14 2021, 14 Mar 2021 "
+        "or a slash date read by columns.date_order (not ambiguous).",
+        "value that is no date or an ambiguous one",
+        is_readable_date(order),
     )
 
 
@@ -320,7 +322,7 @@ def column_rules(name: str, columns: ColumnsParams, stage: Stage) -> list[Rule]:
     if name == columns.id:
         rules.append(unique_rule(name, blocking))
     elif name == columns.time:
-        rules.append(is_date_rule(name) if raw else is_datetime_rule(name))
+        rules.append(is_date_rule(name, columns.date_order) if raw else is_datetime_rule(name))
     elif name in columns.numeric:
         rules.append(is_number_rule(name, columns.decimal) if raw else is_float_rule(name))
         if raw:

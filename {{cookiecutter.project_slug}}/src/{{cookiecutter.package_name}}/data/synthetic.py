@@ -12,7 +12,7 @@ How the rows are made, in this order:
 1. Base rows: clean customers with unique ids.
 2. Row dirt in base rows: impossible records (negative tenure, age 250) and outliers.
 3. Cell dirt in base rows: numbers written as text, category variants, typos ("Frnace"),
-   missing cells.
+   dates in other forms ("31/12/2024", "Dec 31 2024"), missing cells.
 4. Repeated ids: second, slightly different records of some clean base customers.
 5. Exact duplicates of rows made so far, then a shuffle.
 
@@ -21,8 +21,9 @@ dirt rate holds on average, while the returned counts are exactly what was injec
 
 Every value comes from one numpy Generator seeded with `seed`, and every step works on whole
 columns (no loop over rows): the same params give the same file, and a million rows take seconds.
-The typos alone draw from a second Generator (seeded with `seed` and TYPO_STREAM), so changing
-`typo_rate` changes only the misspelt cells, never which other cells get dirt.
+The typos and the date forms draw from Generators of their own (seeded with `seed` and
+TYPO_STREAM or DATE_STREAM), so changing `typo_rate` or `date_format_rate` changes only those
+cells, never which other cells get dirt.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from {{ cookiecutter.package_name }}.data.synthetic_customers import (
 from {{ cookiecutter.package_name }}.data.synthetic_dirt import (
     repeated_records,
     to_text,
+    with_date_forms,
     with_impossible_values,
     with_missing,
     with_numbers_as_text,
@@ -50,6 +52,7 @@ from {{ cookiecutter.package_name }}.errors import ParamsError
 
 # The typos' own random stream, beside the seed (any fixed number would do).
 TYPO_STREAM = 9
+DATE_STREAM = 10
 
 
 def generate(
@@ -96,6 +99,11 @@ def generate(
     for name, spec in columns.categorical.items():
         n_typos = round(dirt.typo_rate * n_base)
         raw[name], typos[name] = with_typos(raw[name], spec, n_typos, typo_rng)
+    n_date_forms = round(dirt.date_format_rate * n_base)
+    date_rng = np.random.default_rng([seed, DATE_STREAM])
+    raw["signup_date"] = with_date_forms(
+        raw["signup_date"], customers["signup_date"], n_date_forms, date_rng
+    )
     # Impossible and outlying values are never emptied, so each one stays visible in the file.
     is_clean = np.ones(n_base, dtype=bool)
     is_clean[dirty_rows] = False
@@ -121,6 +129,7 @@ def generate(
         "numbers as text": n_texts,
         "category variants": variants,
         "category typos": typos,
+        "dates in other forms": n_date_forms,
         "missing cells": missing,
     }
     return frame, counts

@@ -5,7 +5,8 @@ have, at the rates of params.yaml (`data.dirt`), in the order data/synthetic.py 
 
 1. Row dirt, on typed values: impossible records (negative tenure, age 250) and outliers.
 2. Every value written as CSV text (`to_text`), in the compact `Text` column below.
-3. Cell dirt: numbers written as text, category variants, typos, missing cells.
+3. Cell dirt: numbers written as text, category variants, typos, dates in other forms,
+   missing cells.
 4. Repeated ids: second, slightly different records of some clean customers.
 
 Each function returns a new column (or table) and leaves its input untouched.
@@ -35,6 +36,10 @@ IMPOSSIBLE_AGE = 250
 # Zero-padded digits, looked up rather than formatted one amount at a time.
 TWO_DIGITS = np.array([f"{i:02d}" for i in range(100)], dtype=object)
 THREE_DIGITS = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
+
+# The other forms of a date (data/dates.py reads them all), drawn in equal shares. Day first
+# "31/12/2024" lets cleaning's auto rule decide the column from the days above 12.
+DATE_FORMS = ("%d/%m/%Y", "%Y.%m.%d", "%b %d %Y", "%d %b %Y")
 
 # Only words this long get typos: a short code ("FR", "card") has too few letters to slip on
 # and still be recognised (data/spelling.py repairs keys of 4 letters or more).
@@ -190,6 +195,18 @@ def with_numbers_as_text(text: Text, amounts: np.ndarray, n: int, rng: np.random
     french, dollars = np.split(rows, [n // 2])
     text = text.replace(french, money_text(amounts[french], thousands=" ", decimal=","))
     return text.replace(dollars, money_text(amounts[dollars], thousands=",", prefix="$"))
+
+
+def with_date_forms(text: Text, dates: np.ndarray, n: int, rng: np.random.Generator) -> Text:
+    """Write n random dates in one of DATE_FORMS each: "31/12/2024", "2024.12.31", "Dec 31 2024"."""
+    rows = rng.choice(len(text.codes), size=n, replace=False)
+    form = rng.integers(0, len(DATE_FORMS), size=n)
+    codes, days = pd.factorize(dates[rows].astype("datetime64[D]"))
+    # Each distinct (day, form) pair is formatted once: a few thousand strftime calls at most.
+    pairs, pair_codes = np.unique(np.stack([codes, form]), axis=1, return_inverse=True)
+    stamps = pd.DatetimeIndex(days[pairs[0]])
+    texts = [stamp.strftime(DATE_FORMS[f]) for stamp, f in zip(stamps, pairs[1], strict=True)]
+    return text.replace(rows, Text(pair_codes.ravel(), np.array(texts, dtype=object)))
 
 
 def spelling_variants(value: str, synonyms: Mapping[str, str]) -> list[str]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.data.dates import read_dates
 from {{ cookiecutter.package_name }}.data.quality_report import (
     STAGES,
     QualityReport,
@@ -56,7 +57,8 @@ def check_quality(
     """Check every rule of the stage on the frame and return the report (pure: no file I/O).
 
     failing_rows counts the distinct rows that break a rule: every copy for `unique` and
-    `no_duplicate_rows`, and the missing cells for `null_rate`.
+    `no_duplicate_rows`, and the missing cells for `null_rate`. The raw report also counts
+    the time column's cells of each date form (ISO 8601, D/M/Y, ambiguous, unreadable...).
     """
     require_columns(frame, columns, source)
     results = []
@@ -65,7 +67,10 @@ def check_quality(
         results.append(
             RuleResult(item.name, item.column, item.blocking, failing, passed, item.description)
         )
-    return QualityReport(stage, len(frame), tuple(results))
+    forms = {}
+    if stage == "raw" and columns.time is not None:
+        forms = read_dates(frame[columns.time], columns.date_order).form_counts()
+    return QualityReport(stage, len(frame), tuple(results), forms)
 
 
 def count_problem(count: int, problem: str) -> str:

@@ -68,17 +68,24 @@ def input_columns(params: Params) -> list[str]:
 
 
 class DateFeatures(TransformerMixin, BaseEstimator):
-    """Numbers from a date column (ISO text or datetime): fractional year, month, day of week.
+    """Numbers from a date column (text or datetime): fractional year, month, day of week.
 
     The year is a fraction (2021-07-02 -> 2021.499), so that a model validated on later
-    signups sees a value that continues the trend instead of a new category. Missing or
-    unparseable dates get each feature's median, learned at fit.
+    signups sees a value that continues the trend instead of a new category. Missing,
+    unreadable or ambiguous dates get each feature's median, learned at fit.
+
+    Args:
+        date_order: columns.date_order. Each cell is read alone (data/dates.py without column
+            evidence): a row's features must not depend on the other rows of a batch.
     """
+
+    def __init__(self, date_order: str = "auto") -> None:
+        self.date_order = date_order
 
     def fit(self, X: Any, y: Any = None) -> DateFeatures:
         """Learn each feature's median (0 for a column holding no date at all)."""
         frame = check_input(self, X, reset=True, numeric=False)
-        medians = pd.DataFrame(date_features(frame)).median().fillna(0.0)
+        medians = pd.DataFrame(date_features(frame, self.date_order)).median().fillna(0.0)
         self.medians_ = medians.to_numpy(dtype="float64")
         return self
 
@@ -86,7 +93,7 @@ class DateFeatures(TransformerMixin, BaseEstimator):
         """The date features of every row, missing ones filled with the learned medians."""
         check_is_fitted(self)
         frame = check_input(self, X, reset=False, numeric=False)
-        features = date_features(frame)
+        features = date_features(frame, self.date_order)
         return np.where(np.isnan(features), self.medians_, features)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -103,11 +110,11 @@ class DateFeatures(TransformerMixin, BaseEstimator):
         return tags
 
 
-def date_features(frame: pd.DataFrame) -> np.ndarray:
+def date_features(frame: pd.DataFrame, date_order: str = "auto") -> np.ndarray:
     """Fractional year, month and day of week of every column, side by side; NaN if no date."""
     parts = []
     for name in frame.columns:
-        dates = parse_dates(as_text_or_dates(frame[name]))
+        dates = parse_dates(as_text_or_dates(frame[name]), date_order, column_evidence=False)
         days_in_year = np.where(dates.dt.is_leap_year, 366.0, 365.0)
         parts += [
             dates.dt.year + (dates.dt.day_of_year - 1) / days_in_year,
@@ -122,7 +129,7 @@ def date_features(frame: pd.DataFrame) -> np.ndarray:
 def as_text_or_dates(values: pd.Series) -> pd.Series:
     """The values as parse_dates takes them: datetimes and text as they are, the rest as text.
 
-    A number is no ISO date: as text it becomes NaT (pandas is deprecating parsing numbers
+    A number is no date: as text it becomes NaT (pandas is deprecating parsing numbers
     with a date format).
     """
     if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.StringDtype):
@@ -198,7 +205,8 @@ def build_features(params: Params) -> ColumnTransformer:
         )
         transformers.append((name, tfidf, name))
     if columns.time is not None:
-        dates = Pipeline([("parts", DateFeatures()), ("scale", StandardScaler())])
+        parts = DateFeatures(params.columns.date_order)
+        dates = Pipeline([("parts", parts), ("scale", StandardScaler())])
         transformers.append(("date", dates, [columns.time]))
     # Dense output (sparse_threshold=0): HistGradientBoosting and GaussianNB refuse sparse
     # input, and with a few hundred columns a dense matrix stays small (about 1 KB a row).

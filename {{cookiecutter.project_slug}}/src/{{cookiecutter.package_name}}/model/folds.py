@@ -104,7 +104,7 @@ def time_values(frame: pd.DataFrame, time_column: str | None, needed_by: str) ->
     n_missing = int(times.isna().sum())
     if n_missing:
         raise DataError(
-            f"Column '{time_column}' has {n_missing} missing or non-ISO dates; a split by time "
+            f"Column '{time_column}' has {n_missing} missing or unreadable dates; a split by time "
             "needs a date on every row."
         )
     return times.to_numpy()

@@ -30,6 +30,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.data.transformers import Record, is_missing
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
 
@@ -85,24 +86,27 @@ def tfidf_vector(vectorizer: TfidfVectorizer) -> Callable[[Any], np.ndarray]:
 def date_vector(part: Pipeline) -> Callable[[list[Any]], np.ndarray]:
     """Fractional year, month and day of week of each date, median-filled, standardised."""
     parts, scaler = part.named_steps["parts"], part.named_steps["scale"]
-    medians = parts.medians_
+    medians, order = parts.medians_, parts.date_order
 
     def vector(values: list[Any]) -> np.ndarray:
-        x = np.concatenate([date_parts(value) for value in values])
+        x = np.concatenate([date_parts(value, order) for value in values])
         x = np.where(np.isnan(x), medians, x)
         return (x - scaler.mean_) / scaler.scale_
 
     return vector
 
 
-def date_parts(value: Any) -> np.ndarray:
-    """What DateFeatures computes for one value: NaN for a missing or unparseable date."""
+def date_parts(value: Any, order: str = "auto") -> np.ndarray:
+    """What DateFeatures computes for one value: NaN for a missing, unreadable or ambiguous date."""
     text = "nan" if is_missing(value) else str(value)
     # [bug 4]
     stamp = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     # [bug 4 planted]
     # stamp = pd.to_datetime(text, dayfirst=True, errors="coerce", utc=True)
     # [/bug 4]
+    if pd.isna(stamp) and text != "nan":
+        # Not ISO (the API sends ISO; a record given directly may not): the same rule, one cell.
+        stamp = parse_dates(pd.Series([text]), order, column_evidence=False).iloc[0]
     if pd.isna(stamp):
         return np.full(3, np.nan)
     stamp = stamp.tz_localize(None)

@@ -9,12 +9,16 @@ the cleaner knows is normalised, and an unseen value still gets a prediction.
 
 Text is refused when it holds control characters (tab and line breaks are allowed in free text
 only) or is not valid Unicode; the signup date must lie between FIRST_SIGNUP and today (UTC).
+A date is read by data/dates.py's rule, one cell alone: ISO 8601, 2024.03.15, Mar 15 2024,
+15 Mar 2024, or a slash date by columns.date_order; an ambiguous one (03/04/2024 with auto) is
+refused with 422, as cleaning refuses it, rather than guessed.
 Each rule is written in the field's JSON schema (pattern, description), so /docs shows it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
@@ -27,6 +31,7 @@ from {{ cookiecutter.package_name }}.config import (
     NumericColumn,
     Params,
 )
+from {{ cookiecutter.package_name }}.data.dates import read_date
 
 # One fact with what acquire keeps of a CSV's cells (config.py).
 MAX_CATEGORY_LENGTH = MAX_VALUE_LENGTH
@@ -63,11 +68,23 @@ def numeric_field(name: str, spec: NumericColumn) -> tuple[Any, Any]:
     )
 
 
-def iso_date_text(value: Any) -> Any:
-    """Refuse a date given as anything but text: pydantic would read a number as Unix time."""
-    if value is not None and not isinstance(value, str):
-        raise ValueError("must be an ISO date written as text, like 2024-03-15")
-    return value
+def date_text(order: str) -> Callable[[Any], dt.date | None]:
+    """Read a date written as text by data/dates.py's rule; refuse any other type.
+
+    A number is refused: pydantic would read it as Unix time.
+    """
+
+    def read(value: Any) -> dt.date | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("must be a date written as text, like 2024-03-15")
+        try:
+            return dt.date.fromisoformat(value)  # the common case, in microseconds
+        except ValueError:
+            return read_date(value, order)
+
+    return read
 
 
 def no_bool_or_text(value: Any) -> Any:
@@ -115,11 +132,15 @@ def record_model(params: Params) -> type[BaseModel]:
     if columns.time is not None:
         fields[columns.time] = (
             Annotated[
-                dt.date | None, BeforeValidator(iso_date_text), AfterValidator(plausible_date)
+                dt.date | None,
+                BeforeValidator(date_text(columns.date_order)),
+                AfterValidator(plausible_date),
             ],
             Field(
-                description=f"{columns.time}: an ISO date from {FIRST_SIGNUP} to today (UTC), "
-                "or null if unknown.",
+                description=f"{columns.time}: a date from {FIRST_SIGNUP} to today (UTC), or "
+                "null if unknown: ISO 8601 (2024-03-15), 2024.03.15, Mar 15 2024, 15 Mar 2024 "
+                f"or a slash date read {columns.date_order.replace('_', ' ')} (params.yaml "
+                "columns.date_order; auto refuses 03/04/2024, which reads both ways).",
                 examples=["2024-03-15"],
             ),
         )
