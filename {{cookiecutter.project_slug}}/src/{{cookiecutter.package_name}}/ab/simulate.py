@@ -9,8 +9,10 @@ customers the challenger answered (-0.03: the challenger's retention offers cut 
 points; 0: an A/A-like test where any "significant" result is a false positive).
 
 With `mode="canary"` the split is the same as `ab`, with a small share (at most 0.2): the
-traffic `ab canary` judges. The experiment stored in the log's database (experiment_override.py)
-wins over the one asked for, as in the real service: after a rollback, the champion answers all.
+traffic `ab canary` judges. A canary is started as an admin starts one, by storing it in the
+log's database (serving/experiment_override.py) when nobody stored an experiment there yet; a
+stored one wins over the one asked for, as in the real service: after a rollback by the
+guardrails, the champion answers everyone.
 
 With `mode="shadow"` the champion answers everyone and the challenger scores every customer
 beside it, unseen: the traffic `ab shadow` compares (`effect` changes nothing then: nobody met
@@ -25,10 +27,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.config import CANARY_MAX_SHARE, Params
+from {{ cookiecutter.package_name }}.config import CANARY_MAX_SHARE, ExperimentParams, Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER
+from {{ cookiecutter.package_name }}.serving.experiment_override import ADMIN, latest_override, write_override
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.settings import Settings
 
 
@@ -56,6 +60,12 @@ def apply_effect(
     flip = candidates & (rng.random(churned.size) < probability)
     outcomes[flip] = new_value
     return outcomes
+
+
+def start_canary(log: PredictionLog, experiment: ExperimentParams) -> None:
+    """Store the canary for every worker, unless an experiment is stored already (a rollback)."""
+    if latest_override(log) is None:
+        write_override(log, experiment, ADMIN, "canary started by ab simulate")
 
 
 def run(
@@ -86,6 +96,8 @@ def run(
         raise ParamsError(f"A canary's share is at most {CANARY_MAX_SHARE}, not {real_share}.")
     experiment = experiment.model_copy(update={"mode": mode, "challenger_share": real_share})
     serving = params.serving.model_copy(update={"experiment": experiment})
+    if mode == "canary":
+        start_canary(PredictionLog(settings.prediction_log_url), experiment)
     app = create_app(params.model_copy(update={"serving": serving}), settings)
     records, churned = simulated_customers(params, n, seed)
     answers = []
