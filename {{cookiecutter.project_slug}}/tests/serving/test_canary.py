@@ -13,11 +13,16 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }}.ab import canary
+from {{ cookiecutter.package_name }}.ab import canary, simulate
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Params, load_params
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.experiment_override import ADMIN, write_override
+from {{ cookiecutter.package_name }}.serving.experiment_override import (
+    ADMIN,
+    GUARDRAIL,
+    latest_override,
+    write_override,
+)
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog, now
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
@@ -161,3 +166,25 @@ def test_the_cli_rolls_back_a_slow_canary_with_exit_3(
     assert "Rolled back: the challenger's share is now 0 on every worker." in first.output
     assert again.exit_code == 3
     assert "no traffic already (canary guardrail)" in again.output
+
+
+def test_a_simulated_canary_is_started_once_and_follows_a_rollback(
+    workspace: Path, workspace_params: Params, tmp_path: Path
+) -> None:
+    require_exercises(5)  # assign() splits the units
+    settings = Settings(prediction_log_url=f"sqlite:///{tmp_path / 'sim.db'}")
+    # Given a simulated canary on a fifth of the customers, which stores it for every worker
+    first = simulate.run(workspace_params, settings, n=200, effect=0.0, share=0.2, mode="canary")
+    log = PredictionLog(settings.prediction_log_url)
+    started = latest_override(log)
+    assert started.source.reason == "canary started by ab simulate"
+    assert first["challenger share"] != "0.000 (asked: 0.2)"
+
+    # When the guardrails stop it, then the canary is simulated again
+    stopped = started.settings.model_copy(update={"challenger_share": 0.0})
+    write_override(log, stopped, GUARDRAIL, "error rate 0.5 > 0.01")
+    again = simulate.run(workspace_params, settings, n=200, effect=0.0, share=0.2, mode="canary")
+
+    # Then the stored rollback wins over the share asked for: the champion answers everyone
+    assert again["challenger share"] == "0.000 (asked: 0.2)"
+    assert latest_override(log).source.set_by == GUARDRAIL

@@ -69,10 +69,11 @@ class CanaryReport:
 
 def recent_traffic(log: PredictionLog, window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The last `window` answered predictions and the failures since the first of them."""
-    rows = log.read(last=window)
-    answered = rows[rows["served"].astype(bool) & rows["batch_id"].isna()]
+    # Filtered in the query: a nightly batch of 50,000 scores must not push the service's
+    # answers out of the window.
+    answered = log.read(last=window, answered=True)
     since = answered["created_at"].min() if not answered.empty else None
-    return answered.reset_index(drop=True), log.read_failures(since=since)
+    return answered, log.read_failures(since=since)
 
 
 def run(params: Params, settings: Settings) -> CanaryReport:

@@ -242,18 +242,23 @@ class PredictionLog:
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def read(self, since: datetime | None = None, last: int | None = None) -> pd.DataFrame:
+    def read(
+        self, since: datetime | None = None, last: int | None = None, answered: bool = False
+    ) -> pd.DataFrame:
         """Predictions with their outcome (missing while none was fed back), oldest first.
 
         Args:
             since: Only predictions made at or after this time.
             last: Only the most recent `last` predictions.
+            answered: Only the service's answers (no shadow scores, no batch scoring).
         """
         query = select(*predictions.c, feedback.c.outcome, feedback.c.received_at).outerjoin(
             feedback, feedback.c.prediction_id == predictions.c.prediction_id
         )
         if since is not None:
             query = query.where(predictions.c.created_at >= since)
+        if answered:
+            query = query.where(predictions.c.served.is_(True), predictions.c.batch_id.is_(None))
         query = query.order_by(predictions.c.created_at.desc(), predictions.c.prediction_id)
         if last is not None:
             query = query.limit(last)
