@@ -52,12 +52,11 @@ class Guardrail:
 
     def row(self) -> tuple[str, str, str, str, str]:
         """The terminal's line: name, champion, challenger, measured vs limit, verdict."""
-        shown = "-" if self.measured is None else f"{self.measured:.3f}"
         return (
             self.name,
             _shown(self.champion),
             _shown(self.challenger),
-            f"{shown} (limit {self.limit:g})",
+            f"{_shown(self.measured)} (limit {self.limit:g})",
             self.verdict,
         )
 
