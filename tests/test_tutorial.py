@@ -288,7 +288,7 @@ def check_ab(project: Path, output: str) -> None:
     assert output.count("rolled back: exit 3") == 1
     canary = json.loads((project / "reports/canary.json").read_text(encoding="utf-8"))
     assert (canary["verdict"], canary["action"]) == ("broken", "rolled back")
-    assert canary["judgement"]["broken"] == ["score drift (KS; mean scores)"]
+    assert canary["judgement"]["broken"] == ["score drift (KS)"]
     assert re.search(r"challenger share +│ 0\.000 \(asked: 0\.2\)", output)
 
 

@@ -64,6 +64,8 @@ class CanaryReport:
         if self.action == ALREADY_STOPPED:
             stopped_by = self.experiment_set_by
             return f"The challenger gets no traffic already ({stopped_by}). {self.reason}"
+        if not self.judgement.judged:
+            return "Too little traffic to judge yet: the canary goes on."
         return "Every guardrail judged holds: the canary goes on."
 
 

@@ -70,6 +70,10 @@ def canary() -> None:
         f"{report.challenger_share_before:g})"
     )
     print_table(title, judgement.rows(), headers=judgement.headers())
+    console.print(
+        f"Requests judged: {judgement.champion_requests:,} champion, "
+        f"{judgement.challenger_requests:,} challenger (failures included)."
+    )
     console.print(report.summary())
     console.print(f"Written to {guardrails.CANARY_REPORT}.")
     if judgement.broken:

@@ -50,13 +50,14 @@ class Guardrail:
     limit: float
     verdict: Verdict
 
-    def row(self) -> tuple[str, str, str, str, str]:
-        """The terminal's line: name, champion, challenger, measured vs limit, verdict."""
+    def row(self) -> tuple[str, str, str, str, str, str]:
+        """The terminal's line: name, champion, challenger, measured, limit, verdict."""
         return (
             self.name,
             _shown(self.champion),
             _shown(self.challenger),
-            f"{_shown(self.measured)} (limit {self.limit:g})",
+            _shown(self.measured),
+            f"{self.limit:g}",
             self.verdict,
         )
 
@@ -83,15 +84,14 @@ class Judgement:
             return ""
         return f"Challenger version {self.challenger_version} broke: {'; '.join(parts)}."
 
+    @property
+    def judged(self) -> bool:
+        """True once there was enough traffic to judge at least one guardrail."""
+        return any(g.verdict != "not judged" for g in self.guardrails)
+
     def headers(self) -> tuple[str, ...]:
-        """The table's header: each variant with its number of requests."""
-        return (
-            "guardrail",
-            f"champion ({self.champion_requests:,})",
-            f"challenger ({self.challenger_requests:,})",
-            "measured (limit)",
-            "verdict",
-        )
+        """The table's header (the requests of each variant are in the title)."""
+        return ("guardrail", "champion", "challenger", "measured", "limit", "verdict")
 
     def rows(self) -> list[tuple[str, ...]]:
         """The table: one line per guardrail."""
@@ -179,7 +179,7 @@ def judge(predictions: pd.DataFrame, failures: pd.DataFrame, limits: CanaryParam
             verdict(ratio, limits.max_latency_p99_ratio, judged and both_served),
         ),
         Guardrail(
-            "score drift (KS; mean scores)",
+            "score drift (KS)",
             means[CHAMPION],
             means[CHALLENGER],
             distance,
