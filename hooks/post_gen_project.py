@@ -34,6 +34,7 @@ REMOVALS: dict[str, list[str]] = {
         "src/{package}/ab",
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
+        "tests/serving/test_canary.py",
         "docs/tutorial/09-ab-testing.md",
         "src/{package}/quiz/bank/09-ab-testing.yaml",
     ],

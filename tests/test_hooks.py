@@ -334,6 +334,7 @@ def test_without_the_api_the_service_and_the_ab_toolkit_are_removed() -> None:
         "src/customer_churn/ab",
         "tests/ab",
         "tests/serving/test_ab_experiment.py",
+        "tests/serving/test_canary.py",
         "docs/tutorial/09-ab-testing.md",
         "src/customer_churn/quiz/bank/09-ab-testing.yaml",
         "src/customer_churn/serving",

@@ -290,6 +290,14 @@ def check_ab(project: Path, output: str) -> None:
     assert re.search(r"requests scored by both +│ 1,000 +│", output)
     assert re.search(r"pairs with an outcome +│ 1,000 +│", output)
     assert re.search(r"McNemar exact p \(paired\) +│ [0-9.e-]+ +│", output)
+    # The canary holds with params.yaml's guardrails, is rolled back under a limit tighter
+    # than chance, and the next simulated traffic all goes to the champion.
+    assert output.count("Canary guardrails: champion 1 vs challenger 2 (canary, share 0.2)") == 2
+    assert output.count("rolled back: exit 3") == 1
+    canary = json.loads((project / "reports/canary.json").read_text(encoding="utf-8"))
+    assert (canary["verdict"], canary["action"]) == ("broken", "rolled back")
+    assert canary["judgement"]["broken"] == ["score drift (KS)"]
+    assert re.search(r"challenger share +│ 0\.000 \(asked: 0\.2\)", output)
 
 
 def check_monitoring(project: Path, output: str) -> None:

@@ -42,7 +42,7 @@ monitor_app = typer.Typer(
 ab_app = typer.Typer(
     help="A/B testing: simulate traffic, report on the experiment.", no_args_is_help=True
 )
-add_ab_commands(ab_app)  # ab peeking, ab shadow: in ab/commands.py
+add_ab_commands(ab_app)  # ab peeking, ab shadow, ab canary: in ab/commands.py
 # [/ab]
 
 
@@ -339,9 +339,11 @@ def ab_simulate(
         float | None, typer.Option(help="Real challenger share (default: params.yaml's).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the customers and outcomes.")] = 0,
-    mode: Annotated[str, typer.Option(help="ab, or shadow: the challenger scores unseen.")] = "ab",
+    mode: Annotated[
+        str, typer.Option(help="ab, canary (a small share), or shadow (scored unseen).")
+    ] = "ab",
 ) -> None:
-    """Send synthetic customers through the service (ab or shadow) and feed back outcomes."""
+    """Send synthetic customers through the service (ab, canary, shadow); feed back outcomes."""
     from {{ cookiecutter.package_name }}.ab import simulate
     from {{ cookiecutter.package_name }}.config import load_params
     from {{ cookiecutter.package_name }}.settings import get_settings

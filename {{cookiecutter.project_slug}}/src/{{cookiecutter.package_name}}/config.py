@@ -284,6 +284,24 @@ class ExperimentParams(StrictModel):
         return self
 
 
+class CanaryParams(StrictModel):
+    """The guardrails `ab canary` holds a challenger to; a broken one sets its share to 0."""
+
+    # The last `window` served predictions of the log are judged; each variant needs at least
+    # `min_requests` of them (failures included) before any guardrail is: a handful of slow or
+    # failed requests is chance, not a verdict.
+    window: int = Field(default=5000, ge=100, le=1_000_000)
+    min_requests: int = Field(default=100, ge=10)
+    # Challenger's share of failed records minus the champion's (0.01: one point more).
+    max_error_rate_increase: float = Field(default=0.01, ge=0.0, le=1.0)
+    # Challenger's p99 latency over the champion's.
+    max_latency_p99_ratio: float = Field(default=1.5, ge=1.0)
+    # Kolmogorov-Smirnov distance between the two variants' served scores: the largest gap
+    # between their distributions (0 to 1). The units are split at random, so a large gap
+    # is the models disagreeing, not the customers differing.
+    max_score_ks: float = Field(default=0.2, gt=0.0, le=1.0)
+
+
 class ServingParams(StrictModel):
     """The prediction service: request limits and the A/B experiment."""
 
@@ -294,6 +312,7 @@ class ServingParams(StrictModel):
     # POST /admin/reload); see serving/registry_watch.py.
     reload_interval: float = Field(default=10, ge=0, le=3600)
     experiment: ExperimentParams
+    canary: CanaryParams = Field(default_factory=CanaryParams)
     # Batch scoring (model score) reads, scores and writes this many rows at a time: its
     # memory bound (serving/batch_score.py).
     batch_chunk_rows: int = Field(default=50_000, ge=100, le=2_000_000)

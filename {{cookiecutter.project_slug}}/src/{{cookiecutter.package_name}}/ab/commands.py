@@ -1,4 +1,4 @@
-"""The A/B analysis commands beyond simulate and report: `ab peeking` and `ab shadow`.
+"""The A/B commands beyond simulate and report: `ab peeking`, `ab shadow` and `ab canary`.
 
 They live here, not in cli.py, so that the A/B folder carries its own commands; cli.py
 registers them on its `ab` group with `add_commands`.
@@ -55,7 +55,33 @@ def shadow() -> None:
     console.print(f"Written to {analysis.SHADOW_REPORT}.")
 
 
+def canary() -> None:
+    """Judge the canary's guardrails on the recent log; set the challenger's share to 0 for
+    every worker when one is broken (exit 3), with the reason."""
+    from {{ cookiecutter.package_name }}.ab import canary as guardrails
+    from {{ cookiecutter.package_name }}.config import load_params
+    from {{ cookiecutter.package_name }}.settings import get_settings
+
+    report = guardrails.run(load_params(), get_settings())
+    judgement = report.judgement
+    title = (
+        f"Canary guardrails: champion {judgement.champion_version or '-'} vs challenger "
+        f"{judgement.challenger_version or '-'} ({report.mode}, share "
+        f"{report.challenger_share_before:g})"
+    )
+    print_table(title, judgement.rows(), headers=judgement.headers())
+    console.print(
+        f"Requests judged: {judgement.champion_requests:,} champion, "
+        f"{judgement.challenger_requests:,} challenger (failures included)."
+    )
+    console.print(report.summary())
+    console.print(f"Written to {guardrails.CANARY_REPORT}.")
+    if judgement.broken:
+        raise typer.Exit(guardrails.ROLLED_BACK_EXIT)
+
+
 def add_commands(ab_app: typer.Typer) -> None:
     """Register this module's commands on the `ab` group."""
     ab_app.command("peeking")(peeking)
     ab_app.command("shadow")(shadow)
+    ab_app.command("canary")(canary)

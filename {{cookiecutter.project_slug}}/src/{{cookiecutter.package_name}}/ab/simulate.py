@@ -8,6 +8,12 @@ served prediction: the customer's generated churn label, shifted by a chosen `ef
 customers the challenger answered (-0.03: the challenger's retention offers cut churn by three
 points; 0: an A/A-like test where any "significant" result is a false positive).
 
+With `mode="canary"` the split is the same as `ab`, with a small share (at most 0.2): the
+traffic `ab canary` judges. A canary is started as an admin starts one, by storing it in the
+log's database (serving/experiment_override.py) when nobody stored an experiment there yet; a
+stored one wins over the one asked for, as in the real service: after a rollback by the
+guardrails, the champion answers everyone.
+
 With `mode="shadow"` the champion answers everyone and the challenger scores every customer
 beside it, unseen: the traffic `ab shadow` compares (`effect` changes nothing then: nobody met
 the challenger).
@@ -21,10 +27,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.config import CANARY_MAX_SHARE, ExperimentParams, Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER
+from {{ cookiecutter.package_name }}.serving.experiment_override import ADMIN, latest_override, write_override
 from {{ cookiecutter.package_name }}.serving.load_generator import simulated_customers
+from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.settings import Settings
 
 
@@ -54,6 +62,12 @@ def apply_effect(
     return outcomes
 
 
+def start_canary(log: PredictionLog, experiment: ExperimentParams) -> None:
+    """Store the canary for every worker, unless an experiment is stored already (a rollback)."""
+    if latest_override(log) is None:
+        write_override(log, experiment, ADMIN, "canary started by ab simulate")
+
+
 def run(
     params: Params,
     settings: Settings,
@@ -72,14 +86,18 @@ def run(
         raise ParamsError(f"--n must be at least 10 customers, not {n}.")
     if not -0.5 < effect < 0.5:
         raise ParamsError(f"--effect must be between -0.5 and 0.5, not {effect}.")
-    if mode not in ("ab", "shadow"):
-        raise ParamsError(f"--mode must be ab or shadow, not {mode!r}.")
+    if mode not in ("ab", "shadow", "canary"):
+        raise ParamsError(f"--mode must be ab, shadow or canary, not {mode!r}.")
     experiment = params.serving.experiment
     real_share = experiment.challenger_share if share is None else share
     if not 0 < real_share < 1:
         raise ParamsError(f"The challenger's share must be between 0 and 1, not {real_share}.")
+    if mode == "canary" and real_share > CANARY_MAX_SHARE:
+        raise ParamsError(f"A canary's share is at most {CANARY_MAX_SHARE}, not {real_share}.")
     experiment = experiment.model_copy(update={"mode": mode, "challenger_share": real_share})
     serving = params.serving.model_copy(update={"experiment": experiment})
+    if mode == "canary":
+        start_canary(PredictionLog(settings.prediction_log_url), experiment)
     app = create_app(params.model_copy(update={"serving": serving}), settings)
     records, churned = simulated_customers(params, n, seed)
     answers = []
@@ -114,8 +132,8 @@ def run(
         "mode": mode,
         "challenger share": f"{treated.mean():.3f} (asked: {real_share})",
         "true effect on churn": f"{effect:+.3f}",
-        "churn rate champion / challenger": (
-            f"{outcomes[~treated].mean():.3f} / {outcomes[treated].mean():.3f}"
+        "churn rate champion / challenger": " / ".join(
+            f"{outcomes[group].mean():.3f}" if group.any() else "-" for group in (~treated, treated)
         ),
         "prediction log": settings.prediction_log_url,
     }

@@ -10,11 +10,14 @@ It assembles what the other modules of serving/ define:
     routes/feedback.py   POST /feedback (the true outcome of an earlier prediction)
     routes/metrics.py    GET /metrics (Prometheus: requests, latency, errors, predictions)
     routes/admin.py      POST /admin/reload, PUT /admin/experiment (behind the X-API-Key header)
+    experiment_override.py  the experiment in force, shared by every worker through the log's
+                         database (PUT /admin/experiment and `ab canary` change it)
 
 and adds what applies to every route: the body size limit (limits.py), the request metrics,
 and error answers of one sentence, never a traceback (error_answers.py). At start-up it loads
 the registry's models; a failure is reported by /ready, not fatal. Then it checks the registry's
-aliases every `serving.reload_interval` seconds and follows a promotion (registry_watch.py).
+aliases every `serving.reload_interval` seconds and follows a promotion (registry_watch.py), and
+a change of the experiment (experiment_override.py).
 
 Every prediction is written to the prediction log before the response is sent; if it cannot
 be logged, the client gets 503 instead of an answer nobody will be able to analyse (predict.py).
@@ -39,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from {{ cookiecutter.package_name }}.config import Params, load_params
 from {{ cookiecutter.package_name }}.model.features import input_columns
 from {{ cookiecutter.package_name }}.serving.error_answers import http_detail, validation_detail
+from {{ cookiecutter.package_name }}.serving.experiment_override import check_experiment
 from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
@@ -73,13 +77,19 @@ def create_app(
         follow the registry until shutdown."""
         if not service.store.models:
             service.store.try_reload()
+        check_experiment(service)
         interval = params.serving.reload_interval
         if not interval:
             yield
             return
         checks = service.metrics.registry_checks
         watch = asyncio.create_task(
-            follow_registry(service.store, interval, lambda result: checks.labels(result).inc())
+            follow_registry(
+                service.store,
+                interval,
+                lambda result: checks.labels(result).inc(),
+                also=lambda: check_experiment(service),
+            )
         )
         try:
             yield

@@ -11,7 +11,8 @@ its arguments and its answers back into HTTP):
 1. each record's unit (the customer) gets its variant from the A/B assigner;
 2. each model scores only its rows: those it serves, and all of them for the shadow;
 3. every score, served or shadow, becomes a row of the prediction log, written before any
-   answer leaves: an answer nobody will be able to analyse is not given;
+   answer leaves: an answer nobody will be able to analyse is not given (a model that fails
+   to score leaves a row in the log's failures instead, and the client gets an error);
 4. the served rows become the answers.
 """
 
@@ -96,6 +97,27 @@ def shadow_variant(mode: str, models: dict[str, ServedModel]) -> str | None:
     return CHALLENGER
 
 
+def log_failure(
+    service: Service, model: ServedModel, unit_ids: list[str], error: Exception
+) -> None:
+    """Record the units a model failed to score (the canary's error rate counts them)."""
+    created, reason = now(), f"{type(error).__name__}: {error}"[:500]
+    rows = [
+        {
+            "created_at": created,
+            "unit_id": unit,
+            "variant": model.variant,
+            "model_version": model.version,
+            "error": reason,
+        }
+        for unit in unit_ids
+    ]
+    try:
+        service.log.record_failures(rows)
+    except Exception:  # the client gets the scoring error either way; the log says this too
+        logger.exception("the failure of %s could not be logged", model.variant)
+
+
 def predict_records(
     service: Service,
     records: list[dict[str, Any]],
@@ -111,7 +133,13 @@ def predict_records(
     results: dict[tuple[str, int], tuple[float, bool]] = {}
     for variant in {*served_by, *([shadow] if shadow else [])}:
         rows_of = [i for i, v in enumerate(served_by) if v == variant or variant == shadow]
-        scores, decisions = score(models[variant], [records[i] for i in rows_of], service.params)
+        try:
+            scores, decisions = score(
+                models[variant], [records[i] for i in rows_of], service.params
+            )
+        except Exception as error:
+            log_failure(service, models[variant], [unit_ids[i] for i in rows_of], error)
+            raise
         for i, value, decision in zip(rows_of, scores, decisions, strict=True):
             results[(variant, i)] = (float(value), bool(decision))
     latency_ms = (time.perf_counter() - started) * 1000

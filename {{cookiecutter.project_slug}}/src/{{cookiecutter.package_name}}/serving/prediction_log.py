@@ -7,10 +7,13 @@ SQLAlchemy URL: by default a SQLite file in WAL mode (one writer at a time, read
 blocked, safe for the several worker processes of one machine), or PostgreSQL with a URL such
 as postgresql+psycopg://user:password@host/db.
 
-Two tables: `predictions` (one row per scored record, including the challenger's shadow scores,
+Four tables: `predictions` (one row per scored record, including the challenger's shadow scores,
 which were not served) and `feedback` (the true outcome of a prediction, known weeks later: did
 the customer churn?). A second outcome for the same prediction replaces the first (a corrected
-label).
+label). `failures` holds one row per record a model failed to score (the client got an error):
+the canary's error-rate guardrail counts them. `experiment_overrides` holds every change of the
+A/B experiment made while the service runs (serving/experiment_override.py): in the same
+database as the log, so every worker of every replica reads the same one.
 """
 
 from __future__ import annotations
@@ -71,6 +74,27 @@ predictions = Table(
     Column("latency_ms", Float, nullable=False),
     # The run of `model score` that made the prediction; empty for the service's answers.
     Column("batch_id", String(40), nullable=True),
+)
+failures = Table(
+    "failures",
+    metadata,
+    Column("failure_id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("unit_id", String(200), nullable=False),
+    Column("variant", String(50), nullable=False),
+    Column("model_version", String(20), nullable=False),
+    Column("error", String(500), nullable=False),
+)
+experiment_overrides = Table(
+    "experiment_overrides",
+    metadata,
+    Column("override_id", Integer, primary_key=True, autoincrement=True),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    # Who changed it: "admin" (PUT /admin/experiment) or "canary guardrail" (ab canary).
+    Column("set_by", String(50), nullable=False),
+    Column("reason", String(500), nullable=False),
+    # The whole experiment (ExperimentParams as JSON): mode, challenger share, salt, design.
+    Column("experiment", JSON, nullable=False),
 )
 # Columns added after the first release: a log created before them gets them on opening.
 ADDED_COLUMNS = {"predictions": ["batch_id"]}
@@ -195,6 +219,21 @@ class PredictionLog:
                 ],
             )
 
+    def record_failures(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write the records a model failed to score (unit, variant, version, error)."""
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(insert(failures), list(rows))
+
+    def read_failures(self, since: datetime | None = None) -> pd.DataFrame:
+        """The scoring failures (made at or after `since`, if given), oldest first."""
+        query = select(*failures.c).order_by(failures.c.created_at, failures.c.failure_id)
+        if since is not None:
+            query = query.where(failures.c.created_at >= since)
+        with self.engine.connect() as connection:
+            frame = pd.DataFrame(connection.execute(query).mappings().all())
+        return frame if not frame.empty else pd.DataFrame(columns=failures.c.keys())
+
     def count(self, served_only: bool = False) -> int:
         """How many predictions the log holds (only the served ones if asked)."""
         query = select(func.count()).select_from(predictions)
@@ -203,18 +242,23 @@ class PredictionLog:
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def read(self, since: datetime | None = None, last: int | None = None) -> pd.DataFrame:
+    def read(
+        self, since: datetime | None = None, last: int | None = None, answered: bool = False
+    ) -> pd.DataFrame:
         """Predictions with their outcome (missing while none was fed back), oldest first.
 
         Args:
             since: Only predictions made at or after this time.
             last: Only the most recent `last` predictions.
+            answered: Only the service's answers (no shadow scores, no batch scoring).
         """
         query = select(*predictions.c, feedback.c.outcome, feedback.c.received_at).outerjoin(
             feedback, feedback.c.prediction_id == predictions.c.prediction_id
         )
         if since is not None:
             query = query.where(predictions.c.created_at >= since)
+        if answered:
+            query = query.where(predictions.c.served.is_(True), predictions.c.batch_id.is_(None))
         query = query.order_by(predictions.c.created_at.desc(), predictions.c.prediction_id)
         if last is not None:
             query = query.limit(last)

@@ -6,6 +6,10 @@ the one worker that takes the request. So every worker also checks the aliases i
 (ModelStore.refresh). N workers on M replicas then serve a promotion within one interval of
 each other, without a restart and without anyone calling them.
 
+Each check also reads the experiment in force (serving/experiment_override.py): a change made
+by PUT /admin/experiment on one worker, or a rollback by the canary guardrails, reaches every
+worker within the same interval.
+
 A check that fails (registry down, a version that cannot load) keeps the current models: it
 is logged and counted in the `registry_checks_total{result="failed"}` metric, and the next
 check tries again.
@@ -31,10 +35,20 @@ def check_once(store: ModelStore) -> str:
         return "failed"
 
 
-async def follow_registry(store: ModelStore, interval: float, count: Callable[[str], None]) -> None:
-    """Check the aliases every `interval` seconds until cancelled; `count` gets each result."""
+async def follow_registry(
+    store: ModelStore,
+    interval: float,
+    count: Callable[[str], None],
+    also: Callable[[], None] | None = None,
+) -> None:
+    """Check the aliases every `interval` seconds until cancelled; `count` gets each result.
+
+    `also` runs after each check (the experiment's): it must log its failures, not raise them.
+    """
     while True:
         await asyncio.sleep(interval)
         # In a thread: a check queries the registry and may load a model, which must not
         # hold up the requests this worker's event loop is answering meanwhile.
         count(await asyncio.to_thread(check_once, store))
+        if also is not None:
+            await asyncio.to_thread(also)

@@ -216,11 +216,26 @@ class ServedModelInfo(BaseModel):
     loaded_at: dt.datetime
 
 
+class ExperimentSource(BaseModel):
+    """Where the experiment in force comes from: params.yaml, or who changed it, when and why."""
+
+    # Frozen: workers share and compare it, and a dataclass may take it as a default.
+    model_config = ConfigDict(frozen=True)
+    set_by: str = Field(description='"params.yaml", "admin" or "canary guardrail".')
+    reason: str
+    set_at: dt.datetime | None = None
+
+
+# The source of the experiment while nobody has changed it.
+PARAMS_SOURCE = ExperimentSource(set_by="params.yaml", reason="serving.experiment in params.yaml")
+
+
 class ModelInfo(BaseModel):
     """What GET /model answers: the served models, the experiment, and which process answers."""
 
     models: list[ServedModelInfo]
     experiment: ExperimentParams
+    experiment_source: ExperimentSource
     # Each worker holds its own models: the id of the one that answered, and how often it
     # checks the registry for a promotion (seconds, 0: never).
     pid: int

@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from {{ cookiecutter.package_name }}.config import ExperimentParams, Params
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
+from {{ cookiecutter.package_name }}.serving.schemas import PARAMS_SOURCE, ExperimentSource
 
 
 @dataclass
@@ -64,6 +65,8 @@ class Service:
     params: Params
     store: ModelStore
     log: PredictionLog
+    # The experiment in force and where it comes from (serving/experiment_override.py).
     experiment: ExperimentParams
     admin_api_key: str
+    experiment_source: ExperimentSource = PARAMS_SOURCE
     metrics: Metrics = field(default_factory=Metrics)

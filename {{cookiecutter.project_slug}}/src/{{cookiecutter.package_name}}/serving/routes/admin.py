@@ -2,15 +2,19 @@
 
 `create_app()` includes this router only when an admin key is set: without one there are no
 /admin routes at all. The client that calls /admin/reload from the command line (`reload`) is
-serving/admin_client.py.
+serving/admin_client.py. A new experiment is stored in the prediction log's database
+(serving/experiment_override.py): the worker that takes the request serves it at once, the
+others at their next registry check.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from {{ cookiecutter.package_name }}.config import ExperimentParams
+from {{ cookiecutter.package_name }}.errors import PredictionLogError
 from {{ cookiecutter.package_name }}.serving.dependencies import ServiceDep, StoreDep, require_admin
+from {{ cookiecutter.package_name }}.serving.experiment_override import ADMIN, follow, write_override
 from {{ cookiecutter.package_name }}.serving.schemas import ADMIN_ERRORS, BAD_BODY, NOT_READY
 
 router = APIRouter(
@@ -19,17 +23,30 @@ router = APIRouter(
 
 
 @router.post("/reload", responses=NOT_READY)
-def reload_models(store: StoreDep) -> dict[str, Any]:
-    """Load the registry's current champion and challenger; keep the old ones on failure."""
+def reload_models(store: StoreDep, service: ServiceDep) -> dict[str, Any]:
+    """Load the registry's current champion and challenger, and the experiment in force; keep
+    the old ones on failure."""
     try:
         store.reload()
+        follow(service)
     except Exception as error:
         raise HTTPException(503, f"Reload failed, the previous models stay: {error}") from None
     return {"status": "reloaded", "models": {v: m.version for v, m in store.models.items()}}
 
 
-@router.put("/experiment", response_model=ExperimentParams, responses=BAD_BODY)
-def set_experiment(settings: ExperimentParams, service: ServiceDep) -> ExperimentParams:
-    """Change the A/B experiment (mode, challenger share, salt) while the service runs."""
-    service.experiment = settings
+@router.put("/experiment", response_model=ExperimentParams, responses={**BAD_BODY, **NOT_READY})
+def set_experiment(
+    settings: ExperimentParams,
+    service: ServiceDep,
+    reason: Annotated[str, Query(max_length=500, description="Why (kept with it).")] = (
+        "PUT /admin/experiment"
+    ),
+) -> ExperimentParams:
+    """Change the A/B experiment (mode, challenger share, salt) of every worker while the service
+    runs: this one at once, the others within serving.reload_interval."""
+    try:
+        stored = write_override(service.log, settings, ADMIN, reason)
+    except PredictionLogError as error:
+        raise HTTPException(503, str(error)) from None
+    service.experiment, service.experiment_source = stored.settings, stored.source
     return settings

@@ -26,8 +26,9 @@ def ready(models: ReadyModelsDep) -> dict[str, Any]:
 
 @router.get("/model", tags=["model"], response_model=ModelInfo, responses=NOT_READY)
 def model_info(models: ReadyModelsDep, service: ServiceDep) -> ModelInfo:
-    """The served models (variant, version, threshold, when loaded) and the A/B experiment, as
-    the worker process that answers holds them."""
+    """The served models (variant, version, threshold, when loaded) and the A/B experiment with
+    where it comes from (params.yaml, or who changed it and why), as the worker process that
+    answers holds them."""
     served = [
         ServedModelInfo(
             variant=m.variant,
@@ -43,6 +44,7 @@ def model_info(models: ReadyModelsDep, service: ServiceDep) -> ModelInfo:
     return ModelInfo(
         models=served,
         experiment=service.experiment,
+        experiment_source=service.experiment_source,
         pid=os.getpid(),
         reload_interval=service.params.serving.reload_interval,
     )
