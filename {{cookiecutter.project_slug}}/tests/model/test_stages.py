@@ -80,13 +80,13 @@ def test_split_report_describes_both_sides(workspace: Path) -> None:
 
 def test_training_records_the_model_file_hash_and_run(workspace: Path) -> None:
     training = read_json(TRAINING_JSON)
-    algorithm = parse_params(small_params()).model.name
+    shipped = parse_params(small_params())
 
-    assert training["algorithm"] == algorithm
+    assert training["algorithm"] == shipped.model.name
     assert training["sha256"] == tracking.file_sha256(MODEL_FILE)
     run = mlflow.get_run(training["run_id"])
-    assert run.data.params["algorithm"] == algorithm
-    assert run.data.params["validation.strategy"] == "stratified_kfold"
+    assert run.data.params["algorithm"] == shipped.model.name
+    assert run.data.params["validation.strategy"] == shipped.validation.strategy
     assert 0.5 < run.data.metrics["cv_valid_roc_auc_mean"] <= 1.0
     assert sorted(d.dataset.name for d in run.inputs.dataset_inputs) == ["development", "test"]
 
