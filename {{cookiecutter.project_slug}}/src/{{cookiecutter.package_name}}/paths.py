@@ -24,6 +24,7 @@ EDA_FIGURES = FIGURES / "eda"
 DEVELOPMENT_DATA = Path("data/split/development.parquet")
 TEST_DATA = Path("data/split/test.parquet")
 SPLIT_JSON = REPORTS / "split.json"
+FOLDS_GAP_JSON = REPORTS / "folds_gap.json"
 MODELS = Path("models")
 MODEL_FILE = MODELS / "model.skops"
 BASELINE_FILES = {"dummy": MODELS / "dummy.skops", "reference": MODELS / "reference.skops"}

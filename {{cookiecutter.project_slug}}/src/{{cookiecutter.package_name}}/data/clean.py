@@ -98,10 +98,11 @@ def drop_impossible_records(
     """
     impossible = np.zeros(len(frame), dtype=bool)
     counts: dict[str, int] = {}
-    if columns.id is not None:
-        bad = frame[columns.id].isna().to_numpy()
-        counts[columns.id] = int(bad.sum())
-        impossible |= bad
+    for name in (columns.id, columns.group):
+        if name is not None:
+            bad = frame[name].isna().to_numpy()
+            counts[name] = int(bad.sum())
+            impossible |= bad
     if columns.time is not None:
         dates = parse_dates(frame[columns.time])
         latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
@@ -234,8 +235,9 @@ def processed_frame(
 ) -> pd.DataFrame:
     """Id, parsed time, cleaned features and target, in the contract's column order."""
     parts: dict[str, pd.Series] = {}
-    if columns.id is not None:
-        parts[columns.id] = interim[columns.id]
+    for name in (columns.id, columns.group):
+        if name is not None:
+            parts[name] = interim[name]
     if columns.time is not None:
         parts[columns.time] = parse_dates(interim[columns.time])
     for name in columns.features:
