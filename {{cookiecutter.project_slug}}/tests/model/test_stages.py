@@ -169,6 +169,7 @@ def test_group_kfold_without_an_id_column_is_one_sentence(workspace: Path) -> No
     raw = small_params()
     raw["validation"]["strategy"] = "group_kfold"
     raw["columns"]["id"] = None
+    raw["columns"]["group"] = None  # group_kfold falls back to the id, and there is none
 
     with pytest.raises(ParamsError, match="id"):
         train.run(parse_params(raw))

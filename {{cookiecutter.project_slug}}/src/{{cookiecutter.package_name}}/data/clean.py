@@ -98,11 +98,10 @@ def drop_impossible_records(
     """
     impossible = np.zeros(len(frame), dtype=bool)
     counts: dict[str, int] = {}
-    for name in (columns.id, columns.group):
-        if name is not None:
-            bad = frame[name].isna().to_numpy()
-            counts[name] = int(bad.sum())
-            impossible |= bad
+    if columns.id is not None:
+        bad = frame[columns.id].isna().to_numpy()
+        counts[columns.id] = int(bad.sum())
+        impossible |= bad
     if columns.time is not None:
         dates = parse_dates(frame[columns.time])
         latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
@@ -233,11 +232,14 @@ def column_report(
 def processed_frame(
     interim: pd.DataFrame, cleaned: pd.DataFrame, columns: ColumnsParams
 ) -> pd.DataFrame:
-    """Id, parsed time, cleaned features and target, in the contract's column order."""
+    """Id, group, parsed time, cleaned features and target, in the contract's column order."""
     parts: dict[str, pd.Series] = {}
-    for name in (columns.id, columns.group):
-        if name is not None:
-            parts[name] = interim[name]
+    if columns.id is not None:
+        parts[columns.id] = interim[columns.id]
+    if columns.group is not None:
+        group = interim[columns.group]
+        # A customer of no known account (a record from the API without one) is its own group.
+        parts[columns.group] = group if columns.id is None else group.fillna(interim[columns.id])
     if columns.time is not None:
         parts[columns.time] = parse_dates(interim[columns.time])
     for name in columns.features:

@@ -336,8 +336,8 @@ def column_rules(name: str, columns: ColumnsParams, stage: Stage) -> list[Rule]:
         # Raw CSV cells are text; the clean stage parses the target to integers.
         labels = ["0", "1"] if raw else [0, 1]
         rules.append(allowed_values_rule(name, labels, blocking, "binary_target"))
-    # Raw features may miss values (cleaning imputes them), an id, a group or a label may not.
-    if not raw or name in (columns.id, columns.group, columns.target):
+    # Raw features may miss values (cleaning imputes them), an id or a label may not.
+    if not raw or name in (columns.id, columns.target):
         rules.append(not_null_rule(name, blocking))
     if raw:
         rules.append(null_rate_rule(name, columns.max_null_rate))

@@ -61,14 +61,14 @@ def candidates(params: Params) -> Iterator[dict[str, Any]]:
     return iter(ParameterSampler(space, n_iter=tuning.n_iter, random_state=params.seed))
 
 
-def mean_scores(
+def fold_scores(
     params: Params,
     grid: Sequence[dict[str, Any]],
     X: pd.DataFrame,
     y: np.ndarray,
     splits: Sequence[Split],
-) -> list[float]:
-    """Each candidate's mean validation ROC AUC over the folds, in grid order."""
+) -> np.ndarray:
+    """Validation ROC AUC of each candidate (rows, in grid order) on each fold (columns)."""
     name, seed = params.model.name, params.seed
     base = params.model.hyperparameters.get(name, {})
     estimators = {
@@ -76,7 +76,7 @@ def mean_scores(
         for i, candidate in enumerate(grid)
     }
     folds = cross_validate_estimators(build_steps(params), estimators, X, y, splits)
-    return [float(folds[str(i)]["valid_roc_auc"].mean()) for i in range(len(grid))]
+    return np.array([folds[str(i)]["valid_roc_auc"].to_numpy() for i in range(len(grid))])
 
 
 def tune(
@@ -90,13 +90,18 @@ def tune(
     grid = list(candidates(params))
     if not grid:
         return base, []
-    scores = mean_scores(params, grid, X, y, splits)
+    scores = fold_scores(params, grid, X, y, splits)
     tried = [
-        {**candidate, "roc_auc": round(score, files.DIGITS)}
-        for candidate, score in zip(grid, scores, strict=True)
+        {
+            **candidate,
+            "roc_auc": round(float(row.mean()), files.DIGITS),
+            "fold_roc_auc": [round(float(value), files.DIGITS) for value in row],
+        }
+        for candidate, row in zip(grid, scores, strict=True)
     ]
     best = max(tried, key=lambda row: row["roc_auc"])
-    return {**base, **{k: v for k, v in best.items() if k != "roc_auc"}}, tried
+    chosen = {k: v for k, v in best.items() if k not in ("roc_auc", "fold_roc_auc")}
+    return {**base, **chosen}, tried
 
 
 def inner_splits(development: pd.DataFrame, params: Params) -> list[Split]:
@@ -128,19 +133,19 @@ def nested_cv(
     Args:
         development: the development rows (X's rows), for the inner folds' groups and dates.
         splits: the outer folds (the validation strategy's folds, as `tune` used).
-        tried: what `tune` returned for the same folds: its best is the non-nested score.
+        tried: what `tune` returned for the same folds: its best is the non-nested score, and
+            it already holds every candidate's score on every outer fold (fitted on that
+            fold's training part), so nested CV only changes who chooses.
     """
     grid = list(candidates(params))
-    if not grid or not tried:
+    if not grid or len(tried) != len(grid):
         return None
     outer = []
-    for train, valid in splits:
+    for fold, (train, _) in enumerate(splits):
         inner = inner_splits(development.iloc[train], params)
-        inner_scores = mean_scores(params, grid, X.iloc[train], y[train], inner)
-        chosen = grid[int(np.argmax(inner_scores))]
-        # The chosen candidate, fitted on the whole outer training part, meets unseen rows.
-        score = mean_scores(params, [chosen], X, y, [(train, valid)])[0]
-        outer.append({**chosen, "roc_auc": round(score, files.DIGITS)})
+        # The choice sees the outer training part only; the outer validation rows score it.
+        chosen = int(np.argmax(fold_scores(params, grid, X.iloc[train], y[train], inner).mean(1)))
+        outer.append({**grid[chosen], "roc_auc": tried[chosen]["fold_roc_auc"][fold]})
     tuned = max(float(row["roc_auc"]) for row in tried)
     nested = float(np.mean([row["roc_auc"] for row in outer]))
     return NestedScore(round(tuned, files.DIGITS), round(nested, files.DIGITS), outer)
