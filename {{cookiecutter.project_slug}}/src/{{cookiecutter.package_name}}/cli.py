@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.cli_bench import bench_app
 from {{ cookiecutter.package_name }}.cli_bugs import bugs_command
 from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
 from {{ cookiecutter.package_name }}.cli_exercises import exercises_app
-from {{ cookiecutter.package_name }}.cli_folds_gap import folds_gap
+from {{ cookiecutter.package_name }}.cli_validation import folds_gap, nested_cv
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
 from {{ cookiecutter.package_name }}.terminal import (
@@ -58,6 +58,7 @@ def thread_policy() -> None:
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
 model_app.command("folds-gap")(folds_gap)
+model_app.command("nested-cv")(nested_cv)
 app.add_typer(exercises_app, name="exercises")
 # [ab]
 app.add_typer(ab_app, name="ab")

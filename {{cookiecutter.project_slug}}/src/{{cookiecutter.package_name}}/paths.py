@@ -25,6 +25,7 @@ DEVELOPMENT_DATA = Path("data/split/development.parquet")
 TEST_DATA = Path("data/split/test.parquet")
 SPLIT_JSON = REPORTS / "split.json"
 FOLDS_GAP_JSON = REPORTS / "folds_gap.json"
+NESTED_CV_JSON = REPORTS / "nested_cv.json"
 MODELS = Path("models")
 MODEL_FILE = MODELS / "model.skops"
 BASELINE_FILES = {"dummy": MODELS / "dummy.skops", "reference": MODELS / "reference.skops"}

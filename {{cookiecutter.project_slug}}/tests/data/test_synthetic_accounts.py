@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.data.synthetic_customers import draw_custom
 
 
 def spread_between_accounts(account: np.ndarray, churn: np.ndarray) -> float:
-    """Sum over accounts of size x (account churn rate - overall rate)^2: high if accounts matter."""
+    """Sum over accounts of size x (its churn rate - overall rate)^2: high if accounts matter."""
     size = np.bincount(account)
     rate = np.bincount(account, weights=churn) / size
     return float((size * (rate - churn.mean()) ** 2).sum())

@@ -52,7 +52,7 @@ from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pi
 from {{ cookiecutter.package_name }}.model.folds import Split
 from {{ cookiecutter.package_name }}.model.lineage import lineage_tags
 from {{ cookiecutter.package_name }}.model.metrics import choose_threshold
-from {{ cookiecutter.package_name }}.model.tuning import NestedScore, nested_cv, tune
+from {{ cookiecutter.package_name }}.model.tuning import nested_cv, tune
 from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
@@ -234,19 +234,11 @@ def run(params: Params) -> dict[str, object]:
         "ROC AUC (folds)": f"{model_summary['valid_roc_auc_mean']:.3f} "
         f"± {model_summary['valid_roc_auc_std']:.3f}",
         "reference ROC AUC": f"{reference_summary['valid_roc_auc_mean']:.3f}",
-        **(nested_rows(nested) if nested else {}),
+        **(nested.rows() if nested else {}),
         "threshold": f"{threshold:.3f}",
         "fit seconds (final)": f"{fit_seconds:.1f}",
         "bias / variance": verdict.split(":")[0] if params.model.curves else "not computed",
         "MLflow run": run_id,
-    }
-
-
-def nested_rows(nested: NestedScore) -> dict[str, str]:
-    """The two tuning figures as train prints them: the optimistic one first."""
-    return {
-        "tuned CV (non-nested, optimistic)": f"{nested.tuned:.3f}",
-        "nested CV": f"{nested.nested:.3f}",
     }
 
 

@@ -27,8 +27,12 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.algorithms import build_estimator
-from {{ cookiecutter.package_name }}.model.cross_validation import cross_validate_estimators
-from {{ cookiecutter.package_name }}.model.features import build_steps
+from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.model.cross_validation import (
+    checked_folds,
+    cross_validate_estimators,
+)
+from {{ cookiecutter.package_name }}.model.features import build_steps, model_input
 from {{ cookiecutter.package_name }}.model.folds import Split, cv_splits
 
 
@@ -39,6 +43,13 @@ class NestedScore:
     tuned: float  # the best candidate's mean on the folds that chose it (optimistic)
     nested: float  # mean over outer folds of the candidate that inner folds chose
     folds: list[dict[str, object]]  # per outer fold: the chosen candidate and its score
+
+    def rows(self) -> dict[str, str]:
+        """The two figures as the commands print them: the optimistic one first."""
+        return {
+            "tuned CV (non-nested, optimistic)": f"{self.tuned:.3f}",
+            "nested CV": f"{self.nested:.3f}",
+        }
 
     def to_json(self) -> dict[str, object]:
         """The figures for reports/training.json."""
@@ -149,3 +160,19 @@ def nested_cv(
     tuned = max(float(row["roc_auc"]) for row in tried)
     nested = float(np.mean([row["roc_auc"] for row in outer]))
     return NestedScore(round(tuned, files.DIGITS), round(nested, files.DIGITS), outer)
+
+
+def measure_tuning(development: pd.DataFrame, params: Params) -> NestedScore:
+    """Tune on params.yaml's checked folds, then nest: both scores, without training a model."""
+    if not list(candidates(params)):
+        raise ParamsError(
+            "Nested CV measures tuning, which is off: set model.tuning.method to grid or random "
+            f"in params.yaml, with a search space for {params.model.name}."
+        )
+    splits, _ = checked_folds(development, params)
+    X = model_input(development, params)
+    y = development[params.columns.target].to_numpy(np.int64)
+    _, tried = tune(params, X, y, splits)
+    nested = nested_cv(params, development, X, y, splits, tried)
+    assert nested is not None  # candidates exist, and tune tried each of them
+    return nested
