@@ -13,9 +13,9 @@ from {{ cookiecutter.package_name }}.cli_bench import bench_app
 from {{ cookiecutter.package_name }}.cli_bugs import bugs_command
 from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
 from {{ cookiecutter.package_name }}.cli_exercises import exercises_app
-from {{ cookiecutter.package_name }}.cli_validation import folds_gap, nested_cv
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
+from {{ cookiecutter.package_name }}.cli_validation import folds_gap, nested_cv
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,

@@ -26,8 +26,8 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler
 
 from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.model.algorithms import build_estimator
 from {{ cookiecutter.package_name }}.errors import ParamsError
+from {{ cookiecutter.package_name }}.model.algorithms import build_estimator
 from {{ cookiecutter.package_name }}.model.cross_validation import (
     checked_folds,
     cross_validate_estimators,
