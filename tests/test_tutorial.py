@@ -167,9 +167,9 @@ def check_quality(project: Path, output: str) -> None:
 
 
 def check_explore(project: Path, output: str) -> None:
-    assert "**19,300 customers**, of whom **23.8% churned**" in output
-    assert "month_to_month  0.350   9544" in output
-    assert "Churn rate: 21.6% for earlier signups, 32.5% for later ones." in output
+    assert "**19,300 customers**, of whom **24.9% churned**" in output
+    assert "month_to_month  0.361   9544" in output
+    assert "Churn rate: 22.1% for earlier signups, 35.9% for later ones." in output
     assert len(list((project / "reports/figures/eda").glob("*.png"))) == 5
 
 
@@ -182,6 +182,15 @@ def check_validation(project: Path, output: str) -> None:
     assert "\nfailed\n" in output
     assert "learning_curve" in read_json(project, "reports/training.json")
     assert not list(project.glob("*-params.yaml")), "the chapter cleans up its parameter files"
+    # Accounts leak through random folds: grouped folds score lower, on the same model.
+    gap = read_json(project, "reports/folds_gap.json")
+    assert gap["group_column"] == "account_id" and "gap (leak)" in output
+    leak = gap["stratified_kfold_roc_auc"] - gap["group_kfold_roc_auc"]
+    assert gap["gap"] == pytest.approx(leak, abs=1e-6) and gap["gap"] > 0.005
+    # Nested CV scores the tuning below the optimistic best fold mean.
+    nested = read_json(project, "reports/nested_cv.json")
+    assert len(nested["outer_folds"]) == 5 and "tuned CV (non-nested, optimistic)" in output
+    assert nested["nested_cv_roc_auc"] < nested["tuned_cv_roc_auc"]
 
 
 def check_training(project: Path, output: str) -> None:
