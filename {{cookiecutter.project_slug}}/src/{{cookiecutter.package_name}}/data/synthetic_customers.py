@@ -120,7 +120,7 @@ PRAISE_WITHOUT_TICKET = 0.12
 REFUND_IF_CHURNED = 0.95  # the rest cancelled at the end of a paid period: nothing to refund
 REFUND_IF_STAYED = 0.02  # goodwill gestures and corrected billing errors
 # The churn logit's intercept, and the weight of the customer's own causes against the account's.
-CHURN_INTERCEPT = -2.8
+CHURN_INTERCEPT = -3.0
 SIGNAL_SCALE = 1.3
 # The accounts' own random stream, beside the seed (any fixed number would do).
 ACCOUNT_STREAM = 11
