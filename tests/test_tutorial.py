@@ -231,11 +231,12 @@ def check_scratch(output: str) -> None:
     """The algorithms from scratch, beside scikit-learn's on the project's data."""
     assert "(1500 training rows, 500 validation rows" in output
     assert "regression target: monthly_charges" in output
-    # Exact methods agree to the printed digit; the others come close (iterative, random, or
-    # a tree that breaks a tie between equal splits otherwise).
+    # Exact methods agree to the printed digit (a score on a rounding boundary, 0.7655, may print
+    # either way: one unit apart); the others come close (iterative, random, or a tree that
+    # breaks a tie between equal splits otherwise).
     for exact in ("naive Bayes", "k-means, 4 clusters", "linear regression (normal eq.)"):
         ours, reference = scratch_row(output, exact)
-        assert ours == reference, exact
+        assert abs(ours - reference) <= 0.0011, exact
     for close in SCRATCH_CLOSE:
         ours, reference = scratch_row(output, close)
         assert abs(ours - reference) < 0.02, close
