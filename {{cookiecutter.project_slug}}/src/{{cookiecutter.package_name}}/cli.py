@@ -15,6 +15,7 @@ from {{ cookiecutter.package_name }}.cli_drift_agreement import drift_agreement
 from {{ cookiecutter.package_name }}.cli_exercises import exercises_app
 from {{ cookiecutter.package_name }}.cli_quiz import quiz_app
 from {{ cookiecutter.package_name }}.cli_scratch import scratch_app
+from {{ cookiecutter.package_name }}.cli_validation import folds_gap, nested_cv
 from {{ cookiecutter.package_name }}.terminal import (
     FriendlyErrors,
     console,
@@ -56,6 +57,8 @@ def thread_policy() -> None:
 
 app.add_typer(data_app, name="data")
 app.add_typer(model_app, name="model")
+model_app.command("folds-gap")(folds_gap)
+model_app.command("nested-cv")(nested_cv)
 app.add_typer(exercises_app, name="exercises")
 # [ab]
 app.add_typer(ab_app, name="ab")

@@ -113,6 +113,8 @@ class ColumnsParams(StrictModel):
     """The data contract: the role and valid values of every column."""
 
     id: str | None
+    # Customers who share an account (household, company): grouped folds keep each on one side.
+    group: str | None = None
     target: str
     time: str | None
     numeric: dict[str, NumericColumn]
@@ -138,7 +140,15 @@ class ColumnsParams(StrictModel):
 
     @model_validator(mode="after")
     def _each_column_has_one_role(self) -> ColumnsParams:
-        names = [self.id, self.target, self.time, *self.numeric, *self.categorical, *self.text]
+        names = [
+            self.id,
+            self.group,
+            self.target,
+            self.time,
+            *self.numeric,
+            *self.categorical,
+            *self.text,
+        ]
         names = [name for name in names if name is not None]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
@@ -152,8 +162,8 @@ class ColumnsParams(StrictModel):
 
     @property
     def all(self) -> list[str]:
-        """Every declared column: id, time, features and target."""
-        keys = [self.id, self.time, *self.features, self.target]
+        """Every declared column: id, group, time, features and target."""
+        keys = [self.id, self.group, self.time, *self.features, self.target]
         return [name for name in keys if name is not None]
 
 
@@ -192,6 +202,8 @@ class TuningParams(StrictModel):
 
     method: Literal["none", "grid", "random"]
     n_iter: int = Field(ge=1, le=1000)
+    # Folds inside each outer training part that choose the candidate (nested CV, model/tuning.py).
+    inner_splits: int = Field(default=3, ge=2, le=20)
     search_space: dict[Algorithm, dict[str, list[Any]]] = Field(default_factory=dict)
 
 

@@ -10,9 +10,13 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams
-from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
+from {{ cookiecutter.package_name }}.errors import DataError, LeakageError, ParamsError
 from {{ cookiecutter.package_name }}.model.folds import cv_splits, final_test_split
-from {{ cookiecutter.package_name }}.model.leakage import check_group_overlap, check_time_order
+from {{ cookiecutter.package_name }}.model.leakage import (
+    check_fold_groups,
+    check_group_overlap,
+    check_time_order,
+)
 
 from .conftest import FOLD_ROWS as N_ROWS
 
@@ -230,6 +234,32 @@ def test_group_kfold_keeps_each_customer_in_one_fold(
     # while a row-level k-fold does split customers across training and validation
     train, valid = cv_splits(customers, target, "stratified_kfold", n_splits=4, seed=0)[0]
     assert set(ids.iloc[train]) & set(ids.iloc[valid])
+
+
+@pytest.mark.exercise(2)
+def test_group_kfold_by_the_group_column_keeps_each_account_in_one_fold(
+    customers: pd.DataFrame, contract: ColumnsParams
+) -> None:
+    # Given customers shared by households of up to four rows each
+    frame = customers.assign(household=[f"H{i // 4:04d}" for i in range(N_ROWS)])
+    target, households = contract.target, frame["household"]
+
+    # When group folds are made by household (the id is there too, but the group wins)
+    splits = cv_splits(
+        frame, target, "group_kfold", 4, seed=0, id_column=contract.id, group_column="household"
+    )
+
+    # Then no household is on both sides of any fold, and the folds cover every row once
+    every_valid = np.concatenate([valid for _, valid in splits])
+    assert np.array_equal(np.sort(every_valid), np.arange(N_ROWS))
+    for train, valid in splits:
+        assert not set(households.iloc[train]) & set(households.iloc[valid])
+        check_fold_groups(households.iloc[train], households.iloc[valid], "household")
+    # while folds by customer id alone split households, which the folds check refuses
+    train, valid = cv_splits(frame, target, "group_kfold", 4, seed=0, id_column=contract.id)[0]
+    assert set(households.iloc[train]) & set(households.iloc[valid])
+    with pytest.raises(LeakageError, match=r"household values have customers on both sides"):
+        check_fold_groups(households.iloc[train], households.iloc[valid], "household")
 
 
 def test_time_folds_validate_on_later_signups(

@@ -188,6 +188,7 @@ def test_group_kfold_without_an_id_column_is_one_sentence(workspace: Path) -> No
     raw = small_params()
     raw["validation"]["strategy"] = "group_kfold"
     raw["columns"]["id"] = None
+    raw["columns"]["group"] = None  # group_kfold falls back to the id, and there is none
 
     with pytest.raises(ParamsError, match="id"):
         train.run(parse_params(raw))
@@ -360,3 +361,48 @@ def test_the_cli_compare_prints_the_leaderboard(workspace: Path) -> None:
     assert "naive_bayes" in result.output
     assert "reference" in result.output
     assert np.isfinite(read_json(LEADERBOARD_JSON)["leaderboard"][0]["roc_auc_mean"])
+
+
+# --- the validation checks of chapter 5
+
+
+def test_folds_gap_scores_the_model_on_random_and_on_account_grouped_folds(
+    workspace: Path,
+) -> None:
+    require_exercises(2)  # group k-fold
+    result = CliRunner().invoke(app, ["model", "folds-gap", "--splits", "3"])
+
+    assert result.exit_code == 0, result.output
+    gap = read_json(workspace / "reports/folds_gap.json")
+    assert gap["group_column"] == "account_id" and gap["n_splits"] == 3
+    leak = gap["stratified_kfold_roc_auc"] - gap["group_kfold_roc_auc"]
+    assert gap["gap"] == pytest.approx(leak, abs=1e-6)
+    assert 0.6 < gap["group_kfold_roc_auc"] < 0.95
+    assert f"{gap['gap']:+.3f}" in result.output
+
+
+def test_nested_cv_scores_the_tuning_below_the_tuned_best(workspace: Path) -> None:
+    raw = small_params()
+    raw["model"]["name"] = "decision_tree"
+    raw["model"]["tuning"]["method"] = "grid"
+    Path("tuned.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("{{ cookiecutter.package_name | upper }}_PARAMS_PATH", "tuned.yaml")
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, ["model", "nested-cv", "--max-rows", "1000"])
+    get_settings.cache_clear()
+
+    assert result.exit_code == 0, result.output
+    nested = read_json(workspace / "reports/nested_cv.json")
+    assert len(nested["outer_folds"]) == 3  # small_params: 3 folds
+    assert nested["nested_cv_roc_auc"] < nested["tuned_cv_roc_auc"]
+    assert "nested CV" in result.output and "1,000" in result.output
+
+
+def test_nested_cv_without_tuning_is_one_sentence(workspace: Path) -> None:
+    result = CliRunner().invoke(app, ["model", "nested-cv"])
+
+    assert result.exit_code == 1
+    assert "set model.tuning.method to grid or random" in result.output
+    assert "Traceback" not in result.output

@@ -260,10 +260,14 @@ def column_report(
 def processed_frame(
     interim: pd.DataFrame, cleaned: pd.DataFrame, columns: ColumnsParams
 ) -> pd.DataFrame:
-    """Id, parsed time, cleaned features and target, in the contract's column order."""
+    """Id, group, parsed time, cleaned features and target, in the contract's column order."""
     parts: dict[str, pd.Series] = {}
     if columns.id is not None:
         parts[columns.id] = interim[columns.id]
+    if columns.group is not None:
+        group = interim[columns.group]
+        # A customer of no known account (a record from the API without one) is its own group.
+        parts[columns.group] = group if columns.id is None else group.fillna(interim[columns.id])
     if columns.time is not None:
         parts[columns.time] = parse_dates(interim[columns.time])
     for name in columns.features:

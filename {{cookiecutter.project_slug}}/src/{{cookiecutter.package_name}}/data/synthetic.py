@@ -33,6 +33,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import ColumnsParams, DirtParams
 from {{ cookiecutter.package_name }}.data.synthetic_customers import (
+    ACCOUNT_STREAM,
     CATEGORY_SHARES,
     RAW_COLUMNS,
     draw_customers,
@@ -78,7 +79,7 @@ def generate(
             "impossible_rate + outlier_rate must stay below 1."
         )
 
-    customers = draw_customers(n_base, rng)
+    customers = draw_customers(n_base, rng, np.random.default_rng([seed, ACCOUNT_STREAM]))
     dirty_rows = rng.choice(n_base, size=n_impossible + n_outliers, replace=False)
     customers = with_impossible_values(customers, dirty_rows[:n_impossible], rng)
     customers = with_outliers(

@@ -15,9 +15,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from {{ cookiecutter.package_name }}.data.synthetic_accounts import draw_accounts
+
 # The columns of the raw CSV, in the order the generator writes them.
 RAW_COLUMNS = [
     "customer_id",
+    "account_id",
     "signup_date",
     "tenure_months",
     "plan",
@@ -116,10 +119,21 @@ PRAISE_WITHOUT_TICKET = 0.12
 # perfect score is the symptom to learn to recognise.
 REFUND_IF_CHURNED = 0.95  # the rest cancelled at the end of a paid period: nothing to refund
 REFUND_IF_STAYED = 0.02  # goodwill gestures and corrected billing errors
+# The churn logit's intercept, and the weight of the customer's own causes against the account's.
+CHURN_INTERCEPT = -3.0
+SIGNAL_SCALE = 1.3
+# The accounts' own random stream, beside the seed (any fixed number would do).
+ACCOUNT_STREAM = 11
 
 
-def draw_customers(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Draw n clean customers (typed values, canonical categories) and whether each churned."""
+def draw_customers(
+    n: int, rng: np.random.Generator, account_rng: np.random.Generator | None = None
+) -> dict[str, np.ndarray]:
+    """Draw n clean customers (typed values, canonical categories) and whether each churned.
+
+    Accounts (data/synthetic_accounts.py) draw from `account_rng` (default: seeded from nothing
+    but ACCOUNT_STREAM), so they never shift the other values drawn from `rng`.
+    """
     span = int((LAST_SIGNUP - FIRST_SIGNUP).astype(np.int64)) + 1
     # Sorted so that customer numbers follow signup order, as a real system assigns them.
     signup = np.sort(FIRST_SIGNUP + rng.integers(0, span, size=n))
@@ -146,23 +160,31 @@ def draw_customers(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         rng.random(n) < sigmoid(-1.2 + 0.35 * tickets + 1.1 * dissatisfaction)
     )
     message = support_messages(tickets, complains, rng)
+    if account_rng is None:
+        account_rng = np.random.default_rng(ACCOUNT_STREAM)
+    account, account_effect = draw_accounts(country, payment, signup, account_rng)
 
     logit = (
-        -2.3
-        + 1.6 * (contract == code_of(CONTRACT_SHARES, "month_to_month"))
-        - 0.6 * (contract == code_of(CONTRACT_SHARES, "two_year"))
-        - 0.025 * tenure
-        + 0.015 * (monthly - 60.0)
-        + 0.2 * tickets
-        + 0.025 * days_since_login
-        + 0.6 * (payment == code_of(PAYMENT_SHARES, "electronic_check"))
-        + 1.0 * complains
-        - 0.01 * (age - 42)
-        + 0.8 * dissatisfaction
+        CHURN_INTERCEPT
+        + SIGNAL_SCALE
+        * (
+            1.6 * (contract == code_of(CONTRACT_SHARES, "month_to_month"))
+            - 0.6 * (contract == code_of(CONTRACT_SHARES, "two_year"))
+            - 0.025 * tenure
+            + 0.015 * (monthly - 60.0)
+            + 0.2 * tickets
+            + 0.025 * days_since_login
+            + 0.6 * (payment == code_of(PAYMENT_SHARES, "electronic_check"))
+            + 1.0 * complains
+            - 0.01 * (age - 42)
+            + 0.8 * dissatisfaction
+        )
+        + account_effect
     )
     churn = (rng.random(n) < sigmoid(logit)).astype(np.int64)
     return {
         "customer_id": np.arange(1, n + 1),
+        "account_id": account + 1,
         "signup_date": signup,
         "tenure_months": tenure,
         "plan": plan,

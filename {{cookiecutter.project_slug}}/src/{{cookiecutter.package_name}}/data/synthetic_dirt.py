@@ -143,9 +143,10 @@ def to_text(customers: dict[str, np.ndarray]) -> dict[str, Text]:
     formatted = ("C" + pd.Series(ids).astype(str).str.zfill(7)).to_numpy(dtype=object)
     text = {
         "customer_id": Text(np.arange(len(ids)), formatted),
+        "account_id": account_text(customers["account_id"]),
         "signup_date": date_text(customers["signup_date"]),
     }
-    for name in RAW_COLUMNS[2:]:
+    for name in RAW_COLUMNS[3:]:
         values = customers[name]
         if name in CATEGORY_SHARES:
             text[name] = Text(values, np.array(list(CATEGORY_SHARES[name]), dtype=object))
@@ -156,6 +157,12 @@ def to_text(customers: dict[str, np.ndarray]) -> dict[str, Text]:
         else:
             text[name] = int_text(values)
     return text
+
+
+def account_text(numbers: np.ndarray) -> Text:
+    """Account numbers as ids: "A000042"."""
+    codes, uniques = pd.factorize(numbers)
+    return Text(codes, ("A" + pd.Series(uniques).astype(str).str.zfill(6)).to_numpy(dtype=object))
 
 
 def int_text(values: np.ndarray) -> Text:

@@ -31,7 +31,12 @@ from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.algorithms import TABLE, build_estimator
 from {{ cookiecutter.package_name }}.model.features import build_steps
 from {{ cookiecutter.package_name }}.model.folds import Split, cv_splits
-from {{ cookiecutter.package_name }}.model.leakage import check_group_overlap, check_leakage, check_time_order
+from {{ cookiecutter.package_name }}.model.leakage import (
+    check_fold_groups,
+    check_group_overlap,
+    check_leakage,
+    check_time_order,
+)
 from {{ cookiecutter.package_name }}.model.metrics import THRESHOLD_FREE, classification_metrics
 
 # Shares of each fold's training rows that the learning curve trains on, about doubling from
@@ -62,13 +67,17 @@ def threshold_free_metrics(y: np.ndarray, scores: np.ndarray) -> dict[str, float
 
 
 def check_splits(splits: Sequence[Split], development: pd.DataFrame, params: Params) -> None:
-    """Raise a LeakageError if a fold shares a customer or, in time mode, looks into the past."""
+    """Raise a LeakageError on a customer (grouped: an account) in both sides, or a look back."""
     columns = params.columns
+    grouped = params.validation.strategy == "group_kfold" and columns.group is not None
     for train, valid in splits:
         if columns.id is not None:
             check_group_overlap(
                 development[columns.id].iloc[train], development[columns.id].iloc[valid]
             )
+        if grouped:
+            groups = development[columns.group]
+            check_fold_groups(groups.iloc[train], groups.iloc[valid], columns.group)
         if params.validation.strategy == "time":
             check_time_order(
                 development[columns.time].iloc[train], development[columns.time].iloc[valid]
@@ -98,6 +107,7 @@ def checked_folds(development: pd.DataFrame, params: Params) -> tuple[list[Split
         id_column=columns.id,
         time_column=columns.time,
         holdout_size=validation.holdout_size,
+        group_column=columns.group,
     )
     check_splits(splits, development, params)
     return splits, leakage

@@ -7,9 +7,9 @@ it has never seen. Two splits decide whether they do:
    choice made while looking at a score (features, model, threshold) fits the data it was made
    on a little, so only untouched rows give an honest last number.
 2. How the development rows are split into training and validation folds (`cv_splits`): at
-   random but keeping the churn rate in every fold (stratified), with all rows of one customer
-   on the same side (grouped), or by time (train on earlier signups, validate on later ones, as
-   the model will be used).
+   random but keeping the churn rate in every fold (stratified), with all customers of one
+   account (or all rows of one customer) on the same side (grouped), or by time (train on
+   earlier signups, validate on later ones, as the model will be used).
 
 The checks that a split leaks nothing live in `model/leakage.py`. Every function takes plain
 arguments and returns row positions for `.iloc`, sorted ascending, so it can be tested without
@@ -181,6 +181,7 @@ def cv_splits(
     id_column: str | None = None,
     time_column: str | None = None,
     holdout_size: float = 0.2,
+    group_column: str | None = None,
 ) -> list[Split]:
     """Split the development rows into (training, validation) pairs for model selection.
 
@@ -189,13 +190,15 @@ def cv_splits(
         target: name of the target column.
         strategy: "holdout" (one stratified split of `holdout_size`), "stratified_kfold"
             (k folds, each with the target's class shares), "group_kfold" (stratified k folds
-            of customers: all rows of one id in the same fold), "time" (rows sorted by time;
+            of groups: all rows of one account, else of one id, in the same fold), "time"
+            (rows sorted by time;
             each fold trains on earlier signups and validates on the next ones).
         n_splits: number of folds (ignored by "holdout").
         seed: seed of the shuffles ("time" does not shuffle).
-        id_column: name of the id column (needed by "group_kfold").
+        id_column: name of the id column (needed by "group_kfold" without a group column).
         time_column: name of the signup date column (needed by "time").
         holdout_size: share of the rows validated on by "holdout", in (0, 0.5].
+        group_column: name of the group column (accounts): "group_kfold" splits by it when set.
 
     Returns:
         One (training positions, validation positions) pair per fold, for `.iloc`.
@@ -208,7 +211,9 @@ def cv_splits(
         check_n_splits(n_splits)
     counts = class_counts(frame, target)
     if strategy == "group_kfold":
-        return group_kfold(frame, target, id_column, n_splits, seed)
+        # Customers of one account churn together: keeping only each customer on one side
+        # would still leak the account (see data/synthetic_accounts.py).
+        return group_kfold(frame, target, group_column or id_column, n_splits, seed)
     if strategy == "time":
         return time_kfold(frame, target, time_column, n_splits, counts)
     no_features = np.zeros((len(frame), 1))

@@ -1,6 +1,7 @@
 """Leakage checks: information the model will not have when it predicts must not reach training.
 
-- the same customer on both sides of a split (`check_group_overlap`);
+- the same customer on both sides of a split (`check_group_overlap`), or the same account on
+  both sides of a grouped fold (`check_fold_groups`);
 - validation rows older than training rows in a split by time (`check_time_order`);
 - a feature that alone predicts the target almost perfectly, because it is only known after
   the outcome (`check_leakage`);
@@ -54,6 +55,20 @@ def check_group_overlap(train_ids: Sequence | pd.Series, test_ids: Sequence | pd
             f"{len(shared)} ids are in both the training and the test rows (for example "
             f"'{shared[0]}'): the model would be scored on customers it was trained on; keep "
             "all rows of one id on the same side."
+        )
+
+
+def check_fold_groups(
+    train_groups: Sequence | pd.Series, valid_groups: Sequence | pd.Series, column: str
+) -> None:
+    """Raise a LeakageError when a group (an account) has members on both sides of a fold."""
+    train = pd.Index(train_groups).dropna().unique()
+    shared = train.intersection(pd.Index(valid_groups).dropna().unique()).sort_values()
+    if len(shared):
+        raise LeakageError(
+            f"{len(shared)} {column} values have customers on both sides of a fold (for "
+            f"example '{shared[0]}'): members of one account churn together, so validation "
+            "would reward recognising the account; keep each group in one fold."
         )
 
 

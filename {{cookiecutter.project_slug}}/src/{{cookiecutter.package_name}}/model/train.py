@@ -6,7 +6,8 @@ The order of the stage is the order of the craft:
 2. Folds from the validation strategy of params.yaml (`model/folds.py`), checked: no
    customer on both sides of a fold, and in time mode no validation row older than training.
 3. Optional tuning (`model/tuning.py`): each candidate of the search space is cross-validated
-   on the same folds.
+   on the same folds, and nested CV (inner folds choose, outer folds score) measures the
+   tuning honestly.
 4. Cross-validation (`model/cross_validation.py`) of the model and of the reference model,
    with out-of-fold scores from which the decision threshold is chosen (from the business
    costs, never on the test set).
@@ -51,7 +52,7 @@ from {{ cookiecutter.package_name }}.model.features import build_dummy, build_pi
 from {{ cookiecutter.package_name }}.model.folds import Split
 from {{ cookiecutter.package_name }}.model.lineage import lineage_tags
 from {{ cookiecutter.package_name }}.model.metrics import choose_threshold
-from {{ cookiecutter.package_name }}.model.tuning import tune
+from {{ cookiecutter.package_name }}.model.tuning import nested_cv, tune
 from {{ cookiecutter.package_name }}.paths import (
     BASELINE_FILES,
     DEVELOPMENT_DATA,
@@ -171,6 +172,7 @@ def run(params: Params) -> dict[str, object]:
     y = development[columns.target].to_numpy(dtype=np.int64)
 
     hyperparameters, tried = tune(params, X, y, splits)
+    nested = nested_cv(params, development, X, y, splits, tried)
     pipeline = build_pipeline(params, build_estimator(name, hyperparameters, params.seed))
     model_cv = cross_validate(pipeline, X, y, splits)
     reference_cv = cross_validate(build_reference(params), X, y, splits)
@@ -206,6 +208,7 @@ def run(params: Params) -> dict[str, object]:
         **curves,
         "leakage_check": files.rounded(leakage.to_dict()),
         "tuning": tried,
+        "nested_cv": nested.to_json() if nested else None,
     }
 
     # Files last, each written atomically: a failure above leaves the previous model in place.
@@ -238,6 +241,7 @@ def run(params: Params) -> dict[str, object]:
         "ROC AUC (folds)": f"{model_summary['valid_roc_auc_mean']:.3f} "
         f"± {model_summary['valid_roc_auc_std']:.3f}",
         "reference ROC AUC": f"{reference_summary['valid_roc_auc_mean']:.3f}",
+        **(nested.rows() if nested else {}),
         "threshold": f"{threshold:.3f}",
         "fit seconds (final)": f"{fit_seconds:.1f}",
         "bias / variance": verdict.split(":")[0] if params.model.curves else "not computed",
@@ -262,6 +266,9 @@ def log_run(
         mlflow.log_metrics({f"cv_{k}": v for k, v in report["cv"].items()})
         mlflow.log_metrics({f"reference_cv_{k}": v for k, v in report["reference_cv"].items()})
         mlflow.log_metric("threshold", report["threshold"])
+        if report["nested_cv"]:
+            nested = report["nested_cv"]
+            mlflow.log_metrics({k: nested[k] for k in ("tuned_cv_roc_auc", "nested_cv_roc_auc")})
         tracking.log_dataset(
             development, DEVELOPMENT_DATA, params.columns.target, "development", "training"
         )

@@ -54,7 +54,7 @@ def api_record(row: dict[str, Any], params: Params) -> dict[str, Any]:
     """A generated row (all text) as the API takes it: numbers as numbers, missing as null."""
     columns = params.model_columns
     record: dict[str, Any] = {}
-    for name in [columns.id, columns.time, *columns.categorical, *columns.text]:
+    for name in [columns.id, columns.group, columns.time, *columns.categorical, *columns.text]:
         if name is not None:
             record[name] = None if pd.isna(row[name]) else str(row[name])
     for name in columns.numeric:

@@ -129,6 +129,19 @@ def record_model(params: Params) -> type[BaseModel]:
                 examples=["C0000042"],
             ),
         )
+    if columns.group is not None:
+        fields[columns.group] = (
+            str | None,
+            Field(
+                default=None,
+                max_length=200,
+                pattern=NO_CONTROLS,
+                description="The customer's account (household, company), or null: never a "
+                "model input, but logged with the record so that feedback data keeps the "
+                "accounts that grouped folds split by.",
+                examples=["A000042"],
+            ),
+        )
     if columns.time is not None:
         fields[columns.time] = (
             Annotated[
