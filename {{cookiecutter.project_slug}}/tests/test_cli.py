@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.paths import CLEANING_JSON, PROCESSED_DATA, QUALITY_JSON, RAW_DATA
 
 from .conftest import csv_text, raw_params, raw_row, require_exercises, write_params

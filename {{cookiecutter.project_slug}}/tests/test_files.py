@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.files import (
     atomic_dir,

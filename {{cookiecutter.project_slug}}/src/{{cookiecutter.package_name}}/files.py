@@ -24,7 +24,7 @@ from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from {{ cookiecutter.package_name }}.config import ColumnsParams
+    from {{ cookiecutter.package_name }}.contract import ColumnsParams
 
 # A header that parsed as one column but holds one of these was written with another delimiter.
 OTHER_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}

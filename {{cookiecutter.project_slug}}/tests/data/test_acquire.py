@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import MAX_TEXT_LENGTH, MAX_VALUE_LENGTH, ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import MAX_TEXT_LENGTH, MAX_VALUE_LENGTH, ColumnsParams
 from {{ cookiecutter.package_name }}.data import clean, transformers, validate
 from {{ cookiecutter.package_name }}.data.acquire import run
 from {{ cookiecutter.package_name }}.data.synthetic import generate

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.clean import (
     clean_rows,
     column_report,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES, draw_figures
 from {{ cookiecutter.package_name }}.data.eda_stats import missing_share, summarise
 

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data import eda_stats
 from {{ cookiecutter.package_name }}.errors import DataError
 

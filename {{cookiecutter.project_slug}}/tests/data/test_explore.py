@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data import eda_stats, explore
 from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES
 from {{ cookiecutter.package_name }}.errors import DataError

@@ -11,13 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import (
-    MAX_TEXT_LENGTH,
-    MAX_VALUE_LENGTH,
-    ColumnsParams,
-    Params,
-    parse_params,
-)
+from {{ cookiecutter.package_name }}.config import Params, parse_params
+from {{ cookiecutter.package_name }}.contract import MAX_TEXT_LENGTH, MAX_VALUE_LENGTH, ColumnsParams
 from {{ cookiecutter.package_name }}.data.ingest import binary_target, cap_cells, detect_delimiter
 from {{ cookiecutter.package_name }}.errors import DataError, ParamsError
 

@@ -7,7 +7,7 @@ import pandera.pandas as pa
 import pytest
 from pandera.errors import SchemaErrors
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.quality_rules import (
     build_schema,
     contract_rules,

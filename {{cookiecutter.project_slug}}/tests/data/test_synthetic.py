@@ -12,12 +12,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.package_name }}.config import (
-    CategoricalColumn,
-    DirtParams,
-    NumericColumn,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import DirtParams, Params
+from {{ cookiecutter.package_name }}.contract import CategoricalColumn, NumericColumn
 from {{ cookiecutter.package_name }}.data.dates import read_dates
 from {{ cookiecutter.package_name }}.data.synthetic import generate
 from {{ cookiecutter.package_name }}.data.synthetic_customers import (

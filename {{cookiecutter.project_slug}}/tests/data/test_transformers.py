@@ -13,7 +13,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data import transformers
 from {{ cookiecutter.package_name }}.data.transformers import (
     CategoryNormalizer,

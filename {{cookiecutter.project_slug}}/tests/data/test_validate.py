@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.clean import drop_impossible_records, parsing_counts
 from {{ cookiecutter.package_name }}.data.numbers import parse_numbers
 from {{ cookiecutter.package_name }}.data.quality_report import QualityReport, RuleResult

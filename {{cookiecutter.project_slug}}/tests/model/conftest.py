@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params, load_params, parse_params
+from {{ cookiecutter.package_name }}.config import Params, load_params, parse_params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data import acquire, clean
 from {{ cookiecutter.package_name }}.model import evaluate, split, train
 from {{ cookiecutter.package_name }}.settings import get_settings

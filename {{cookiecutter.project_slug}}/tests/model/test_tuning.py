@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.model.features import model_input
 from {{ cookiecutter.package_name }}.model.folds import cv_splits
 from {{ cookiecutter.package_name }}.model.tuning import nested_cv, tune

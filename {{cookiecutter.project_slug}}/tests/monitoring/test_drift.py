@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.monitoring.drift import (
     PSI_EPSILON,
     ColumnDrift,

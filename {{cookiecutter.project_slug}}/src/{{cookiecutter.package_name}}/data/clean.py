@@ -32,7 +32,8 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.dates import AMBIGUOUS, ISO, parse_dates, read_dates
 from {{ cookiecutter.package_name }}.data.numbers import (
     is_plain_number,

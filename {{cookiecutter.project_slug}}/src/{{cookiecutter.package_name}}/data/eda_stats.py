@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.errors import DataError
 
 # Above this absolute standardised mean difference a shift between periods is worth a look

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.eda_figures import FIGURES, draw_figures
 from {{ cookiecutter.package_name }}.data.eda_stats import (
     SMD_FLAG,

@@ -24,12 +24,8 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import (
-    MAX_TEXT_LENGTH,
-    MAX_VALUE_LENGTH,
-    ColumnsParams,
-    DataParams,
-)
+from {{ cookiecutter.package_name }}.config import DataParams
+from {{ cookiecutter.package_name }}.contract import MAX_TEXT_LENGTH, MAX_VALUE_LENGTH, ColumnsParams
 from {{ cookiecutter.package_name }}.errors import DataError
 
 DELIMITERS = (",", ";", "\t", "|")

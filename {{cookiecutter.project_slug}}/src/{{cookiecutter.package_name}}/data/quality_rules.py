@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, NumericColumn
+from {{ cookiecutter.package_name }}.contract import ColumnsParams, NumericColumn
 from {{ cookiecutter.package_name }}.data import transformers
 from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.data.numbers import (

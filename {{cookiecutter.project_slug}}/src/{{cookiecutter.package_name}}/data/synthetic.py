@@ -31,7 +31,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import ColumnsParams, DirtParams
+from {{ cookiecutter.package_name }}.config import DirtParams
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.synthetic_customers import (
     ACCOUNT_STREAM,
     CATEGORY_SHARES,

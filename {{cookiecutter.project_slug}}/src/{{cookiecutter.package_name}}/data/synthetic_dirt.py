@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import CategoricalColumn
+from {{ cookiecutter.package_name }}.contract import CategoricalColumn
 from {{ cookiecutter.package_name }}.data.synthetic_customers import (
     CATEGORY_SHARES,
     MESSAGE_TEXTS,

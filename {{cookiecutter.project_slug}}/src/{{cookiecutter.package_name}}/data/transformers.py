@@ -31,7 +31,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from {{ cookiecutter.package_name }}.config import CategoricalColumn, CleanParams, ColumnsParams
+from {{ cookiecutter.package_name }}.config import CleanParams
+from {{ cookiecutter.package_name }}.contract import CategoricalColumn, ColumnsParams
 from {{ cookiecutter.package_name }}.data.numbers import parse_number, parse_numbers
 from {{ cookiecutter.package_name }}.data.spelling import repaired_spelling
 

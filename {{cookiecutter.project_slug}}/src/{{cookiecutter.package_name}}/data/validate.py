@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import files
-from {{ cookiecutter.package_name }}.config import ColumnsParams, Params
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.data.dates import read_dates
 from {{ cookiecutter.package_name }}.data.quality_report import (
     STAGES,

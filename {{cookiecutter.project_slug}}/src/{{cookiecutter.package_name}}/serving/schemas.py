@@ -23,14 +23,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from {{ cookiecutter.package_name }}.config import (
-    MAX_TEXT_LENGTH,
-    MAX_VALUE_LENGTH,
-    NO_CONTROLS,
-    ExperimentParams,
-    NumericColumn,
-    Params,
-)
+from {{ cookiecutter.package_name }}.config import NO_CONTROLS, ExperimentParams, Params
+from {{ cookiecutter.package_name }}.contract import MAX_TEXT_LENGTH, MAX_VALUE_LENGTH, NumericColumn
 from {{ cookiecutter.package_name }}.data.dates import read_date
 
 # One fact with what acquire keeps of a CSV's cells (config.py).
