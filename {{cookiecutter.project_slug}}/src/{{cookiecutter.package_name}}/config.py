@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+# [api]
+import pydantic
+# [/api]
 import yaml
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from {{ cookiecutter.package_name }}.contract import ColumnsParams
 from {{ cookiecutter.package_name }}.errors import ParamsError
@@ -166,7 +169,8 @@ class ExperimentParams(StrictModel):
 
     # The canary's cap, in the JSON schema too (the API's /docs and schema-based clients):
     # `if mode is canary then challenger_share <= 0.2`.
-    model_config = ConfigDict(
+    # pydantic merges it with StrictModel's settings.
+    model_config = pydantic.ConfigDict(
         json_schema_extra={
             "if": {"properties": {"mode": {"const": "canary"}}, "required": ["mode"]},
             "then": {"properties": {"challenger_share": {"maximum": CANARY_MAX_SHARE}}},
