@@ -217,7 +217,7 @@ def check_training(project: Path, output: str) -> None:
 SCRATCH_CLOSE = (
     "logistic regression",
     "decision tree, depth 4",
-    "bagging, 10 trees",
+    "bagging, 25 trees",
     "boosting, 30 stumps",
     "linear SVM",
     "neural network, 16 tanh",

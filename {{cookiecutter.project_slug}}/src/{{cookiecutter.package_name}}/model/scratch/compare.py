@@ -54,7 +54,9 @@ from {{ cookiecutter.package_name }}.model.scratch import (
 VALIDATION_SHARE = 0.25
 N_SEGMENTS = 4  # k-means clusters
 TREE_DEPTH = 4
-N_TREES = 10
+# Ours and scikit-learn's ensembles draw different bootstrap samples: with 10 trees their ROC
+# AUC differed by up to 0.03 from that alone; with 25, by about 0.01, for 2 s more.
+N_TREES = 25
 N_STUMPS = 30
 SVM_LAMBDA = 1e-2
 N_STEPS = 200  # full-batch gradient steps of the neural networks
