@@ -190,7 +190,9 @@ def check_validation(project: Path, output: str) -> None:
     gap = read_json(project, "reports/folds_gap.json")
     assert gap["group_column"] == "account_id" and "gap (leak)" in output
     leak = gap["stratified_kfold_roc_auc"] - gap["group_kfold_roc_auc"]
-    assert gap["gap"] == pytest.approx(leak, abs=1e-6) and gap["gap"] > 0.005
+    assert gap["gap"] == pytest.approx(leak, abs=1e-6) and gap["gap"] > 0.01
+    assert gap["algorithm"] == "gradient_boosting"  # the flexible model, run last, leaks most
+    assert output.count("gap (leak)") == 2
     # Nested CV scores the tuning below the optimistic best fold mean.
     nested = read_json(project, "reports/nested_cv.json")
     assert len(nested["outer_folds"]) == 5 and "tuned CV (non-nested, optimistic)" in output
@@ -208,6 +210,9 @@ def check_training(project: Path, output: str) -> None:
     assert rule["pick_roc_auc"] >= rule["best_roc_auc"] - rule["standard_error"]
     assert rule["pick"] not in {"reference", "dummy"}
     assert f"One-standard-error rule: {rule['pick']} (" in output
+    # On the grouped folds the rule picks the model params.yaml trains (the chapter's experiment
+    # has since put random_forest in the workspace): the default follows the rule.
+    assert rule["pick"] == "logistic_regression"
     assert "Created version '2'" in output
     assert re.search(r"model\.name\s+logistic_regression\s+random_forest", output)  # params diff
     assert "random_forest" in output.split("Experiment")[-1]  # exp show
