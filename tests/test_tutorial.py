@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -412,5 +413,8 @@ def test_every_block_of_the_page_runs(
     text = (project / relative).read_text(encoding="utf-8")
 
     output = "".join(run(block.code, project, learner) for block in blocks(text) if not block.twin)
+    # TUTORIAL_OUTPUT_DIR=<folder> keeps what each page printed: the source of its example output.
+    if folder := os.environ.get("TUTORIAL_OUTPUT_DIR"):
+        (Path(folder) / f"{Path(relative).stem}.txt").write_text(output, encoding="utf-8")
 
     CHECKS[name](project, output)
