@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -143,6 +144,15 @@ class GuardrailParams(StrictModel):
     max_brier_increase: float = Field(ge=0.0, le=1.0)
     max_latency_ratio: float = Field(ge=1.0, le=100.0)
     max_slice_drop: float = Field(ge=0.0, le=1.0)
+    # Numeric columns cut into bands for the slices, by their cut points ({age: [30, 45, 60]}).
+    slice_bands: dict[str, list[float]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cuts_increase(self) -> GuardrailParams:
+        for name, cuts in self.slice_bands.items():
+            if not cuts or any(low >= high for low, high in pairwise(cuts)):
+                raise ValueError(f"slice_bands.{name} must be increasing cut points, not {cuts}")
+        return self
 
 
 class RegistryParams(StrictModel):
@@ -306,6 +316,16 @@ class Params(StrictModel):
             raise ValueError(f"model.drop_columns names unknown columns {unknown}")
         if set(self.model.drop_columns) >= set(self.columns.features):
             raise ValueError("model.drop_columns drops every feature; keep at least one")
+        return self
+
+    @model_validator(mode="after")
+    def _banded_columns_are_numeric(self) -> Params:
+        banded = set(self.registry.guardrails.slice_bands)
+        unknown = sorted(banded - set(self.model_columns.numeric))
+        if unknown:
+            raise ValueError(
+                f"registry.guardrails.slice_bands names {unknown}, not numeric model inputs"
+            )
         return self
 
     @property

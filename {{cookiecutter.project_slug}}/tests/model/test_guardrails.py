@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.config import GuardrailParams
+from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.gate import Promotion, gate_decision, improvement
 from {{ cookiecutter.package_name }}.model.guardrails import (
     LATENCY_ROWS,
     SLICE_MIN_ROWS,
+    bands,
     brier_check,
     guardrail_checks,
     latency_check,
@@ -21,8 +23,10 @@ from {{ cookiecutter.package_name }}.model.guardrails import (
     simplicity_check,
     slice_check,
     slice_drops,
+    slice_frame,
 )
 
+from ..conftest import make_params, raw_params
 from .conftest import churn_data, scores_from
 
 LIMITS = GuardrailParams(max_brier_increase=0.005, max_latency_ratio=1.5, max_slice_drop=0.05)
@@ -178,3 +182,26 @@ def test_one_row_timing_takes_the_models_in_turns_on_the_same_rows() -> None:
     assert [len(seconds["fast"]), len(seconds["slow"])] == [LATENCY_ROWS, LATENCY_ROWS]
     assert min(seconds["slow"]) >= 0.02  # sleep never returns early
     assert np.median(seconds["fast"]) < np.median(seconds["slow"])
+
+
+def test_numeric_inputs_are_cut_into_named_bands_beside_the_categories() -> None:
+    cleaned = pd.DataFrame({"age": [18, 29.5, 30, 44, 60, 85], "plan": ["basic"] * 6})
+
+    frame = slice_frame(cleaned, ["plan"], {"age": [30, 45, 60]})
+
+    assert list(frame.columns) == ["plan", "age band"]
+    assert list(frame["age band"].astype(str)) == [
+        "under 30", "under 30", "30 to 45", "30 to 45", "60 and over", "60 and over"
+    ]  # fmt: skip
+    assert list(bands(pd.Series([1.0, 2.5]), [2]).astype(str)) == ["under 2", "2 and over"]
+
+
+def test_bands_need_increasing_cut_points_on_a_numeric_input() -> None:
+    guardrails = raw_params()["registry"]["guardrails"]
+
+    with pytest.raises(ParamsError, match=r"slice_bands.spend must be increasing cut points"):
+        make_params(registry={"guardrails": {**guardrails, "slice_bands": {"spend": [50, 10]}}})
+    with pytest.raises(ParamsError, match=r"slice_bands names \['age'\], not numeric model"):
+        make_params(registry={"guardrails": {**guardrails, "slice_bands": {"age": [30]}}})
+    banded = make_params(registry={"guardrails": {**guardrails, "slice_bands": {"spend": [10]}}})
+    assert banded.registry.guardrails.slice_bands == {"spend": [10.0]}

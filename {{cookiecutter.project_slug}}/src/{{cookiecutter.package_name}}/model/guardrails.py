@@ -8,9 +8,10 @@ its tolerance in params.yaml (registry.guardrails):
    that is really 45% misprices every retention offer, whatever the ranking).
 2. Latency: the median time of one prediction is at most `max_latency_ratio` times the
    champion's, both timed in turns on the same rows (so a busy machine slows both alike).
-3. Slices: on every slice (each value of each categorical input, with at least
-   SLICE_MIN_ROWS rows and both classes) its ROC AUC is at most `max_slice_drop` below the
-   champion's: a better average must not hide a country it serves worse.
+3. Slices: on every slice (each value of each categorical input, and each band of the
+   numeric inputs of `slice_bands`, such as age, with at least SLICE_MIN_ROWS rows and both
+   classes) its ROC AUC is at most `max_slice_drop` below the champion's: a better average
+   must not hide a country or an age group it serves worse.
 4. Simplicity (the one-standard-error rule, as `make compare` applies it): a challenger more
    complex than the champion (algorithms.SIMPLEST_FIRST) must be clearly better, its
    improvement's interval above 0; within noise, the simpler champion stays.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -98,6 +100,27 @@ def latency_check(
         f"Latency {verdict} its guardrail: one prediction takes {new * 1000:.1f} ms against the "
         f"champion's {old * 1000:.1f} ms ({ratio:.2f}x, at most {max_ratio:g}x).",
     )
+
+
+def bands(values: pd.Series, cuts: Sequence[float]) -> pd.Series:
+    """Each value's band between the cut points: "under 30", "30 to 45", ..., "60 and over"."""
+    edges = [-np.inf, *cuts, np.inf]
+    names = [
+        f"under {cuts[0]:g}",
+        *(f"{low:g} to {high:g}" for low, high in pairwise(cuts)),
+        f"{cuts[-1]:g} and over",
+    ]
+    return pd.cut(pd.to_numeric(values), edges, right=False, labels=names)
+
+
+def slice_frame(
+    cleaned: pd.DataFrame, categorical: Sequence[str], banded: Mapping[str, Sequence[float]]
+) -> pd.DataFrame:
+    """The slice columns: the categorical inputs as they are, the banded numbers as bands."""
+    frame = cleaned[list(categorical)].copy()
+    for name, cuts in banded.items():
+        frame[f"{name} band"] = bands(cleaned[name], cuts)
+    return frame
 
 
 def slice_drops(

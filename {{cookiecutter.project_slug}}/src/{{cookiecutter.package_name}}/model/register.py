@@ -34,6 +34,7 @@ from {{ cookiecutter.package_name }}.model.guardrails import (
     guardrail_checks,
     one_row_seconds,
     reuse_of_test_set,
+    slice_frame,
 )
 from {{ cookiecutter.package_name }}.model.lineage import md5
 from {{ cookiecutter.package_name }}.paths import (
@@ -152,7 +153,8 @@ def guardrails_against(
     challenger_model = tracking.load_model(MODEL_FILE, training["sha256"])
     categorical = list(params.model_columns.categorical)
     # The slices the model sees: its own cleaning step repairs "FRANCE" and "Frnace".
-    slices = challenger_model.named_steps["clean"].transform(X)[categorical]
+    cleaned = challenger_model.named_steps["clean"].transform(X)
+    slices = slice_frame(cleaned, categorical, params.registry.guardrails.slice_bands)
     timed = one_row_seconds({"challenger": challenger_model, "champion": champion_model}, X)
     _, lower, upper = improvement(decision.against_champion or {})
     return guardrail_checks(
