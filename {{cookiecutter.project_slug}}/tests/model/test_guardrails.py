@@ -102,7 +102,9 @@ def test_a_more_complex_challenger_within_noise_leaves_the_simpler_champion() ->
     same = simplicity_check("random_forest", "random_forest", -0.004, 0.006)
 
     assert within.passed is False
-    assert "within noise of it (interval -0.0040 to 0.0060" in within.reason
+    assert "within noise of it (interval -0.0040 to 0.0060, not above 0)" in within.reason
+    worse = simplicity_check("gradient_boosting", "logistic_regression", -0.02, -0.01)
+    assert "logistic_regression and worse (interval -0.0200 to -0.0100, below 0)" in worse.reason
     assert (clearly.passed, simpler.passed, same.passed) == (True, True, True)
 
 

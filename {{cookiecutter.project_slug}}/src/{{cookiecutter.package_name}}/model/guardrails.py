@@ -203,9 +203,11 @@ def simplicity_check(
             f"clearly better ({interval}, above 0)."
         )
     else:
+        verdict = "worse" if improvement_upper < 0 else "within noise of it"
+        bound = "below 0" if improvement_upper < 0 else "not above 0"
         reason = (
             f"Simplicity breaks: {challenger} is more complex than the champion's {champion} "
-            f"and within noise of it ({interval}, not above 0), so the simpler model stays."
+            f"and {verdict} ({interval}, {bound}), so the simpler model stays."
         )
     return Check("simplicity (one standard error)", None, None, "better", passed, reason)
 
