@@ -321,10 +321,10 @@ class Params(StrictModel):
     @model_validator(mode="after")
     def _banded_columns_are_numeric(self) -> Params:
         banded = set(self.registry.guardrails.slice_bands)
-        unknown = sorted(banded - set(self.model_columns.numeric))
+        unknown = sorted(banded - set(self.columns.numeric))
         if unknown:
             raise ValueError(
-                f"registry.guardrails.slice_bands names {unknown}, not numeric model inputs"
+                f"registry.guardrails.slice_bands names {unknown}, not numeric columns"
             )
         return self
 

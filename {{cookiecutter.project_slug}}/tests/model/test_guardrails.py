@@ -196,6 +196,8 @@ def test_numeric_inputs_are_cut_into_named_bands_beside_the_categories() -> None
         "under 30", "under 30", "30 to 45", "30 to 45", "60 and over", "60 and over"
     ]  # fmt: skip
     assert list(bands(pd.Series([1.0, 2.5]), [2]).astype(str)) == ["under 2", "2 and over"]
+    # A banded column the model does not read gets no band.
+    assert list(slice_frame(cleaned[["plan"]], ["plan"], {"age": [30]}).columns) == ["plan"]
 
 
 def test_bands_need_increasing_cut_points_on_a_numeric_input() -> None:
@@ -203,7 +205,7 @@ def test_bands_need_increasing_cut_points_on_a_numeric_input() -> None:
 
     with pytest.raises(ParamsError, match=r"slice_bands.spend must be increasing cut points"):
         make_params(registry={"guardrails": {**guardrails, "slice_bands": {"spend": [50, 10]}}})
-    with pytest.raises(ParamsError, match=r"slice_bands names \['age'\], not numeric model"):
+    with pytest.raises(ParamsError, match=r"slice_bands names \['age'\], not numeric columns"):
         make_params(registry={"guardrails": {**guardrails, "slice_bands": {"age": [30]}}})
     banded = make_params(registry={"guardrails": {**guardrails, "slice_bands": {"spend": [10]}}})
     assert banded.registry.guardrails.slice_bands == {"spend": [10.0]}

@@ -75,6 +75,8 @@ def record(params: Params, customer: str = "C0000042", **changes: Any) -> dict[s
     """A valid raw record of the data contract, as a client sends it."""
     columns = params.model_columns
     body: dict[str, Any] = {columns.id: customer, columns.time: "2024-03-15"}
+    if columns.group is not None:
+        body[columns.group] = "A0000007"  # the customer's account (household or company)
     body.update({name: example_number(spec) for name, spec in columns.numeric.items()})
     body.update({name: spec.allowed[0] for name, spec in columns.categorical.items()})
     body.update({name: "The app keeps crashing" for name in columns.text})

@@ -116,10 +116,14 @@ def bands(values: pd.Series, cuts: Sequence[float]) -> pd.Series:
 def slice_frame(
     cleaned: pd.DataFrame, categorical: Sequence[str], banded: Mapping[str, Sequence[float]]
 ) -> pd.DataFrame:
-    """The slice columns: the categorical inputs as they are, the banded numbers as bands."""
+    """The slice columns: the categorical inputs as they are, the banded numbers as bands.
+
+    A banded column the model does not read (model.drop_columns) is not in `cleaned`: no band.
+    """
     frame = cleaned[list(categorical)].copy()
     for name, cuts in banded.items():
-        frame[f"{name} band"] = bands(cleaned[name], cuts)
+        if name in cleaned.columns:
+            frame[f"{name} band"] = bands(cleaned[name], cuts)
     return frame
 
 

@@ -52,3 +52,20 @@ def test_a_canary_above_a_fifth_is_refused(client: TestClient, workspace_params:
 
     assert response.status_code == 422
     assert "at most 0.2" in response.json()["detail"][0]["msg"]
+
+
+def test_an_unknown_query_parameter_is_refused_and_nothing_is_stored(
+    client: TestClient, workspace_params: Params
+) -> None:
+    experiment = workspace_params.serving.experiment.model_dump()
+    before = client.get("/model").json()["experiment_source"]
+
+    response = client.put(
+        "/admin/experiment?reasn=typo", json=experiment, headers={"X-API-Key": KEY}
+    )
+
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert (error["loc"], error["type"]) == (["query", "reasn"], "extra_forbidden")
+    assert error["msg"] == "Unknown query parameter: this route takes only 'reason'."
+    assert client.get("/model").json()["experiment_source"] == before

@@ -9,7 +9,8 @@ others at their next registry check.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 
 from {{ cookiecutter.package_name }}.config import ExperimentParams
 from {{ cookiecutter.package_name }}.errors import PredictionLogError
@@ -34,7 +35,29 @@ def reload_models(store: StoreDep, service: ServiceDep) -> dict[str, Any]:
     return {"status": "reloaded", "models": {v: m.version for v, m in store.models.items()}}
 
 
-@router.put("/experiment", response_model=ExperimentParams, responses={**BAD_BODY, **NOT_READY})
+def only_reason_in_query(request: Request) -> None:
+    """422 for a query parameter other than `reason`: a misspelt `?reasn=` would be lost."""
+    unknown = sorted(set(request.query_params) - {"reason"})
+    if unknown:
+        # As FastAPI words its own 422s, so that clients parse one shape of error.
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", unknown[0]),
+                    "msg": "Unknown query parameter: this route takes only 'reason'.",
+                    "input": request.query_params[unknown[0]],
+                }
+            ]
+        )
+
+
+@router.put(
+    "/experiment",
+    response_model=ExperimentParams,
+    responses={**BAD_BODY, **NOT_READY},
+    dependencies=[Depends(only_reason_in_query)],
+)
 def set_experiment(
     settings: ExperimentParams,
     service: ServiceDep,
