@@ -104,3 +104,16 @@ def test_read_date_gives_one_date_or_says_why_not() -> None:
         read_date("03/04/2024")
     with pytest.raises(ValueError, match="'later' is no date"):
         read_date("later")
+
+
+def test_all_iso_texts_read_in_one_pass_as_the_full_rule_reads_them() -> None:
+    iso = ["2021-03-15", "2021-03-14T10:00+01:00", "2024-02-29 08:30"]
+    # One text in another form sends the same cells through every form's pass.
+    mixed = read_dates(pd.Series([*iso, "Dec 31 2024"]), "day_first")
+
+    alone = read_dates(pd.Series(iso), "day_first")
+
+    pd.testing.assert_series_equal(alone.dates, mixed.dates.head(3), check_index_type=False)
+    assert alone.forms.tolist() == mixed.forms.head(3).tolist() == ["ISO 8601"] * 3
+    # A text that only looks ISO ("February 30th") still gets the full rule's verdict.
+    assert read_dates(pd.Series(["2021-02-30"])).dates.isna().all()
