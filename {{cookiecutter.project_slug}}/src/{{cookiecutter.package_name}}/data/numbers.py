@@ -50,6 +50,13 @@ THOUSANDS = {".": ",", ",": "."}
 # Spellings of a non-finite value (any case), after currency signs and spaces are removed.
 NON_FINITE_WORD = r"[-+]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])"
 DECIMAL_MARKS = ("auto", ".", ",")
+# Text that each decimal setting reads as it is written: digits, at most one point between
+# digits (none with ",", where a point groups thousands), no currency sign, space or comma.
+SIMPLE_NUMBER = {
+    "auto": r"-?[0-9]+(?:\.[0-9]+)?",
+    ".": r"-?[0-9]+(?:\.[0-9]+)?",
+    ",": r"-?[0-9]+",
+}
 
 
 def check_decimal(decimal: str) -> None:
@@ -78,23 +85,52 @@ def parse_text_numbers(values: pd.Series, decimal: str) -> np.ndarray:
     # Parse each distinct text once: a million rows hold a few thousand distinct amounts, so
     # the string work is done on thousands of values, then spread to the rows by their codes.
     codes, uniques = pd.factorize(values)
-    # A value that already is a number (a served record's float) is taken as it is.
-    typed = np.array([is_typed_number(value) for value in uniques], dtype=bool)
-    # pyarrow strings: their str methods run in C++, several times faster than Python's re.
-    text = pd.Series(np.where(typed, "", uniques), dtype=object).astype(str)
-    text = text.astype("string[pyarrow]").str.replace(CURRENCY_AND_SPACES, "", regex=True)
-    plain = plain_spellings(text, decimal)
-    # Only plain numbers reach the cast, which would also accept "inf" or "nan". pyarrow's
-    # cast rounds correctly (like Python's float()); pd.to_numeric can be one unit off in the
-    # last digit for numbers of more than 17 digits.
-    plain = plain.where(plain.str.fullmatch(PLAIN_NUMBER).fillna(False))
-    parsed = plain.astype("float64[pyarrow]").to_numpy(dtype="float64", na_value=np.nan)
-    words = text.str.fullmatch(NON_FINITE_WORD).to_numpy(dtype=bool)
-    # A spelt-out inf or nan is non-finite, like an overflow ("1e400").
-    parsed = np.where(words, np.inf, parsed)
+    typed, text = typed_and_text(values, uniques)
+    parsed = np.full(len(uniques), np.nan)
+    # Most texts are already simple numbers ("1234.5"): one cast reads them, and the rule's
+    # ten string passes run only on the others. A model's every fit and scoring parses its
+    # columns again, so this is most of the time a pipeline spends reading numbers.
+    simple = text.str.fullmatch(SIMPLE_NUMBER[decimal]).to_numpy(dtype=bool, na_value=False)
+    parsed[simple] = to_floats(text[simple])
+    rest = ~simple & ~typed
+    if rest.any():
+        parsed[rest] = parse_by_the_rule(text[rest], decimal)
     parsed[typed] = np.asarray(uniques, dtype=object)[typed].astype("float64")
     # factorize marks a missing cell with code -1, which picks the NaN appended last.
     return np.append(parsed, np.nan)[codes]
+
+
+def typed_and_text(values: pd.Series, uniques: Any) -> tuple[np.ndarray, pd.Series]:
+    """Which distinct values already are numbers, and all of them as pyarrow strings.
+
+    A typed number (a served record's float) gets an empty text: it needs no parsing.
+    """
+    if isinstance(values.dtype, pd.StringDtype):  # text only: no loop over the values
+        typed = np.zeros(len(uniques), dtype=bool)
+        return typed, pd.Series(uniques).astype("string[pyarrow]")
+    typed = np.array([is_typed_number(value) for value in uniques], dtype=bool)
+    text = pd.Series(np.where(typed, "", np.asarray(uniques, dtype=object)), dtype=object)
+    return typed, text.astype(str).astype("string[pyarrow]")
+
+
+def to_floats(plain: pd.Series) -> np.ndarray:
+    """Cast plain numbers' spellings to float64 (NaN where missing).
+
+    pyarrow's cast rounds correctly (like Python's float()); pd.to_numeric can be one unit off
+    in the last digit for numbers of more than 17 digits.
+    """
+    return plain.astype("float64[pyarrow]").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def parse_by_the_rule(text: pd.Series, decimal: str) -> np.ndarray:
+    """Steps 1-3 on pyarrow strings: float64, NaN for no number, inf for a spelt-out one."""
+    text = text.str.replace(CURRENCY_AND_SPACES, "", regex=True)
+    plain = plain_spellings(text, decimal)
+    # Only plain numbers reach the cast, which would also accept "inf" or "nan".
+    parsed = to_floats(plain.where(plain.str.fullmatch(PLAIN_NUMBER).fillna(False)))
+    words = text.str.fullmatch(NON_FINITE_WORD).to_numpy(dtype=bool, na_value=False)
+    # A spelt-out inf or nan is non-finite, like an overflow ("1e400").
+    return np.where(words, np.inf, parsed)
 
 
 def is_typed_number(value: Any) -> bool:
