@@ -18,6 +18,7 @@ Both cleaning (a column) and serving (one record) call `repaired_spelling`, so b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 # One edit repairs the typos real exports hold (a letter dropped, two swapped); two would start
@@ -50,11 +51,23 @@ def repaired_spelling(
     None when the key is short, when no known key is within `max_edits` edits, or when two
     different canonical values are equally close (a tie is no evidence for either).
     """
+    return closest_category(key, tuple(spellings.items()), max_edits)
+
+
+# A column holds a few dozen distinct typos, and every fit and scoring of a pipeline (dozens in
+# one training, with its folds and curves) repairs them again: remembering the answers spares
+# thousands of edit distances. Keyed by the known spellings too, so two columns or two
+# contracts never share an answer; bounded, so a stream of new typos cannot grow it.
+@functools.lru_cache(maxsize=4096)
+def closest_category(
+    key: str, spellings: tuple[tuple[str, str], ...], max_edits: int
+) -> str | None:
+    """repaired_spelling's answer, with the known spellings as (key, canonical) pairs."""
     if len(key) < MIN_REPAIR_LENGTH:
         return None
     closest: set[str] = set()
     best = max_edits + 1
-    for known, canonical in spellings.items():
+    for known, canonical in spellings:
         # The difference in length is a lower bound of the distance: most keys are skipped
         # without filling a table.
         if abs(len(known) - len(key)) > max_edits:

@@ -46,10 +46,15 @@ SHIFTED_AUC = 0.75
 # --- Checks of a split.
 
 
+def shared_values(left: Sequence | pd.Series, right: Sequence | pd.Series) -> pd.Index:
+    """The distinct values (missing ones aside) found on both sides, sorted."""
+    left_values = pd.Index(left).dropna().unique()
+    return left_values.intersection(pd.Index(right).dropna().unique()).sort_values()
+
+
 def check_group_overlap(train_ids: Sequence | pd.Series, test_ids: Sequence | pd.Series) -> None:
     """Raise a LeakageError when an id is on both sides of a split."""
-    train = pd.Index(train_ids).dropna().unique()
-    shared = train.intersection(pd.Index(test_ids).dropna().unique()).sort_values()
+    shared = shared_values(train_ids, test_ids)
     if len(shared):
         raise LeakageError(
             f"{len(shared)} ids are in both the training and the test rows (for example "
@@ -62,8 +67,7 @@ def check_fold_groups(
     train_groups: Sequence | pd.Series, valid_groups: Sequence | pd.Series, column: str
 ) -> None:
     """Raise a LeakageError when a group (an account) has members on both sides of a fold."""
-    train = pd.Index(train_groups).dropna().unique()
-    shared = train.intersection(pd.Index(valid_groups).dropna().unique()).sort_values()
+    shared = shared_values(train_groups, valid_groups)
     if len(shared):
         raise LeakageError(
             f"{len(shared)} {column} values have customers on both sides of a fold (for "
