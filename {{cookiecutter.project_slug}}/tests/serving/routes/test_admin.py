@@ -69,3 +69,19 @@ def test_an_unknown_query_parameter_is_refused_and_nothing_is_stored(
     assert (error["loc"], error["type"]) == (["query", "reasn"], "extra_forbidden")
     assert error["msg"] == "Unknown query parameter: this route takes only 'reason'."
     assert client.get("/model").json()["experiment_source"] == before
+
+
+def test_a_reason_with_a_control_character_is_refused_and_nothing_is_stored(
+    client: TestClient, workspace_params: Params
+) -> None:
+    experiment = workspace_params.serving.experiment.model_dump()
+    before = client.get("/model").json()["experiment_source"]
+
+    response = client.put(
+        "/admin/experiment?reason=ramp%00up", json=experiment, headers={"X-API-Key": KEY}
+    )
+
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert (error["loc"], error["type"]) == (["query", "reason"], "string_pattern_mismatch")
+    assert client.get("/model").json()["experiment_source"] == before

@@ -16,7 +16,7 @@ from {{ cookiecutter.package_name }}.config import ExperimentParams
 from {{ cookiecutter.package_name }}.errors import PredictionLogError
 from {{ cookiecutter.package_name }}.serving.dependencies import ServiceDep, StoreDep, require_admin
 from {{ cookiecutter.package_name }}.serving.experiment_override import ADMIN, follow, write_override
-from {{ cookiecutter.package_name }}.serving.schemas import ADMIN_ERRORS, BAD_BODY, NOT_READY
+from {{ cookiecutter.package_name }}.serving.schemas import ADMIN_ERRORS, BAD_BODY, FREE_TEXT, NOT_READY
 
 router = APIRouter(
     prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)], responses=ADMIN_ERRORS
@@ -61,9 +61,10 @@ def only_reason_in_query(request: Request) -> None:
 def set_experiment(
     settings: ExperimentParams,
     service: ServiceDep,
-    reason: Annotated[str, Query(max_length=500, description="Why (kept with it).")] = (
-        "PUT /admin/experiment"
-    ),
+    # No control characters: the reason is stored and shown, and PostgreSQL refuses a NUL.
+    reason: Annotated[
+        str, Query(max_length=500, pattern=FREE_TEXT, description="Why (kept with it).")
+    ] = "PUT /admin/experiment",
 ) -> ExperimentParams:
     """Change the A/B experiment (mode, challenger share, salt) of every worker while the service
     runs: this one at once, the others within serving.reload_interval."""
