@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -13,6 +14,7 @@ from {{ cookiecutter.package_name }}.bench import (
     overhead_verdict,
     run_data_bench,
     run_model_bench,
+    stage_verdict,
 )
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS
@@ -88,6 +90,17 @@ def test_overhead_above_the_target_is_flagged() -> None:
     )
 
 
+def test_the_stage_is_compared_with_one_fit_of_its_final_model() -> None:
+    parts = {"libraries": 3.0, "fit": 6.0, "predict": 1.0, "curves": 5.0}
+    parts |= {"imports": 2.0, "mlflow": 2.0, "figures": 0.5, "other": 0.5, "final fit": 2.0}
+
+    assert stage_verdict(parts) == (
+        "train stage: 20.0 s in all, x10 its final fit of 2.00 s (target <= x10) ok"
+    )
+    parts["final fit"] = 0.5
+    assert stage_verdict(parts).endswith("x40 its final fit of 0.50 s (target <= x10) OVER TARGET")
+
+
 def test_the_stopwatch_does_not_count_a_nested_call_twice() -> None:
     watch = Stopwatch()
     inner = watch.wrap("fit", lambda: sum(range(1000)))
@@ -114,7 +127,10 @@ def test_a_small_model_bench_times_every_algorithm_and_the_train_stage(
     assert all(seconds > 0 for seconds in fits[0].values())
     # Every part was measured; the curves (shipped params: on) apart from the fit.
     assert all(parts[part] > 0 for part in STAGE_PARTS if part != "other"), parts
+    # The final model's fit, timed apart, is one of the fits.
+    assert 0 < parts["final fit"] < parts["fit"]
     output = console.export_text()
     assert "Model fits: seconds per algorithm" in output
     assert f"Train stage at 1,500 rows ({shipped_params.model.name})" in output
+    assert re.search(r"train stage: [0-9.]+ s in all, x[0-9]+ its final fit of", output)
     assert list(project_dir.iterdir()) == [project_dir / "params.yaml"]

@@ -136,6 +136,13 @@ def bias_variance_curves(
     return report, figures_by_file
 
 
+def fit_final(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray) -> tuple[Pipeline, float]:
+    """The model on every development row, and the seconds its fit took."""
+    started = time.perf_counter()
+    model = clone(pipeline).fit(X, y)
+    return model, time.perf_counter() - started
+
+
 def mlflow_params(params: Params, hyperparameters: Mapping[str, Any]) -> dict[str, object]:
     """The params that define this run, flattened for MLflow."""
     validation = params.validation
@@ -185,9 +192,7 @@ def run(params: Params) -> dict[str, object]:
     )
     verdict = curves["learning_curve"]["verdict"] if params.model.curves else CURVES_OFF
 
-    started = time.perf_counter()
-    model = clone(pipeline).fit(X, y)
-    fit_seconds = time.perf_counter() - started
+    model, fit_seconds = fit_final(pipeline, X, y)
     baselines = {"dummy": build_dummy(params).fit(X, y), "reference": build_reference(params)}
     baselines["reference"].fit(X, y)
 
