@@ -139,6 +139,23 @@ def logged(variant: str, version: str, latency_ms: float) -> dict:
     }  # fmt: skip
 
 
+def test_the_window_bounds_what_the_canary_reads_even_when_nearly_every_request_failed(
+    tmp_path: Path,
+) -> None:
+    # Given a log of 150 answers, then 400 failures of the challenger
+    log = PredictionLog(f"sqlite:///{tmp_path / 'window.db'}")
+    log.record([logged("champion", "1", 10.0) for _ in range(150)])
+    failed = {"variant": "challenger", "model_version": "2", "error": "RuntimeError"}
+    log.record_failures([{"created_at": now(), "unit_id": f"u{i}", **failed} for i in range(400)])
+
+    # When the canary reads a window of 100
+    answered, failures = canary.recent_traffic(log, 100)
+
+    # Then it holds the last 100 of each, oldest first, without the records scored
+    assert len(answered) == 100 and "inputs" not in answered.columns
+    assert failures["unit_id"].tolist() == [f"u{i}" for i in range(300, 400)]
+
+
 def test_the_cli_rolls_back_a_slow_canary_with_exit_3(
     workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -70,12 +70,16 @@ class CanaryReport:
 
 
 def recent_traffic(log: PredictionLog, window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The last `window` answered predictions and the failures since the first of them."""
+    """The last `window` answered predictions and the failures since the first of them.
+
+    Both bounded by `window` rows, and without the records scored: memory stays small
+    however long the log, even when nearly every request failed.
+    """
     # Filtered in the query: a nightly batch of 50,000 scores must not push the service's
     # answers out of the window.
-    answered = log.read(last=window, answered=True)
+    answered = log.read(last=window, answered=True, inputs=False)
     since = answered["created_at"].min() if not answered.empty else None
-    return answered, log.read_failures(since=since)
+    return answered, log.read_failures(since=since, last=window)
 
 
 def run(params: Params, settings: Settings) -> CanaryReport:

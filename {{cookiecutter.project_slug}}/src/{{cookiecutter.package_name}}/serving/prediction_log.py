@@ -225,14 +225,20 @@ class PredictionLog:
             with self.engine.begin() as connection:
                 connection.execute(insert(failures), list(rows))
 
-    def read_failures(self, since: datetime | None = None) -> pd.DataFrame:
-        """The scoring failures (made at or after `since`, if given), oldest first."""
-        query = select(*failures.c).order_by(failures.c.created_at, failures.c.failure_id)
+    def read_failures(self, since: datetime | None = None, last: int | None = None) -> pd.DataFrame:
+        """The scoring failures (made at or after `since`; the `last` ones), oldest first."""
+        query = select(*failures.c).order_by(
+            failures.c.created_at.desc(), failures.c.failure_id.desc()
+        )
         if since is not None:
             query = query.where(failures.c.created_at >= since)
+        if last is not None:
+            query = query.limit(last)
         with self.engine.connect() as connection:
             frame = pd.DataFrame(connection.execute(query).mappings().all())
-        return frame if not frame.empty else pd.DataFrame(columns=failures.c.keys())
+        if frame.empty:
+            return pd.DataFrame(columns=failures.c.keys())
+        return frame.iloc[::-1].reset_index(drop=True)
 
     def count(self, served_only: bool = False) -> int:
         """How many predictions the log holds (only the served ones if asked)."""
@@ -243,7 +249,11 @@ class PredictionLog:
             return int(connection.execute(query).scalar_one())
 
     def read(
-        self, since: datetime | None = None, last: int | None = None, answered: bool = False
+        self,
+        since: datetime | None = None,
+        last: int | None = None,
+        answered: bool = False,
+        inputs: bool = True,
     ) -> pd.DataFrame:
         """Predictions with their outcome (missing while none was fed back), oldest first.
 
@@ -251,8 +261,10 @@ class PredictionLog:
             since: Only predictions made at or after this time.
             last: Only the most recent `last` predictions.
             answered: Only the service's answers (no shadow scores, no batch scoring).
+            inputs: With the records scored (most of a row's bytes); False leaves them out.
         """
-        query = select(*predictions.c, feedback.c.outcome, feedback.c.received_at).outerjoin(
+        columns = [column for column in predictions.c if inputs or column.name != "inputs"]
+        query = select(*columns, feedback.c.outcome, feedback.c.received_at).outerjoin(
             feedback, feedback.c.prediction_id == predictions.c.prediction_id
         )
         if since is not None:
@@ -265,5 +277,6 @@ class PredictionLog:
         with self.engine.connect() as connection:
             frame = pd.DataFrame(connection.execute(query).mappings().all())
         if frame.empty:
-            return pd.DataFrame(columns=[*predictions.c.keys(), "outcome", "received_at"])
+            names = [column.name for column in columns]
+            return pd.DataFrame(columns=[*names, "outcome", "received_at"])
         return frame.iloc[::-1].reset_index(drop=True)
