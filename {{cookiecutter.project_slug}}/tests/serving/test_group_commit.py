@@ -6,12 +6,14 @@ none, after a short pause that plays the flush to disk, so that calls pile up be
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
 
+from {{ cookiecutter.package_name }}.serving import group_commit
 from {{ cookiecutter.package_name }}.serving.group_commit import MAX_GROUP_ROWS, GroupCommit, Rows
 
 
@@ -109,8 +111,8 @@ def test_a_failing_database_fails_every_call_and_writes_nothing() -> None:
 
     assert all(isinstance(error, ValueError) for error in errors)
     assert database.transactions == []
-    # Nothing is left pending for a later call to write by surprise.
-    assert group.pending == [] and group.committing is False
+    # Nothing is left queued for a later call to write by surprise.
+    assert group.queue.empty()
 
 
 def test_a_call_after_a_failure_is_written() -> None:
@@ -139,3 +141,76 @@ def test_a_transaction_holds_at_most_max_group_rows_unless_one_call_has_more() -
     assert sizes[-1] == MAX_GROUP_ROWS + 1  # the big call, alone
     assert all(size <= MAX_GROUP_ROWS for size in sizes[:-1])
     assert sum(sizes) == 4 * half + MAX_GROUP_ROWS + 1
+
+
+def test_coroutines_share_commits_and_each_resumes_once_its_rows_are_in() -> None:
+    database = FakeDatabase()
+    group = GroupCommit(database.write)
+
+    async def one(i: int) -> bool:
+        await group.submit_async([{"id": f"a{i:02d}"}])
+        return f"a{i:02d}" in database.written()
+
+    async def all_at_once() -> list[bool]:
+        return await asyncio.gather(*(one(i) for i in range(16)))
+
+    assert asyncio.run(all_at_once()) == [True] * 16
+    assert len(database.transactions) < 16
+
+
+def test_a_coroutine_whose_rows_are_refused_gets_the_error() -> None:
+    group = GroupCommit(FakeDatabase(refuse=lambda rows: True).write)
+
+    with pytest.raises(ValueError, match="refused a transaction of 1 rows"):
+        asyncio.run(group.submit_async([{"id": "x"}]))
+
+
+def test_drain_returns_once_everything_queued_is_committed() -> None:
+    database = FakeDatabase(flush_seconds=0.05)
+    group = GroupCommit(database.write)
+    threads = [threading.Thread(target=group.submit, args=([{"id": f"r{i}"}],)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.01)  # all five queued or being written
+
+    group.drain()
+
+    assert database.written() == [f"r{i}" for i in range(5)]
+    for thread in threads:
+        thread.join(timeout=10)
+
+
+def test_a_full_queue_makes_the_next_call_wait_for_a_place() -> None:
+    release = threading.Event()
+    database = FakeDatabase(flush_seconds=0)
+    group = GroupCommit(lambda rows: (release.wait(10), database.write(rows)))
+    group.places = threading.BoundedSemaphore(2)  # two requests pending at most
+    first = [threading.Thread(target=group.submit, args=([{"id": i}],)) for i in ("a", "b")]
+    for thread in first:
+        thread.start()
+    time.sleep(0.05)
+    third = threading.Thread(target=group.submit, args=([{"id": "c"}],))
+    third.start()
+    time.sleep(0.05)
+
+    assert group.queue.unfinished_tasks == 2  # the third waits for a place, not in the queue
+    release.set()
+    for thread in [*first, third]:
+        thread.join(timeout=10)
+    assert database.written() == ["a", "b", "c"]
+
+
+def test_the_writer_stops_when_idle_and_the_next_call_starts_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(group_commit, "IDLE_SECONDS", 0.02)
+    database = FakeDatabase(flush_seconds=0)
+    group = GroupCommit(database.write)
+
+    group.submit([{"id": "first"}])
+    time.sleep(0.2)
+    stopped = not group.writing
+    group.submit([{"id": "second"}])
+
+    assert stopped
+    assert database.written() == ["first", "second"]

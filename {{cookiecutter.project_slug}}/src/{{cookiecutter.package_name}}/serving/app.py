@@ -74,29 +74,30 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Load the models at start-up (a failure is reported by /ready, not fatal), then
-        follow the registry until shutdown."""
+        follow the registry until shutdown, when every prediction queued for the log is
+        committed before the process ends."""
         if not service.store.models:
             service.store.try_reload()
         check_experiment(service)
-        interval = params.serving.reload_interval
-        if not interval:
-            yield
-            return
-        checks = service.metrics.registry_checks
-        watch = asyncio.create_task(
-            follow_registry(
-                service.store,
-                interval,
-                lambda result: checks.labels(result).inc(),
-                also=lambda: check_experiment(service),
+        interval, watch = params.serving.reload_interval, None
+        if interval:
+            checks = service.metrics.registry_checks
+            watch = asyncio.create_task(
+                follow_registry(
+                    service.store,
+                    interval,
+                    lambda result: checks.labels(result).inc(),
+                    also=lambda: check_experiment(service),
+                )
             )
-        )
         try:
             yield
         finally:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+            await asyncio.to_thread(service.log.drain)
 
     app = FastAPI(
         title="Customer Churn prediction service",

@@ -1,12 +1,11 @@
 """Group commit: the writes of requests that arrive together share one transaction.
 
 A durable commit costs a flush to disk (SQLite with synchronous=FULL, PostgreSQL's WAL), and
-the prediction log committed once per request: under load most of a worker's time went to
-commits that each held one row. Here the writes of concurrent requests take turns:
+the prediction log committed once per request: under load the requests queued for the write
+lock one commit each. Here one writer thread commits for everyone:
 
-1. a request adds its rows to the pending list, then waits while a commit is under way;
-2. when no commit is under way, the first request to notice leads: it takes the pending rows
-   of every request (its own included, up to MAX_GROUP_ROWS) and commits them in ONE
+1. a request puts its rows in the queue and waits (a thread blocks, a coroutine awaits);
+2. the writer takes everything queued (up to MAX_GROUP_ROWS rows) and commits it in ONE
    transaction, while the requests that arrive meanwhile gather for the next one;
 3. each request returns only once the commit that held its rows has returned, so an answer
    still means "my rows are durable", exactly as with one commit per request;
@@ -14,91 +13,125 @@ commits that each held one row. Here the writes of concurrent requests take turn
    request whose own rows are refused (a repeated id) fails alone with its own error, and a
    failure of the database (disk full) fails every request of the group, each with its error.
 
-No background thread: the leader is always a request that is waiting anyway, so nothing is
-left to drain at shutdown, and the pending list never holds more than the rows of the requests
-waiting in it (bounded by the server's threads; each of them blocks until its rows are in).
-Under no load a request leads its own commit at once: no waiting for a timer.
+At most MAX_PENDING requests wait at once: the next one waits for a place (back-pressure, never
+unbounded memory). `drain()` returns once everything queued is committed (the service calls it
+at shutdown); the writer stops by itself after IDLE_SECONDS without work, and the next request
+starts a new one. Under no load a request is committed at once: no timer to wait for.
 """
 
 from __future__ import annotations
 
+import asyncio
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 Rows = Sequence[dict[str, Any]]
-# One transaction holds at most this many rows (unless one request alone has more): a commit
-# holds the database's write lock, which other workers' writers wait for.
+# One transaction holds at most this many rows (more only if one request alone has more): a
+# commit holds the database's write lock, which other workers' writers wait for.
 MAX_GROUP_ROWS = 5000
-
-
-class CommitInterrupted(Exception):
-    """The commit holding these rows stopped before it could say whether they were written."""
+# Requests queued or being committed at once; the next one waits for a place.
+MAX_PENDING = 1000
+# Seconds the writer thread waits for work before it stops.
+IDLE_SECONDS = 5.0
 
 
 @dataclass
 class Pending:
-    """One request's rows, and what became of them once their commit returned."""
+    """One request's rows, what became of them, and how to tell the request."""
 
     rows: Rows
-    done: bool = False
+    notify: Callable[[], None]
     error: BaseException | None = None
 
 
 class GroupCommit:
-    """Write each call's rows durably, sharing one transaction between concurrent calls."""
+    """Write each request's rows durably, sharing one transaction between concurrent ones."""
 
     def __init__(self, write: Callable[[Rows], None]) -> None:
         # `write` inserts rows in one transaction and returns once it has committed.
         self.write = write
-        self.turn = threading.Condition()
-        self.pending: list[Pending] = []
-        self.committing = False
+        self.queue: queue.Queue[Pending] = queue.Queue()
+        self.places = threading.BoundedSemaphore(MAX_PENDING)
+        self.lock = threading.Lock()  # guards `writing` with the queue's emptiness
+        self.writing = False
 
     def submit(self, rows: Rows) -> None:
-        """Return once `rows` are committed (whole, in one transaction); raise if they are not."""
-        mine = Pending(rows)
-        with self.turn:
-            self.pending.append(mine)
+        """Return once `rows` are committed, whole; raise if they are not (from a thread)."""
+        done = threading.Event()
+        entry = Pending(rows, done.set)
+        self.places.acquire()
+        self.enqueue(entry)
+        done.wait()
+        if entry.error is not None:
+            raise entry.error
+
+    async def submit_async(self, rows: Rows) -> None:
+        """submit for a coroutine: the event loop serves other requests while this one waits."""
+        loop = asyncio.get_running_loop()
+        committed = loop.create_future()
+
+        def notify() -> None:
+            loop.call_soon_threadsafe(lambda: committed.done() or committed.set_result(None))
+
+        entry = Pending(rows, notify)
+        if not self.places.acquire(blocking=False):
+            await asyncio.to_thread(self.places.acquire)
+        self.enqueue(entry)
+        await asyncio.shield(committed)  # a cancelled request's rows are still written
+        if entry.error is not None:
+            raise entry.error
+
+    def enqueue(self, entry: Pending) -> None:
+        """Queue the entry, and start the writer if it has stopped."""
+        with self.lock:
+            self.queue.put(entry)
+            if not self.writing:
+                self.writing = True
+                threading.Thread(target=self.run, name="group-commit", daemon=True).start()
+
+    def drain(self) -> None:
+        """Return once every request queued so far is committed (or has failed)."""
+        self.queue.join()
+
+    def run(self) -> None:
+        """The writer: commit what is queued, group by group, until idle for IDLE_SECONDS."""
+        held: Pending | None = None  # taken from the queue, but too large for the last group
         while True:
-            with self.turn:
-                while self.committing and not mine.done:
-                    self.turn.wait()
-                if mine.done:
+            try:
+                first = held or self.queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self.lock:  # an entry queued meanwhile is seen here, or starts a writer
+                    if self.queue.empty():
+                        self.writing = False
+                        return
+                continue
+            group, size, held = [first], len(first.rows), None
+            while True:
+                try:
+                    entry = self.queue.get_nowait()
+                except queue.Empty:
                     break
-                # No commit under way and my rows not written: this call leads the next one.
-                self.committing = True
-                group = self.take_group()
-            self.lead(group)
-        if mine.error is not None:
-            raise mine.error
+                if size + len(entry.rows) > MAX_GROUP_ROWS:
+                    held = entry
+                    break
+                group.append(entry)
+                size += len(entry.rows)
+            self.finish(group, self.commit(group))
 
-    def take_group(self) -> list[Pending]:
-        """The oldest pending calls, up to MAX_GROUP_ROWS rows (at least one call)."""
-        size, count = 0, 0
-        for entry in self.pending:
-            if count and size + len(entry.rows) > MAX_GROUP_ROWS:
-                break
-            size, count = size + len(entry.rows), count + 1
-        group, self.pending = self.pending[:count], self.pending[count:]
-        return group
-
-    def lead(self, group: list[Pending]) -> None:
-        """Commit the group, then tell each of its calls how it went and pass the turn on."""
-        errors: list[BaseException | None] = [CommitInterrupted("The commit was interrupted.")]
-        errors *= len(group)
-        try:
-            errors = self.commit(group)
-        finally:  # even if interrupted: no call may wait forever for a commit that is over
-            with self.turn:
-                for entry, error in zip(group, errors, strict=True):
-                    entry.error, entry.done = error, True
-                self.committing = False
-                self.turn.notify_all()
+    def finish(self, group: list[Pending], errors: list[BaseException | None]) -> None:
+        """Tell each request of the group how its rows went, and free their places."""
+        for entry, error in zip(group, errors, strict=True):
+            entry.error = error
+            self.places.release()
+            entry.notify()
+            self.queue.task_done()
 
     def commit(self, group: list[Pending]) -> list[BaseException | None]:
-        """Each call's error (None: written): one transaction, or one per call if that fails."""
+        """Each request's error (None: written): one transaction, or one per request if that
+        fails."""
         try:
             self.write([row for entry in group for row in entry.rows])
             return [None] * len(group)

@@ -175,16 +175,26 @@ class PredictionLog:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_log_engine(url)
-        self.group_commit = GroupCommit(self.insert)
+        # insert looked up at each commit, so that a test can make it fail.
+        self.group_commit = GroupCommit(lambda rows: self.insert(rows))
 
     def record(self, rows: Sequence[dict[str, Any]]) -> None:
         """Write prediction rows durably: all of them are logged, or none (raises if none).
 
         Concurrent calls share one transaction (group_commit.py); each returns once the
-        transaction holding its rows has committed.
+        transaction holding its rows has committed. Call it from a thread, not a coroutine.
         """
         if rows:
             self.group_commit.submit(list(rows))
+
+    async def record_async(self, rows: Sequence[dict[str, Any]]) -> None:
+        """record for a coroutine: the event loop serves other requests while the rows wait."""
+        if rows:
+            await self.group_commit.submit_async(list(rows))
+
+    def drain(self) -> None:
+        """Return once every row handed to record so far is committed (at shutdown)."""
+        self.group_commit.drain()
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert rows in one transaction of their own, committed when this returns."""

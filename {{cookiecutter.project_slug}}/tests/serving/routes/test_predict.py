@@ -148,12 +148,15 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
     def broken(rows: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(service.log, "record", broken)
+    # The write every path goes through (one record, a batch), under the group commit.
+    monkeypatch.setattr(service.log, "insert", broken)
 
     response = client.post("/predict", json=record(workspace_params))
+    batch = client.post("/predict/batch", json=[record(workspace_params)] * 2)
 
-    assert response.status_code == 503
+    assert response.status_code == batch.status_code == 503
     assert response.json() == {"detail": "The prediction could not be logged; try again."}
+    assert batch.json() == response.json()
 
 
 def test_concurrent_predictions_are_each_logged_before_their_answer(
