@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from threadpoolctl import threadpool_limits
@@ -21,13 +22,17 @@ from {{ cookiecutter.package_name }}.data import clean
 from {{ cookiecutter.package_name }}.model.algorithms import ALGORITHMS, build_estimator
 from {{ cookiecutter.package_name }}.model.features import build_pipeline, model_input
 from {{ cookiecutter.package_name }}.serving.predict import as_raw_text, records_frame
-from {{ cookiecutter.package_name }}.serving.record_scorer import NotReplayable, compile_pipeline
+from {{ cookiecutter.package_name }}.serving.record_scorer import (
+    NotReplayable,
+    compile_pipeline,
+    tfidf_vector,
+)
 
 from ..conftest import dirty_frame, make_params, require_exercises
 
 # Odd values of each kind of column, sent alone and all at once (see odd_records).
 ODD_NUMBERS = ("1 234,50", "$1,234.50", "abc", "-3", "1e400", "inf", "999999", "", None, 12.5)
-ODD_DATES = ("2021-03-14T23:30:00-05:00", "14/03/2021", "2099-01-01", "", None)
+ODD_DATES = ("2021-03-14T23:30:00-05:00", "14/03/2021", "2099-01-01", "2024-02-30", "", None)
 ODD_TEXTS = ("refund refund refund", "", None, "x" * 5000)
 # Small models (the scores of the two paths are compared, not judged): seconds, not minutes.
 HYPERPARAMETERS = {
@@ -194,3 +199,23 @@ def test_the_replay_reads_numbers_with_the_contract_s_decimal_mark(
     assert replayed[0] == replayed[2] and replayed[1] == replayed[3]
     assert replayed[0] != replayed[4]
     assert pipeline[0].named_steps["numbers"].decimal == ","
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"binary": True},
+        {"sublinear_tf": True, "norm": "l1"},
+        {"use_idf": False, "norm": None},
+        {"ngram_range": (1, 2), "stop_words": "english"},
+    ],
+)
+def test_the_tfidf_replay_is_scikit_learns_transform(options: dict[str, Any]) -> None:
+    texts = ["refund refund please", "the app crashes", "crashes again, refund!", "fine"]
+    vectorizer = TfidfVectorizer(**options).fit(texts)
+    vector = tfidf_vector(vectorizer)
+
+    for text in [*texts, "refund refund refund crashes", "nothing known", ""]:
+        expected = vectorizer.transform([text]).toarray()[0]
+        np.testing.assert_allclose(vector(text), expected, rtol=1e-12, atol=1e-15)

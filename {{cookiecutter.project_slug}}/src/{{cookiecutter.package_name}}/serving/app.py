@@ -13,11 +13,11 @@ It assembles what the other modules of serving/ define:
     experiment_override.py  the experiment in force, shared by every worker through the log's
                          database (PUT /admin/experiment and `ab canary` change it)
 
-and adds what applies to every route: the body size limit (limits.py), the request metrics,
-and error answers of one sentence, never a traceback (error_answers.py). At start-up it loads
-the registry's models; a failure is reported by /ready, not fatal. Then it checks the registry's
-aliases every `serving.reload_interval` seconds and follows a promotion (registry_watch.py), and
-a change of the experiment (experiment_override.py).
+and adds what applies to every route: the body size limit (limits.py), the request metrics
+(request_metrics.py), and error answers of one sentence, never a traceback (error_answers.py).
+At start-up it loads the registry's models; a failure is reported by /ready, not fatal. Then it
+checks the registry's aliases every `serving.reload_interval` seconds and follows a promotion
+(registry_watch.py), and a change of the experiment (experiment_override.py).
 
 Every prediction is written to the prediction log before the response is sent; if it cannot
 be logged, the client gets 503 instead of an answer nobody will be able to analyse (predict.py).
@@ -30,11 +30,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,6 +46,7 @@ from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.serving.registry_watch import follow_registry
+from {{ cookiecutter.package_name }}.serving.request_metrics import RequestMetrics
 from {{ cookiecutter.package_name }}.serving.routes import admin, feedback, health, metrics, predict
 from {{ cookiecutter.package_name }}.serving.service import Service
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
@@ -74,29 +74,30 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Load the models at start-up (a failure is reported by /ready, not fatal), then
-        follow the registry until shutdown."""
+        follow the registry until shutdown, when every prediction queued for the log is
+        committed before the process ends."""
         if not service.store.models:
             service.store.try_reload()
         check_experiment(service)
-        interval = params.serving.reload_interval
-        if not interval:
-            yield
-            return
-        checks = service.metrics.registry_checks
-        watch = asyncio.create_task(
-            follow_registry(
-                service.store,
-                interval,
-                lambda result: checks.labels(result).inc(),
-                also=lambda: check_experiment(service),
+        interval, watch = params.serving.reload_interval, None
+        if interval:
+            checks = service.metrics.registry_checks
+            watch = asyncio.create_task(
+                follow_registry(
+                    service.store,
+                    interval,
+                    lambda result: checks.labels(result).inc(),
+                    also=lambda: check_experiment(service),
+                )
             )
-        )
         try:
             yield
         finally:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+            await asyncio.to_thread(service.log.drain)
 
     app = FastAPI(
         title="Customer Churn prediction service",
@@ -104,19 +105,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    # Added before count_requests, so it runs inside it: refused bodies are counted too.
+    # Added before RequestMetrics, so it runs inside it: refused bodies are counted too.
     app.add_middleware(BodySizeLimit, max_bytes=params.serving.max_body_bytes)
-
-    @app.middleware("http")
-    async def count_requests(request: Request, call_next: Callable) -> Response:
-        """Count every request and time it, by route template (not by raw path)."""
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        service.metrics.requests.labels(name, str(response.status_code)).inc()
-        service.metrics.latency.labels(name).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(RequestMetrics, metrics=service.metrics)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

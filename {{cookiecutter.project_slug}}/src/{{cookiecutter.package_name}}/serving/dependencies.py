@@ -4,6 +4,10 @@ A route names what it needs in its signature (`service: ServiceDep`, `models: Re
 and FastAPI calls these functions for each request, so a route body holds no lookup of its own
 and a test can replace any of them (`app.dependency_overrides`).
 
+FastAPI runs a plain `def` dependency in its thread pool: a hand-off to another thread and
+back for every request, which costs more than these lookups. Those that only read attributes
+are `async def`, run on the event loop (never put I/O in one: it would stall every request).
+
 No `from __future__ import annotations` here, as in routes/: FastAPI reads the types of these
 signatures at run time.
 """
@@ -30,7 +34,7 @@ from {{ cookiecutter.package_name }}.serving.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.serving.service import Service
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     """The service of the app handling the request."""
     return request.app.state.service
 
@@ -38,7 +42,7 @@ def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def get_store(service: ServiceDep) -> ModelStore:
+async def get_store(service: ServiceDep) -> ModelStore:
     """The models the service holds, loaded or not."""
     return service.store
 
@@ -46,7 +50,7 @@ def get_store(service: ServiceDep) -> ModelStore:
 StoreDep = Annotated[ModelStore, Depends(get_store)]
 
 
-def get_log(service: ServiceDep) -> PredictionLog:
+async def get_log(service: ServiceDep) -> PredictionLog:
     """The prediction log."""
     return service.log
 
@@ -83,7 +87,12 @@ def get_assigner(service: ServiceDep) -> Callable[[str], str]:
     # [/bug 5]
 
 
-AssignerDep = Annotated[Callable[[str], str], Depends(get_assigner)]
+async def current_assigner(service: ServiceDep) -> Callable[[str], str]:
+    """get_assigner as a dependency, run on the event loop (it only reads attributes)."""
+    return get_assigner(service)
+
+
+AssignerDep = Annotated[Callable[[str], str], Depends(current_assigner)]
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 

@@ -6,7 +6,8 @@ faster. Several records go through the pipeline, whose per-call overhead is then
 rows.
 
 `predict_records` is what a prediction request does (routes/predict.py only turns HTTP into
-its arguments and its answers back into HTTP):
+its arguments and its answers back into HTTP; `predict_record` does the same for one record
+without leaving the event loop):
 
 1. each record's unit (the customer) gets its variant from the A/B assigner;
 2. each model scores only its rows: those it serves, and all of them for the shadow;
@@ -18,6 +19,7 @@ its arguments and its answers back into HTTP):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -118,13 +120,13 @@ def log_failure(
         logger.exception("the failure of %s could not be logged", model.variant)
 
 
-def predict_records(
+def scored(
     service: Service,
     records: list[dict[str, Any]],
     unit_ids: list[str],
     assigner: Callable[[str], str],
-) -> list[Prediction]:
-    """Score each record with its variant's model, log everything, return the served answers."""
+) -> tuple[list[dict[str, Any]], list[Prediction]]:
+    """Each record scored by its variant's model (and the shadow): the log's rows, the answers."""
     started = time.perf_counter()
     models = current_models(service.store)  # one snapshot for the whole request
     served_by = [assigner(unit_id) for unit_id in unit_ids]
@@ -173,13 +175,56 @@ def predict_records(
                         variant=variant,
                     )
                 )
-    try:
-        service.log.record(rows)
-    except Exception as error:  # any database failure: the answer must not leave unlogged
-        logger.exception("prediction log write failed")
-        raise Unavailable("The prediction could not be logged; try again.") from error
+    return rows, answers
+
+
+def not_logged(error: Exception) -> Unavailable:
+    """The refusal of answers whose rows the log could not write (the reason goes to the log)."""
+    logger.error("prediction log write failed", exc_info=error)
+    return Unavailable("The prediction could not be logged; try again.")
+
+
+def count_predictions(service: Service, rows: list[dict[str, Any]]) -> None:
+    """Count the logged predictions, and the distribution of the served scores."""
     for row in rows:
         service.metrics.predictions.labels(row["variant"], str(row["served"]).lower()).inc()
         if row["served"]:
             service.metrics.scores.labels(row["variant"]).observe(row["score"])
+
+
+def predict_records(
+    service: Service,
+    records: list[dict[str, Any]],
+    unit_ids: list[str],
+    assigner: Callable[[str], str],
+) -> list[Prediction]:
+    """Score each record with its variant's model, log everything, return the served answers."""
+    rows, answers = scored(service, records, unit_ids, assigner)
+    try:
+        service.log.record(rows)
+    except Exception as error:  # any database failure: the answer must not leave unlogged
+        raise not_logged(error) from error
+    count_predictions(service, rows)
     return answers
+
+
+async def predict_record(
+    service: Service, record: dict[str, Any], unit_id: str, assigner: Callable[[str], str]
+) -> Prediction:
+    """predict_records for one record, on the event loop: no hand-off to a thread per request.
+
+    Replayed on one record (record_scorer.py), a model scores in well under a millisecond, so
+    the record is scored right here; a model without that replay goes through its pipeline,
+    tens of milliseconds that would stall every other request, so in a thread. The log's commit
+    is awaited, not waited for: the loop serves other requests meanwhile.
+    """
+    if all(model.scorer is not None for model in current_models(service.store).values()):
+        rows, answers = scored(service, [record], [unit_id], assigner)
+    else:
+        rows, answers = await asyncio.to_thread(scored, service, [record], [unit_id], assigner)
+    try:
+        await service.log.record_async(rows)
+    except Exception as error:  # any database failure: the answer must not leave unlogged
+        raise not_logged(error) from error
+    count_predictions(service, rows)
+    return answers[0]

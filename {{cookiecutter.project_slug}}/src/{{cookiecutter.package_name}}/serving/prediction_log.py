@@ -14,6 +14,12 @@ label). `failures` holds one row per record a model failed to score (the client 
 the canary's error-rate guardrail counts them. `experiment_overrides` holds every change of the
 A/B experiment made while the service runs (serving/experiment_override.py): in the same
 database as the log, so every worker of every replica reads the same one.
+
+The service's predictions are group-committed (serving/group_commit.py): the requests that
+arrive while a commit is under way share the next transaction, and each waits until the
+commit that holds its rows has returned. A 200 answer still means that its rows are on disk,
+with one flush for many requests instead of one each; a request whose rows cannot be written
+still fails alone, with its own error.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from {{ cookiecutter.package_name }}.errors import PredictionLogError
+from {{ cookiecutter.package_name }}.serving.group_commit import GroupCommit
 
 # Seconds a writer waits for another one's lock before giving up (SQLite only).
 SQLITE_BUSY_SECONDS = 10
@@ -168,12 +175,31 @@ class PredictionLog:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_log_engine(url)
+        # insert looked up at each commit, so that a test can make it fail.
+        self.group_commit = GroupCommit(lambda rows: self.insert(rows))
 
     def record(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Write prediction rows in one transaction: all of them are logged, or none."""
+        """Write prediction rows durably: all of them are logged, or none (raises if none).
+
+        Concurrent calls share one transaction (group_commit.py); each returns once the
+        transaction holding its rows has committed. Call it from a thread, not a coroutine.
+        """
         if rows:
-            with self.engine.begin() as connection:
-                connection.execute(insert(predictions), list(rows))
+            self.group_commit.submit(list(rows))
+
+    async def record_async(self, rows: Sequence[dict[str, Any]]) -> None:
+        """record for a coroutine: the event loop serves other requests while the rows wait."""
+        if rows:
+            await self.group_commit.submit_async(list(rows))
+
+    def drain(self) -> None:
+        """Return once every row handed to record so far is committed (at shutdown)."""
+        self.group_commit.drain()
+
+    def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows in one transaction of their own, committed when this returns."""
+        with self.engine.begin() as connection:
+            connection.execute(insert(predictions), list(rows))
 
     @contextmanager
     def recording(self) -> Iterator[Callable[[Sequence[dict[str, Any]]], None]]:

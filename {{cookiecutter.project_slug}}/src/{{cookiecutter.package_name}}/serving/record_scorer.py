@@ -18,21 +18,28 @@ Two implementations of one transformation are a classic source of training/servi
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from {{ cookiecutter.package_name }}.data.dates import parse_dates
 from {{ cookiecutter.package_name }}.data.transformers import Record, is_missing
 from {{ cookiecutter.package_name }}.model.features import CustomerSegments, DateFeatures
+
+# A plain ISO date: the only form read here without pandas (iso_day).
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class NotReplayable(Exception):
@@ -79,8 +86,35 @@ def one_hot_vector(encoder: OneHotEncoder) -> Callable[[list[Any]], np.ndarray]:
 
 
 def tfidf_vector(vectorizer: TfidfVectorizer) -> Callable[[Any], np.ndarray]:
-    """The fitted TF-IDF of one text (scikit-learn's own transform: fast on one document)."""
-    return lambda text: vectorizer.transform([text]).toarray()[0]
+    """The fitted TF-IDF of one text: the vectorizer's own analyzer, then counts, idf, norm.
+
+    scikit-learn's transform builds a sparse matrix and checks it, about 1 ms for one text;
+    this is the same arithmetic on a dense vector. Options other than the defaults' kind
+    (float64 output, l1/l2/no norm) keep scikit-learn's transform.
+    """
+    if vectorizer.dtype is not np.float64 or vectorizer.norm not in ("l1", "l2", None):
+        return lambda text: vectorizer.transform([text]).toarray()[0]
+    analyze, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+    idf = vectorizer.idf_ if vectorizer.use_idf else None
+    binary, sublinear, norm = vectorizer.binary, vectorizer.sublinear_tf, vectorizer.norm
+
+    def vector(text: Any) -> np.ndarray:
+        x = np.zeros(len(vocabulary))
+        for token in analyze(text):
+            column = vocabulary.get(token)
+            if column is not None:
+                x[column] += 1.0
+        if binary:
+            np.minimum(x, 1.0, out=x)
+        if sublinear:  # 1 + log(tf) on the counts of the tokens present, as sklearn does
+            present = x > 0
+            x[present] = np.log(x[present]) + 1.0
+        if idf is not None:
+            x *= idf
+        total = np.abs(x).sum() if norm == "l1" else np.sqrt(x @ x) if norm == "l2" else 0.0
+        return x / total if total > 0 else x
+
+    return vector
 
 
 def date_vector(part: Pipeline) -> Callable[[list[Any]], np.ndarray]:
@@ -96,11 +130,27 @@ def date_vector(part: Pipeline) -> Callable[[list[Any]], np.ndarray]:
     return vector
 
 
+def iso_day(text: str) -> pd.Timestamp | None:
+    """A YYYY-MM-DD date (the form the API sends) as midnight UTC, without pandas' parser.
+
+    pd.to_datetime reads one value in about 150 microseconds, this in 4; any other form, or
+    an impossible day, is None and goes to pd.to_datetime as before.
+    """
+    if not ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(text)).tz_localize("UTC")
+    except ValueError:
+        return None
+
+
 def date_parts(value: Any, order: str = "auto") -> np.ndarray:
     """What DateFeatures computes for one value: NaN for a missing, unreadable or ambiguous date."""
     text = "nan" if is_missing(value) else str(value)
     # [bug 4]
-    stamp = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    stamp = iso_day(text)
+    if stamp is None:
+        stamp = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     # [bug 4 planted]
     # stamp = pd.to_datetime(text, dayfirst=True, errors="coerce", utc=True)
     # [/bug 4]
@@ -134,6 +184,22 @@ def feature_part(transformer: Any) -> Callable[[Any], np.ndarray]:
     raise NotReplayable(f"a {type(transformer).__name__} feature step")
 
 
+def churn_probability(estimator: Any) -> Callable[[np.ndarray], float]:
+    """The estimator's probability of the second class for one row of features (shape 1 x n).
+
+    A binary logistic regression is its formula, expit(x . coef + intercept): predict_proba
+    spends about 0.3 ms validating one row for a dot product of a microsecond.
+    """
+    if (
+        type(estimator) is LogisticRegression
+        and len(estimator.classes_) == 2
+        and isinstance(estimator.coef_, np.ndarray)
+    ):
+        coef, intercept = estimator.coef_[0], estimator.intercept_[0]
+        return lambda row: float(expit(row[0] @ coef + intercept))
+    return lambda row: float(estimator.predict_proba(row)[0, 1])
+
+
 # --- The whole pipeline.
 
 
@@ -145,6 +211,7 @@ class RecordScorer:
     features: Sequence[tuple[Callable[[Any], np.ndarray], Any]]  # (vector, column or columns)
     after_features: Sequence[Any]  # steps that take the feature matrix, e.g. CustomerSegments
     estimator: Any
+    probability: Callable[[np.ndarray], float]  # the estimator's churn_probability
 
     def score(self, record: Mapping[str, Any]) -> float:
         """The churn probability of one raw record (values as text or missing)."""
@@ -160,7 +227,7 @@ class RecordScorer:
         row = np.concatenate(parts)[np.newaxis, :]
         for step in self.after_features:
             row = step.transform(row)
-        return float(self.estimator.predict_proba(row)[0, 1])
+        return self.probability(row)
 
 
 def compile_pipeline(pipeline: Pipeline) -> RecordScorer:
@@ -186,4 +253,4 @@ def compile_pipeline(pipeline: Pipeline) -> RecordScorer:
         raise NotReplayable("a step between the features and the estimator")
     if hasattr(steps[-1], "feature_names_in_"):
         raise NotReplayable("an estimator fitted on named columns")
-    return RecordScorer(cleaning, features, after, steps[-1])
+    return RecordScorer(cleaning, features, after, steps[-1], churn_probability(steps[-1]))

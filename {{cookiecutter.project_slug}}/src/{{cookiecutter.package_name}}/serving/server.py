@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+from typing import Any
 
 
 def serve(host: str, port: int, workers: int) -> None:
@@ -31,7 +33,7 @@ def serve(host: str, port: int, workers: int) -> None:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(worker_metrics.new_folder())
     try:
         uvicorn.run(
-            "{{ cookiecutter.package_name }}.serving.app:create_app",
+            "{{ cookiecutter.package_name }}.serving.server:served_app",
             factory=True,
             host=host,
             port=port,
@@ -40,3 +42,21 @@ def serve(host: str, port: int, workers: int) -> None:
     finally:
         if own_folder:
             shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
+
+
+def served_app() -> Any:
+    """create_app for `serve` (uvicorn calls it in each worker): models loaded, heap frozen.
+
+    What start-up loads (the libraries, the models) lives as long as the worker, yet Python's
+    collector walked all of it in each full collection: a pause of about 200 ms, every few
+    thousand requests, that set the 99th percentile under load. gc.freeze() moves it out of the
+    collector's way. The models are loaded here, before the freeze, rather than at the app's
+    start-up (which then finds them loaded).
+    """
+    from {{ cookiecutter.package_name }}.serving.app import create_app
+
+    app = create_app()
+    app.state.service.store.try_reload()
+    gc.collect()
+    gc.freeze()
+    return app

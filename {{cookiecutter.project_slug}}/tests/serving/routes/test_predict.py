@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.serving.predict import records_frame
 
 from ...conftest import require_exercises
-from ..conftest import KEY, log_of, record
+from ..conftest import KEY, client_for, log_of, record
 
 
 def test_a_prediction_is_the_champions_score_and_is_logged_with_the_shadow(
@@ -146,12 +148,55 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
     def broken(rows: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(service.log, "record", broken)
+    # The write every path goes through (one record, a batch), under the group commit.
+    monkeypatch.setattr(service.log, "insert", broken)
 
     response = client.post("/predict", json=record(workspace_params))
+    batch = client.post("/predict/batch", json=[record(workspace_params)] * 2)
 
-    assert response.status_code == 503
+    assert response.status_code == batch.status_code == 503
     assert response.json() == {"detail": "The prediction could not be logged; try again."}
+    assert batch.json() == response.json()
+
+
+def test_concurrent_predictions_are_each_logged_before_their_answer(
+    workspace_params: Params, store: ModelStore, tmp_path: Path
+) -> None:
+    # Sent 8 at a time, so that requests share commits of the log (group commit).
+    customers = [f"C{i:07d}" for i in range(24)]
+    bodies = [record(workspace_params, customer=customer) for customer in customers]
+    with client_for(workspace_params, store, tmp_path) as running, ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda body: running.post("/predict", json=body), bodies))
+
+    # Read after the app has shut down: nothing answered is missing from the log.
+    assert [answer.status_code for answer in answers] == [200] * 24
+    logged = log_of(tmp_path)
+    assert len(logged) == 48  # each record's answer and its shadow score (shadow mode)
+    served = logged[logged["served"]]
+    assert sorted(served["prediction_id"]) == sorted(a.json()["prediction_id"] for a in answers)
+    assert sorted(served["unit_id"]) == customers
+
+
+def test_while_the_log_refuses_writes_every_request_is_503_and_then_200_again(
+    client: TestClient, workspace_params: Params, tmp_path: Path
+) -> None:
+    engine = client.app.state.service.log.engine
+    with engine.begin() as connection:  # a real failure of the database: the table is gone
+        connection.execute(text("ALTER TABLE predictions RENAME TO predictions_away"))
+    body = record(workspace_params)
+
+    with ThreadPoolExecutor(4) as pool:
+        refused = list(pool.map(lambda _: client.post("/predict", json=body), range(8)))
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE predictions_away RENAME TO predictions"))
+    again = client.post("/predict", json=body)
+
+    assert {(r.status_code, r.json()["detail"]) for r in refused} == {
+        (503, "The prediction could not be logged; try again.")
+    }
+    assert again.status_code == 200
+    assert log_of(tmp_path)["prediction_id"].tolist().count(again.json()["prediction_id"]) == 1
+    assert len(log_of(tmp_path)) == 2  # the answer and its shadow; nothing of the refused
 
 
 def test_ab_mode_splits_units_stickily_by_the_challenger_share(

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Body, Header, HTTPException
 
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.serving.dependencies import AssignerDep, ServiceDep
-from {{ cookiecutter.package_name }}.serving.predict import Unavailable, predict_records
+from {{ cookiecutter.package_name }}.serving.predict import Unavailable, predict_record, predict_records
 from {{ cookiecutter.package_name }}.serving.schemas import (
     BAD_BODY,
     NOT_READY,
@@ -59,8 +59,10 @@ def build_router(params: Params) -> APIRouter:
         customer = getattr(record, id_column) if id_column else None
         return customer or request_id or str(uuid.uuid4())
 
+    # async: the record is scored on the event loop and the log's commit awaited (predict_record);
+    # a plain def would cost a hand-off to the thread pool and back for each request.
     @router.post("", response_model=Prediction, responses={**NOT_READY, **BAD_BODY})
-    def predict_one(
+    async def predict_one(
         record: Record,
         service: ServiceDep,
         assigner: AssignerDep,
@@ -75,8 +77,11 @@ def build_router(params: Params) -> APIRouter:
         ] = None,
     ) -> Prediction:
         """Score one customer record."""
-        units = [unit_of(record, x_request_id)]
-        return answered(service, [as_jsonable(record)], units, assigner)[0]
+        unit = unit_of(record, x_request_id)
+        try:
+            return await predict_record(service, as_jsonable(record), unit, assigner)
+        except Unavailable as error:
+            raise HTTPException(503, str(error)) from error
 
     @router.post("/batch", response_model=BatchAnswer, responses={**NOT_READY, **BAD_BODY})
     def predict_batch(
