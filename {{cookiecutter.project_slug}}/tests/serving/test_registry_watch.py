@@ -25,6 +25,11 @@ from {{ cookiecutter.package_name }}.serving.model_store import registry_client
 from .conftest import record, two_workers
 
 INTERVAL = 1.0
+# Seconds each sender waits between two requests: steady traffic, not a saturated server (the
+# load test is tests/serving/test_load_generator.py). Saturated, the registry check's thread
+# competes for the interpreter with every request, and the promotion's deadline measures that
+# contention (on a CI machine that also runs other jobs), not the check's interval.
+PAUSE = 0.02
 
 
 @pytest.fixture
@@ -75,6 +80,7 @@ def traffic(base: str, body: dict, stop: threading.Event) -> list[tuple[float, i
     while not stop.is_set():
         sent = time.monotonic()
         answers.append((sent, *predict(base, body)))
+        stop.wait(PAUSE)
     return answers
 
 
@@ -119,7 +125,8 @@ def test_both_workers_serve_a_promotion_within_the_interval_without_failing_a_re
     assert {version for sent, _, version in answers if sent < promoted} == {"1"}
     late = [version for sent, _, version in answers if sent >= settled]
     assert len(late) >= 10
-    assert set(late) == {"2"}
+    last_old = max(sent for sent, _, version in answers if version == "1") - promoted
+    assert set(late) == {"2"}, f"version 1 still answered {last_old:.2f} s after the promotion"
     workers = served_by_process(server)
     assert len(workers) == 2, f"only {workers} answered /model"
     assert set(workers.values()) == {"2"}
