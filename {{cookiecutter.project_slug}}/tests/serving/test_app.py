@@ -6,13 +6,17 @@ in routes/.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.model.features import input_columns
+from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from ..model.conftest import small_params
 from .conftest import client_for, record
@@ -61,3 +65,26 @@ def test_without_a_key_there_are_no_admin_routes(
 ) -> None:
     with client_for(workspace_params, store, tmp_path, admin_key="") as client:
         assert client.post("/admin/reload", headers={"X-API-Key": ""}).status_code == 404
+
+
+def test_a_frozen_start_up_asks_the_registry_once_and_freezes_what_it_loaded(
+    workspace_params: Params, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `serve` builds its app with freeze_heap=True. A registry that fails is asked once at
+    # start-up (MLflow retries an unreachable server for seconds; twice would double the wait).
+    store = ModelStore("never-registered", input_columns(workspace_params))
+    attempts, real_reload = [], store.reload
+    monkeypatch.setattr(store, "reload", lambda: (attempts.append(1), real_reload()))
+    settings = Settings(prediction_log_url=f"sqlite:///{tmp_path / 'log.db'}", admin_api_key="")
+    app = create_app(workspace_params, settings, store, freeze_heap=True)
+    assert gc.get_freeze_count() == 0
+    try:
+        with TestClient(app) as client:
+            frozen = gc.get_freeze_count()
+            ready = client.get("/ready")
+    finally:
+        gc.unfreeze()
+
+    assert attempts == [1]
+    assert frozen > 0
+    assert ready.status_code == 503

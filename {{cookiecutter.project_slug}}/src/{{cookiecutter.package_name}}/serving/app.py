@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,9 +59,14 @@ def create_app(
     params: Params | None = None,
     settings: Settings | None = None,
     store: ModelStore | None = None,
+    freeze_heap: bool = False,
 ) -> FastAPI:
     """Build the service; `uvicorn --factory` calls it with no argument (params and settings
-    then come from params.yaml and the environment)."""
+    then come from params.yaml and the environment).
+
+    `freeze_heap` (what `serve` asks for, serving/server.py) moves everything start-up loaded
+    out of the garbage collector's way once the models are loaded.
+    """
     settings = settings or get_settings()
     params = params or load_params(settings.params_path)
     service = Service(
@@ -78,6 +84,9 @@ def create_app(
         committed before the process ends."""
         if not service.store.models:
             service.store.try_reload()
+        if freeze_heap:
+            gc.collect()
+            gc.freeze()
         check_experiment(service)
         interval, watch = params.serving.reload_interval, None
         if interval:

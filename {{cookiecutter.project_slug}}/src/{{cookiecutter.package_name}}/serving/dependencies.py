@@ -1,4 +1,5 @@
-"""The dependencies routes receive: the service and its parts, the A/B assigner, the admin check.
+"""The dependencies routes receive: the service and its parts, the A/B assigner, the admin check;
+and `unavailable_as_503`, the one place where "no model can answer" becomes an HTTP answer.
 
 A route names what it needs in its signature (`service: ServiceDep`, `models: ReadyModelsDep`)
 and FastAPI calls these functions for each request, so a route body holds no lookup of its own
@@ -17,7 +18,8 @@ signatures at run time.
 # import random
 # [/bug 5]
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -58,12 +60,19 @@ async def get_log(service: ServiceDep) -> PredictionLog:
 LogDep = Annotated[PredictionLog, Depends(get_log)]
 
 
-def ready_models(store: StoreDep) -> dict[str, ServedModel]:
-    """The current models, or 503 saying why there are none."""
+@contextmanager
+def unavailable_as_503() -> Iterator[None]:
+    """Within the block, Unavailable (no model, or a log that refuses writes) becomes a 503."""
     try:
-        return current_models(store)
+        yield
     except Unavailable as error:
         raise HTTPException(503, str(error)) from None
+
+
+def ready_models(store: StoreDep) -> dict[str, ServedModel]:
+    """The current models, or 503 saying why there are none."""
+    with unavailable_as_503():
+        return current_models(store)
 
 
 ReadyModelsDep = Annotated[dict[str, ServedModel], Depends(ready_models)]

@@ -210,7 +210,6 @@ class RecordScorer:
     cleaning: Sequence[Callable[[Record], Record]]  # each cleaning step's transform_record
     features: Sequence[tuple[Callable[[Any], np.ndarray], Any]]  # (vector, column or columns)
     after_features: Sequence[Any]  # steps that take the feature matrix, e.g. CustomerSegments
-    estimator: Any
     probability: Callable[[np.ndarray], float]  # the estimator's churn_probability
 
     def score(self, record: Mapping[str, Any]) -> float:
@@ -253,4 +252,4 @@ def compile_pipeline(pipeline: Pipeline) -> RecordScorer:
         raise NotReplayable("a step between the features and the estimator")
     if hasattr(steps[-1], "feature_names_in_"):
         raise NotReplayable("an estimator fitted on named columns")
-    return RecordScorer(cleaning, features, after, steps[-1], churn_probability(steps[-1]))
+    return RecordScorer(cleaning, features, after, churn_probability(steps[-1]))

@@ -10,14 +10,13 @@ a string.
 """
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException
+from fastapi import APIRouter, Body, Header
 
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.serving.dependencies import AssignerDep, ServiceDep
-from {{ cookiecutter.package_name }}.serving.predict import Unavailable, predict_record, predict_records
+from {{ cookiecutter.package_name }}.serving.dependencies import AssignerDep, ServiceDep, unavailable_as_503
+from {{ cookiecutter.package_name }}.serving.predict import predict_record, predict_records
 from {{ cookiecutter.package_name }}.serving.schemas import (
     BAD_BODY,
     NOT_READY,
@@ -26,25 +25,11 @@ from {{ cookiecutter.package_name }}.serving.schemas import (
     Prediction,
     record_model,
 )
-from {{ cookiecutter.package_name }}.serving.service import Service
 
 
 def as_jsonable(record: Any) -> dict[str, Any]:
     """A validated record as plain JSON values (dates as ISO text) for the log."""
     return record.model_dump(mode="json")
-
-
-def answered(
-    service: Service,
-    records: list[dict[str, Any]],
-    units: list[str],
-    assigner: Callable[[str], str],
-) -> list[Prediction]:
-    """The predictions of `predict_records`, or 503 with its reason when it cannot answer."""
-    try:
-        return predict_records(service, records, units, assigner)
-    except Unavailable as error:
-        raise HTTPException(503, str(error)) from error
 
 
 def build_router(params: Params) -> APIRouter:
@@ -78,10 +63,8 @@ def build_router(params: Params) -> APIRouter:
     ) -> Prediction:
         """Score one customer record."""
         unit = unit_of(record, x_request_id)
-        try:
+        with unavailable_as_503():
             return await predict_record(service, as_jsonable(record), unit, assigner)
-        except Unavailable as error:
-            raise HTTPException(503, str(error)) from error
 
     @router.post("/batch", response_model=BatchAnswer, responses={**NOT_READY, **BAD_BODY})
     def predict_batch(
@@ -92,6 +75,7 @@ def build_router(params: Params) -> APIRouter:
         """Score up to serving.max_batch records in one request (each assigned on its own)."""
         units = [unit_of(record, None) for record in records]
         jsonable = [as_jsonable(record) for record in records]
-        return BatchAnswer(predictions=answered(service, jsonable, units, assigner))
+        with unavailable_as_503():
+            return BatchAnswer(predictions=predict_records(service, jsonable, units, assigner))
 
     return router
