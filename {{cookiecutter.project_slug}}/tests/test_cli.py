@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
@@ -202,3 +205,73 @@ def test_check_refuses_bad_params_and_hyperparameters(contract_dir: Path) -> Non
     assert result.exit_code == 1
     assert "validation.n_splits" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def cut_parquet(monkeypatch: pytest.MonkeyPatch, contract: ColumnsParams) -> None:
+    """data/processed/customers.parquet cut in half, as a full disk or a stopped copy leaves it."""
+    PROCESSED_DATA.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"a": range(1000)}).to_parquet(PROCESSED_DATA)
+    PROCESSED_DATA.write_bytes(PROCESSED_DATA.read_bytes()[: PROCESSED_DATA.stat().st_size // 2])
+
+
+def seed_too_large(monkeypatch: pytest.MonkeyPatch, contract: ColumnsParams) -> None:
+    """A seed past what numpy and scikit-learn take (2**32)."""
+    write_params(raw_params() | {"seed": 2**32})
+
+
+def tab_in_params(monkeypatch: pytest.MonkeyPatch, contract: ColumnsParams) -> None:
+    """params.yaml indented with a tab on its third line."""
+    lines = yaml.safe_dump(raw_params(), sort_keys=False).splitlines()
+    lines[2] = "\t" + lines[2].lstrip()
+    Path("params.yaml").write_text("\n".join(lines) + "\n")
+
+
+def endless_row(monkeypatch: pytest.MonkeyPatch, contract: ColumnsParams) -> None:
+    """A user CSV whose second row runs past the longest row read whole (made 64 KB here)."""
+    monkeypatch.setattr("{{ cookiecutter.package_name }}.files.MAX_ROW_BYTES", 64 * 1024)
+    use_csv(csv_text(contract, [raw_row(contract, 0)]) + "x" * 300_000 + "\n")
+
+
+@pytest.mark.parametrize(
+    ("breaks", "command", "expected"),
+    [
+        (
+            cut_parquet,
+            "data validate clean",
+            "data/processed/customers.parquet is cut short or not a Parquet file; run "
+            "`{{ cookiecutter.project_slug }} data clean` again.",
+        ),
+        (
+            seed_too_large,
+            "data acquire",
+            "params.yaml is invalid: seed Input should be less than or equal to 4294967295.",
+        ),
+        (
+            tab_in_params,
+            "data acquire",
+            "params.yaml is not valid YAML at line 3, column 1 (found character '\\t' that "
+            "cannot start any token); a tab or an unclosed bracket or quote is the usual cause.",
+        ),
+        (
+            endless_row,
+            "data acquire",
+            "data/external/mine.csv has a row longer than 0.0625 MB, more than any record "
+            "holds; look for an unclosed quote or lost line ends before it.",
+        ),
+    ],
+    ids=["cut-parquet", "seed-2**32", "tab-in-params", "endless-row"],
+)
+def test_a_hostile_input_is_one_sentence_and_exit_1(
+    contract_dir: Path,
+    contract: ColumnsParams,
+    monkeypatch: pytest.MonkeyPatch,
+    breaks: Callable[[pytest.MonkeyPatch, ColumnsParams], None],
+    command: str,
+    expected: str,
+) -> None:
+    breaks(monkeypatch, contract)
+
+    result = invoke(*command.split())
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {expected}"

@@ -130,7 +130,10 @@ def test_invalid_yaml_and_missing_file_are_one_sentence(tmp_path: Path) -> None:
     broken = tmp_path / "params.yaml"
     broken.write_text("data: [unclosed\n", encoding="utf-8")
 
-    with pytest.raises(ParamsError, match="is not valid YAML"):
+    with pytest.raises(ParamsError, match=r"is not valid YAML at line 2, column 1 \(expected"):
+        load_params(broken)
+    broken.write_text("")
+    with pytest.raises(ParamsError, match=r"params\.yaml is empty; restore it"):
         load_params(broken)
     with pytest.raises(ParamsError, match="does not exist; run commands from the project root"):
         load_params(tmp_path / "nowhere.yaml")

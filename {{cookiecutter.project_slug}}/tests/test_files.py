@@ -19,11 +19,12 @@ from {{ cookiecutter.package_name }}.files import (
     atomic_dir,
     atomic_path,
     read_json,
+    read_parquet,
     read_raw_csv,
     write_json,
     write_refusal,
 )
-from {{ cookiecutter.package_name }}.paths import METRICS_JSON, MODEL_CARD
+from {{ cookiecutter.package_name }}.paths import INTERIM_DATA, METRICS_JSON, MODEL_CARD
 
 from .conftest import make_params, raw_row
 
@@ -284,3 +285,36 @@ def test_a_refused_run_replaces_the_reports_and_is_refused_when_read(
         f"{report} records a refused run of `{{ cookiecutter.project_slug }} model evaluate`: "
         "models/model.skops does not exist."
     )
+
+
+def test_a_damaged_or_older_parquet_names_the_command_that_rewrites_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    again = "run `{{ cookiecutter.project_slug }} data clean` again."
+    INTERIM_DATA.parent.mkdir(parents=True)
+    pd.DataFrame({"a": [1, 2]}).to_parquet(INTERIM_DATA)
+
+    assert read_parquet(INTERIM_DATA, ["a"])["a"].tolist() == [1, 2]
+    with pytest.raises(DataError) as older:
+        read_parquet(INTERIM_DATA, ["a", "churn"])
+    assert str(older.value) == f"{INTERIM_DATA} lacks the columns ['churn'] of params.yaml; {again}"
+
+    INTERIM_DATA.write_text("customer_id,churn\nA1,0\n")  # a CSV under the Parquet name
+    with pytest.raises(DataError) as other:
+        read_parquet(INTERIM_DATA)
+    assert str(other.value) == f"{INTERIM_DATA} is cut short or not a Parquet file; {again}"
+
+    INTERIM_DATA.unlink()
+    INTERIM_DATA.mkdir()  # pandas would read a folder as an empty data set
+    with pytest.raises(DataError, match=r"is a folder, not a Parquet file"):
+        read_parquet(INTERIM_DATA)
+
+
+def test_old_mac_line_ends_are_read(tmp_path: Path, contract: ColumnsParams, header: str) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f"{header}\r{line(contract)}\r{line(contract, 1)}\r".encode())
+
+    frame = read_raw_csv(path, contract, whole_rows=True)
+
+    assert frame[ID].tolist() == [raw_row(contract, i)[ID] for i in (0, 1)]

@@ -80,12 +80,14 @@ class CleanParams(StrictModel):
     """Choices of the cleaning stage."""
 
     clip_quantiles: tuple[float, float]
+    # More removed rows stop the stage: a misread column, not dirt (data/clean.py).
+    max_removed_share: float = Field(default=0.5, gt=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _ordered_quantiles(self) -> CleanParams:
         low, high = self.clip_quantiles
         if not 0.0 <= low < high <= 1.0:
-            raise ValueError("clip_quantiles must be two numbers with 0 <= low < high <= 1")
+            raise ValueError("clean.clip_quantiles must be two numbers with 0 <= low < high <= 1")
         return self
 
 
@@ -286,7 +288,7 @@ class MonitoringParams(StrictModel):
 class Params(StrictModel):
     """Everything params.yaml holds."""
 
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, le=2**32 - 1)  # scikit-learn and numpy take seeds below 2**32
     data: DataParams
     columns: ColumnsParams
     clean: CleanParams
@@ -349,12 +351,16 @@ def describe_validation_error(error: ValidationError) -> str:
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "is not a known parameter (misspelt?)"
-        problems.append(f"{where} {message}" if where else message)
+        # A section's own check names its keys itself: "data.source is 'csv' but...".
+        named = message.startswith((f"{where}.", f"{where} ")) or not where
+        problems.append(message if named else f"{where} {message}")
     return "; ".join(problems)
 
 
 def parse_params(raw: object, source: str = "params") -> Params:
     """Validate an already-loaded mapping against the Params model."""
+    if raw is None:
+        raise ParamsError(f"{source} is empty; restore it (git checkout -- {source}) and edit it.")
     if not isinstance(raw, dict):
         raise ParamsError(f"{source} must be a YAML mapping of sections, not {type(raw).__name__}.")
     try:
@@ -370,6 +376,16 @@ def load_params(path: Path | None = None) -> Params:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ParamsError(f"{path} does not exist; run commands from the project root.") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ParamsError(f"{path} is not valid YAML: {str(error).splitlines()[0]}.") from None
+    except UnicodeDecodeError:
+        raise ParamsError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
+    except yaml.YAMLError as error:
+        raise ParamsError(f"{path} is not valid YAML{yaml_problem(error)}.") from None
     return parse_params(raw, source=str(path))
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """Where and what the YAML problem is: " at line 3, column 7 (found a tab...)"."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{where} ({problem}); a tab or an unclosed bracket or quote is the usual cause"

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pa_csv
 
-from {{ cookiecutter.package_name }}.commands import producer, run_first
+from {{ cookiecutter.package_name }}.commands import PRODUCED_BY, producer, run_first
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ BINARY_SIGNATURES = {
 }
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HEADER_CHARS = 1024 * 1024  # where the header must end
+# The longest row read whole: text cells are cut to 5,000 characters anyway, so a longer row is
+# an unclosed quote or a file whose line ends were lost, not a record.
+MAX_ROW_BYTES = 16 * 1024 * 1024
 # The status of a report that records a refused run instead of results (see write_refusal).
 FAILED = "failed"
 # Floats in reports are rounded so that reruns give byte-identical files (and dvc.lock hashes).
@@ -136,11 +139,23 @@ def save_figure(path: Path, figure: Figure) -> None:
     plt.close(figure)
 
 
-def read_parquet(path: Path) -> pd.DataFrame:
-    """Read a stage's Parquet output, saying which command makes it when it is missing."""
-    if not path.exists():
-        raise DataError(run_first(path))
-    return pd.read_parquet(path)
+def read_parquet(path: Path, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a stage's Parquet output, holding `columns`; a missing, damaged or older one is named.
+
+    Each refusal names the command that rewrites the file: it was cut short (a full disk, a
+    copy that stopped), replaced by another file, or written before params.yaml declared a
+    column it now lacks.
+    """
+    check_regular_file(path, "Parquet")
+    again = f"; run `{producer(path)}` again" if path in PRODUCED_BY else ""
+    try:
+        frame = pd.read_parquet(path)
+    except (pa.ArrowException, OSError):
+        raise DataError(f"{path} is cut short or not a Parquet file{again}.") from None
+    missing = [name for name in columns if name not in frame.columns]
+    if missing:
+        raise DataError(f"{path} lacks the columns {missing[:5]} of params.yaml{again}.")
+    return frame
 
 
 def read_json(path: Path) -> Any:
@@ -234,15 +249,7 @@ def excerpt(text: str, limit: int = 40) -> str:
 
 def check_text_file(path: Path) -> None:
     """Raise a DataError when `path` is no readable, non-empty file of UTF-8 text."""
-    if not path.exists():
-        raise DataError(run_first(path))
-    if path.is_dir():
-        raise DataError(f"{path} is a folder, not a CSV file; point to the CSV file itself.")
-    if not path.is_file():
-        raise DataError(
-            f"{path} is not a regular file (a pipe, socket or device); copy the data "
-            "into a CSV file and point to that."
-        )
+    check_regular_file(path, "CSV")
     try:
         with path.open("rb") as file:
             head = file.read(SAMPLE_BYTES)
@@ -255,6 +262,19 @@ def check_text_file(path: Path) -> None:
     kind = binary_kind(head)
     if kind:
         raise DataError(f"{path} is {kind}, not CSV text; export it as a UTF-8 CSV and try again.")
+
+
+def check_regular_file(path: Path, kind: str) -> None:
+    """Raise a DataError when `path` is missing, a folder, or a pipe, socket or device."""
+    if not path.exists():
+        raise DataError(run_first(path))
+    if path.is_dir():
+        raise DataError(f"{path} is a folder, not a {kind} file; point to the {kind} file itself.")
+    if not path.is_file():
+        raise DataError(
+            f"{path} is not a regular file (a pipe, socket or device); copy the data "
+            f"into a {kind} file and point to that."
+        )
 
 
 def binary_kind(head: bytes) -> str | None:
@@ -275,7 +295,8 @@ def read_header(path: Path, delimiter: str) -> list[str]:
         # A bounded read: a file of one endless line must not be loaded whole to find a header.
         with path.open(encoding="utf-8-sig", newline="") as file:
             start = file.read(HEADER_CHARS)
-        rows = csv.reader(StringIO(start), delimiter=delimiter)
+        # newline="": any line end, also a bare \r (old Mac exports), ends the header's row.
+        rows = csv.reader(StringIO(start, newline=""), delimiter=delimiter)
         return next((row for row in rows if row), [])
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again.") from None
@@ -303,12 +324,19 @@ def check_row_lengths(path: Path, delimiter: str) -> None:
         pa_csv.read_csv(
             path,
             parse_options=options,
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+            read_options=pa_csv.ReadOptions(
+                autogenerate_column_names=True, use_threads=False, block_size=MAX_ROW_BYTES
+            ),
             convert_options=pa_csv.ConvertOptions(
                 include_columns=["f0"], column_types={"f0": pa.string()}
             ),
         )
     except pa.ArrowInvalid as error:
+        if "straddl" in str(error):  # pyarrow's words for a row longer than one block
+            raise DataError(
+                f"{path} has a row longer than {MAX_ROW_BYTES / 2**20:g} MB, more than any "
+                "record holds; look for an unclosed quote or lost line ends before it."
+            ) from None
         if not bad_rows:
             reason = excerpt(str(error), 120)
             raise DataError(f"{path} could not be parsed as CSV ({reason}).") from None

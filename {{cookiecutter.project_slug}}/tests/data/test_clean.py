@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.data.clean import (
     drop_missing_target,
     fit_steps,
     normalisation_counts,
+    removal_refusal,
     resolve_repeated_ids,
     rewrite_dates,
     run,
@@ -359,30 +360,46 @@ def test_run_names_a_column_left_without_values(project_dir: Path, params: Param
     assert not PROCESSED_DATA.exists()
 
 
-def test_failed_run_keeps_the_previous_output(project_dir: Path, params: Params) -> None:
+def test_removing_most_rows_is_refused_and_keeps_the_previous_output(
+    project_dir: Path, params: Params
+) -> None:
     columns = params.columns
     PROCESSED_DATA.parent.mkdir(parents=True)
     PROCESSED_DATA.write_bytes(b"previous output")
-    write_raw(columns, [raw_row(columns, i, **{columns.target: ""}) for i in range(3)])
-
-    with pytest.raises(DataError, match=r"No row of data/raw/customers\.csv survived"):
-        run(params)
-
-    assert PROCESSED_DATA.read_bytes() == b"previous output"
-
-
-def test_no_row_left_says_what_each_step_removed(project_dir: Path, params: Params) -> None:
-    columns = params.columns
-    _, second = numbers(columns)
-    rows = [raw_row(columns, i, **{columns.target: ""}) for i in range(3)]
-    rows += [raw_row(columns, 5, **{second: out_of_range(columns, second, "high")})] * 2
-    write_raw(columns, rows)
+    # 3 of 5 dates unreadable: more than half the rows would go, a misread column, not dirt.
+    rows = [raw_row(columns, i, **{columns.time: "not a date"}) for i in range(3)]
+    write_raw(columns, rows + [raw_row(columns, i) for i in range(3, 5)])
 
     with pytest.raises(DataError) as refused:
         run(params)
 
     assert str(refused.value) == (
-        "No row of data/raw/customers.csv survived cleaning: of 5 rows, 3 had no target, "
-        "1 were duplicates, 0 repeated an id and 1 were impossible records; check the target "
-        "and the column ranges in params.yaml."
+        "Cleaning would remove 3 of 5 rows of data/raw/customers.csv (60%), more than "
+        f"clean.max_removed_share (50%): 3 were impossible records, most of them by column "
+        f"'{columns.time}' (3); check them against params.yaml (ranges, columns.date_order, "
+        "columns.decimal), or raise clean.max_removed_share if they should go."
+    )
+    assert PROCESSED_DATA.read_bytes() == b"previous output"
+    # At a share of 60% or more those rows may go.
+    counts = clean_rows(pd.read_csv(RAW_DATA, dtype=str), columns)[1]
+    assert removal_refusal(counts, 0.6) is None
+
+
+def test_no_row_left_names_the_step_that_removed_most(project_dir: Path, params: Params) -> None:
+    columns = params.columns
+    _, second = numbers(columns)
+    rows = [raw_row(columns, i, **{columns.target: ""}) for i in range(3)]
+    rows += [raw_row(columns, 5, **{second: out_of_range(columns, second, "high")})] * 2
+    write_raw(columns, rows)
+    every_row = params.model_copy(
+        update={"clean": params.clean.model_copy(update={"max_removed_share": 1.0})}
+    )
+
+    with pytest.raises(DataError) as refused:
+        run(every_row)
+
+    assert str(refused.value) == (
+        "Cleaning would remove 5 of 5 rows of data/raw/customers.csv (100%), every row: "
+        "3 had no target; check them against params.yaml (ranges, columns.date_order, "
+        "columns.decimal), or raise clean.max_removed_share if they should go."
     )

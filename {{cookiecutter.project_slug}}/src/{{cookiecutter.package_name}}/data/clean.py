@@ -287,13 +287,31 @@ def check_fill_values(fill_values: Mapping[str, Any]) -> None:
         )
 
 
-def no_row_left(counts: Mapping[str, Any]) -> str:
-    """The sentence of a refusal that removed every row: how many each row step removed."""
+def removal_refusal(counts: Mapping[str, Any], max_share: float) -> str | None:
+    """The sentence refusing a cleaning that removes every row or more than `max_share` of them.
+
+    Most removed rows mean the data was misread (a date order, a decimal mark, a range), not
+    dirty: the step and column that removed the most are named. None when the rows may go.
+    """
+    rows_in, removed = counts["rows_in"], counts["rows_in"] - counts["rows_out"]
+    if counts["rows_out"] and removed <= max_share * rows_in:
+        return None
+    by_column = counts["impossible_by_column"]
+    worst = max(by_column, key=lambda name: by_column[name], default=None)
+    causes = {
+        "had no target": counts["missing_target"],
+        "were exact duplicates": counts["duplicate_rows"],
+        "repeated an id (one row per customer is kept)": counts["repeated_ids"],
+        f"were impossible records, most of them by column '{worst}' "
+        f"({by_column.get(worst, 0):,})": counts["impossible_records"],
+    }
+    cause = max(causes, key=lambda name: causes[name])
+    limit = f"more than clean.max_removed_share ({max_share:.0%})" if counts["rows_out"] else ""
     return (
-        f"No row of {RAW_DATA} survived cleaning: of {counts['rows_in']} rows, "
-        f"{counts['missing_target']} had no target, {counts['duplicate_rows']} were duplicates, "
-        f"{counts['repeated_ids']} repeated an id and {counts['impossible_records']} were "
-        "impossible records; check the target and the column ranges in params.yaml."
+        f"Cleaning would remove {removed:,} of {rows_in:,} rows of {RAW_DATA} "
+        f"({removed / rows_in:.0%}){', ' + limit if limit else ', every row'}: "
+        f"{causes[cause]:,} {cause}; check them against params.yaml (ranges, "
+        "columns.date_order, columns.decimal), or raise clean.max_removed_share if they should go."
     )
 
 
@@ -302,8 +320,9 @@ def run(params: Params) -> dict[str, object]:
     columns = params.columns
     raw = files.read_raw_csv(RAW_DATA, columns)
     interim, row_counts = clean_rows(raw, columns)
-    if interim.empty:
-        raise DataError(no_row_left(row_counts))
+    refusal = removal_refusal(row_counts, params.clean.max_removed_share)
+    if refusal:
+        raise DataError(refusal)
     features = interim[columns.features]
     cleaner = build_cleaner(columns, params.clean)
     frames = fit_steps(cleaner, features)

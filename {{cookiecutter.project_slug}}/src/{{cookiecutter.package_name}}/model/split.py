@@ -90,7 +90,7 @@ def sample(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 def run(params: Params) -> dict[str, object]:
     """Write data/split/development.parquet, data/split/test.parquet and reports/split.json."""
     # [bug 7]
-    frame = files.read_parquet(INTERIM_DATA)
+    frame = files.read_parquet(INTERIM_DATA, params.columns.all)
     # [bug 7 planted]
     # frame = files.read_parquet(PROCESSED_DATA)
     # [/bug 7]
