@@ -374,7 +374,7 @@ def test_removing_most_rows_is_refused_and_keeps_the_previous_output(
         run(params)
 
     assert str(refused.value) == (
-        "Cleaning would remove 3 of 5 rows of data/raw/customers.csv (60%), more than "
+        "Cleaning would remove 3 of 5 rows of data/raw/customers.csv (60.0%), more than "
         f"clean.max_removed_share (50%): 3 were impossible records, most of them by column "
         f"'{columns.time}' (3); check them against params.yaml (ranges, columns.date_order, "
         "columns.decimal), or raise clean.max_removed_share if they should go."
@@ -399,7 +399,7 @@ def test_no_row_left_names_the_step_that_removed_most(project_dir: Path, params:
         run(every_row)
 
     assert str(refused.value) == (
-        "Cleaning would remove 5 of 5 rows of data/raw/customers.csv (100%), every row: "
+        "Cleaning would remove 5 of 5 rows of data/raw/customers.csv (100.0%), every row: "
         "3 had no target; check them against params.yaml (ranges, columns.date_order, "
         "columns.decimal), or raise clean.max_removed_share if they should go."
     )

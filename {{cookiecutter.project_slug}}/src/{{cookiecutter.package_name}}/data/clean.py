@@ -9,7 +9,9 @@ Cleaning has two kinds of steps, kept apart on purpose:
    must get an answer. They run once, here, before any model sees the data. `rewrite_dates`
    writes every date as ISO 8601 by the rule of data/dates.py, deciding
    `columns.date_order: auto` from the whole column (no later stage sees the whole file), and
-   refuses the data while ambiguous dates remain.
+   refuses the data while ambiguous dates remain. Steps that would remove more than
+   clean.max_removed_share of the rows stop the stage (`removal_refusal`): so many removed
+   rows mean a misread column (a date order, a decimal mark, a range), not dirt.
 2. Column-level steps (`CategoryNormalizer`, `NumericParser`, `QuantileClipper`,
    `MissingValueImputer`, chained by `build_cleaner`) are scikit-learn transformers, in
    data/transformers.py. They must live inside the model's Pipeline so that training and
@@ -309,7 +311,7 @@ def removal_refusal(counts: Mapping[str, Any], max_share: float) -> str | None:
     limit = f"more than clean.max_removed_share ({max_share:.0%})" if counts["rows_out"] else ""
     return (
         f"Cleaning would remove {removed:,} of {rows_in:,} rows of {RAW_DATA} "
-        f"({removed / rows_in:.0%}){', ' + limit if limit else ', every row'}: "
+        f"({removed / rows_in:.1%}){', ' + limit if limit else ', every row'}: "
         f"{causes[cause]:,} {cause}; check them against params.yaml (ranges, "
         "columns.date_order, columns.decimal), or raise clean.max_removed_share if they should go."
     )
