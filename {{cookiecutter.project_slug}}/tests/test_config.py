@@ -113,6 +113,20 @@ def test_a_range_must_be_ordered(raw: dict) -> None:
         parse_params(raw)
 
 
+@pytest.mark.parametrize("bound", [float("nan"), float("inf")])
+def test_a_bound_must_be_a_finite_number(raw: dict, bound: float) -> None:
+    # A NaN bound would compare False with every value: the range check would pass them all.
+    number = next(iter(raw["columns"]["numeric"]))
+    raw["columns"]["numeric"][number] = {"min": bound}
+
+    with pytest.raises(ParamsError) as refused:
+        parse_params(raw)
+
+    assert str(refused.value) == (
+        f"params is invalid: columns.numeric.{number}.min Input should be a finite number."
+    )
+
+
 def test_dirt_can_only_target_declared_columns(raw: dict) -> None:
     number = next(iter(raw["columns"]["numeric"]))
     raw["data"]["dirt"]["missing_columns"] = [number, "shoe_size"]

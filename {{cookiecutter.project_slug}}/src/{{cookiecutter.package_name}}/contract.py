@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, FiniteFloat, model_validator
 
 from {{ cookiecutter.package_name }}.strict import StrictModel
 
@@ -22,8 +22,9 @@ MAX_VALUE_LENGTH = 100
 class NumericColumn(StrictModel):
     """A numeric column and the range outside which a value is impossible."""
 
-    min: float | None = None
-    max: float | None = None
+    # null is no bound; .nan or .inf are refused: a NaN bound would pass every value unseen.
+    min: FiniteFloat | None = None
+    max: FiniteFloat | None = None
 
     @model_validator(mode="after")
     def _min_below_max(self) -> NumericColumn:
