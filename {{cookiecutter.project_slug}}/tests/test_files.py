@@ -77,6 +77,7 @@ def test_a_valid_csv_is_read_as_text(tmp_path: Path, contract: ColumnsParams, he
         # mtime=0: the same bytes (and test id) in every process, as pytest-xdist requires.
         (gzip.compress(f"{ID},{TARGET}\n".encode(), mtime=0), "is gzip-compressed"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "is an old Excel (.xls) workbook"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image, not CSV text"),
         (f"{ID},{TARGET},{ID}\nA1,0,A1\n".encode(), f"has the column '{ID}' 2 times"),
         (f"{ID},,{TARGET}\nA1,x,0\n".encode(), "has a column without a name (column 2"),
         (

@@ -41,6 +41,9 @@ BINARY_SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook",
     b"%PDF": "a PDF document",
     b"SQLite format 3\x00": "an SQLite database",
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
 }
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HEADER_CHARS = 1024 * 1024  # where the header must end
