@@ -137,7 +137,7 @@ def test_a_bad_user_csv_keeps_the_previous_raw_data(
     assert result.exit_code == 1
     # The semicolon is detected (data.csv_delimiter: auto); the file lacks the contract's columns.
     missing = [name for name in contract.all if name not in (contract.id, contract.target)]
-    assert f"data/external/mine.csv lacks the declared columns {missing}." in result.stderr
+    assert f"data/external/mine.csv lacks the declared columns {missing}; add" in result.stderr
     assert RAW_DATA.read_bytes() == before
 
 

@@ -67,7 +67,8 @@ def test_a_valid_csv_is_read_as_text(tmp_path: Path, contract: ColumnsParams, he
         (f"{ID},age\nA1,3\n".encode(), f"has no target column '{TARGET}'"),
         (
             f"{ID},{TARGET}\nA1,0\n".encode(),
-            f"lacks the declared columns {[n for n in CONTRACT.all if n not in (ID, TARGET)]}.",
+            f"lacks the declared columns {[n for n in CONTRACT.all if n not in (ID, TARGET)]}; "
+            "add them to the file or remove them from columns: in params.yaml.",
         ),
         (f"Pr\u00e9nom,{TARGET}\n".encode("latin-1"), "is not UTF-8 text"),
         (f"{ID},{TARGET}\n".encode("utf-16"), "is UTF-16 text"),
@@ -171,6 +172,22 @@ def test_a_ragged_row_is_named_when_whole_rows_are_required(
         read_raw_csv(path, contract, whole_rows=True)
 
     assert expected in str(error.value)
+
+
+def test_an_unclosed_quote_is_named_by_its_row(
+    tmp_path: Path, contract: ColumnsParams, header: str
+) -> None:
+    path = tmp_path / "unclosed.csv"
+    path.write_text(f'{header}\n{line(contract)}\n"{line(contract, 1)}\n{line(contract, 2)}\n')
+
+    with pytest.raises(DataError) as error:
+        read_raw_csv(path, contract, whole_rows=True)
+
+    assert str(error.value) == (
+        f"{path} has a row (row 3, counting the header as row 1) of 1 cell where the header "
+        f"has {WIDTH}; fix that row (a value holding the delimiter needs quotes, and a quote "
+        "its closing one) and try again."
+    )
 
 
 def test_a_row_with_too_many_cells_is_one_sentence(

@@ -350,7 +350,7 @@ def check_row_lengths(path: Path, delimiter: str) -> None:
         raise DataError(
             f"{path} has a row ({row_name(row.number)}) of {cells} where the header has "
             f"{row.expected_columns}; fix that row (a value holding the delimiter needs "
-            "quotes) and try again."
+            "quotes, and a quote its closing one) and try again."
         )
 
 
@@ -385,7 +385,10 @@ def check_raw_columns(header: list[str], columns: ColumnsParams, path: Path | st
         )
     missing = [name for name in columns.all if name not in header]
     if missing:
-        raise DataError(f"{path} lacks the declared columns {missing}.")
+        raise DataError(
+            f"{path} lacks the declared columns {missing}; add them to the file or remove "
+            "them from columns: in params.yaml."
+        )
     undeclared = [excerpt(name) for name in header if name not in columns.all]
     if undeclared:
         raise DataError(
