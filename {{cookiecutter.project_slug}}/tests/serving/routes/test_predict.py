@@ -159,6 +159,26 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
     assert batch.json() == response.json()
 
 
+def test_a_log_deleted_while_serving_gets_the_next_predictions(
+    client: TestClient, workspace_params: Params, tmp_path: Path
+) -> None:
+    first = client.post("/predict", json=record(workspace_params))
+    for file in tmp_path.glob("predictions.db*"):  # rm logs/predictions.db* while serving
+        file.unlink()
+
+    second = client.post("/predict", json=record(workspace_params))
+    feedback = client.post(
+        "/feedback", json={"prediction_id": second.json()["prediction_id"], "outcome": 1}
+    )
+
+    assert first.status_code == second.status_code == feedback.status_code == 200
+    logged = log_of(tmp_path)  # the file at the log's path, as monitoring reads it
+    assert logged.loc[logged["served"], "prediction_id"].tolist() == [
+        second.json()["prediction_id"]
+    ]
+    assert logged.loc[logged["served"], "outcome"].tolist() == [1]
+
+
 def test_concurrent_predictions_are_each_logged_before_their_answer(
     workspace_params: Params, store: ModelStore, tmp_path: Path
 ) -> None:
