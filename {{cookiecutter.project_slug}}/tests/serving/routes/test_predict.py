@@ -123,6 +123,35 @@ def test_malformed_json_is_422(client: TestClient) -> None:
     assert response.json()["detail"][0]["type"] == "json_invalid"
 
 
+def test_a_name_repeated_in_an_object_is_422_on_every_json_route(
+    client: TestClient, workspace_params: Params, tmp_path: Path
+) -> None:
+    body = json.dumps(record(workspace_params, customer="C1"))
+    twice = body[:-1] + ', "customer_id": "C2"}'  # which one? JSON leaves it undefined
+    json_headers = {"content-type": "application/json"}
+    feedback = '{"prediction_id": "x", "outcome": 1, "outcome": 0}'
+
+    answers = [
+        client.post("/predict", content=twice, headers=json_headers),
+        client.post("/predict/batch", content=f"[{body}, {twice}]", headers=json_headers),
+        client.post("/feedback", content=feedback, headers=json_headers),
+        client.put(
+            "/admin/experiment",
+            content='{"mode": "off", "mode": "ab"}',
+            headers={**json_headers, "X-API-Key": KEY},
+        ),
+    ]
+    once = client.post("/predict", content=body, headers=json_headers)
+
+    names = ["customer_id", "customer_id", "outcome", "mode"]
+    for answer, name in zip(answers, names, strict=True):
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["type"] == "json_invalid"
+        assert answer.json()["detail"][0]["ctx"] == {"error": f"Duplicate name '{name}'"}
+    assert once.status_code == 200
+    assert len(log_of(tmp_path)) == 2  # the one valid record and its shadow, nothing else
+
+
 def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
     client: TestClient, workspace_params: Params
 ) -> None:
