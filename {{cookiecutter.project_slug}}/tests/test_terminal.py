@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import files, terminal
 from {{ cookiecutter.package_name }}.errors import DataError
@@ -75,3 +77,37 @@ def test_a_stage_that_succeeds_keeps_its_reports(contract_dir: Path) -> None:
     run_stage("clean", lambda: {"rows": 3}, [report])
 
     assert report.read_text() == '{"rows": 3}'
+
+
+@pytest.mark.parametrize(
+    ("error", "sentence"),
+    [
+        (
+            FileExistsError(17, "File exists", "logs"),
+            "Error: File exists: 'logs' (a file has the name of a folder the command needs: "
+            "move it away).",
+        ),
+        (
+            NotADirectoryError(20, "Not a directory", "reports/x.json"),
+            "Error: Not a directory: 'reports/x.json' (a file stands where the path needs a "
+            "folder: move it away).",
+        ),
+        (PermissionError(13, "Permission denied", "mlruns"), "Error: Permission denied: 'mlruns'."),
+        (OSError(28, "No space left on device"), "Error: No space left on device."),
+    ],
+)
+def test_a_refusal_of_the_disk_is_one_sentence_and_exit_1(error: OSError, sentence: str) -> None:
+    app = typer.Typer(cls=terminal.FriendlyErrors)
+
+    @app.command()
+    def write() -> None:
+        raise error
+
+    @app.command()
+    def other() -> None:  # two commands: `write` is then a subcommand, as in the real CLI
+        """Nothing."""
+
+    result = CliRunner().invoke(app, ["write"])
+
+    assert result.exit_code == 1
+    assert result.output.strip() == sentence

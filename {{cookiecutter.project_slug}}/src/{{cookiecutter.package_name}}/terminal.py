@@ -28,12 +28,33 @@ class FriendlyErrors(TyperGroup):
         except ProjectError as error:
             err_console.print(f"[bold red]Error:[/] {escape(str(error))}")
             raise typer.Exit(1) from None
+        except OSError as error:
+            # The disk refused (a file where a folder belongs, no permission, a full disk): no
+            # traceback can help more than the path and the reason.
+            err_console.print(f"[bold red]Error:[/] {escape(disk_problem(error))}")
+            raise typer.Exit(1) from None
         except NotImplementedError as error:
             # A practice exercise still blank (exercises=yes): say which, not a traceback.
             err_console.print(
                 f"[bold red]Error:[/] {escape(str(error))} (not written yet: `make exercises`)"
             )
             raise typer.Exit(1) from None
+
+
+# What to do when a command meets a path of the wrong kind.
+KIND_HINTS = {
+    FileExistsError: "a file has the name of a folder the command needs: move it away",
+    NotADirectoryError: "a file stands where the path needs a folder: move it away",
+    IsADirectoryError: "a folder stands where the command writes a file: move it away",
+}
+
+
+def disk_problem(error: OSError) -> str:
+    """An operating system's refusal as one sentence: the reason, the path, what to do."""
+    reason = error.strerror or str(error) or type(error).__name__
+    where = f": '{error.filename}'" if error.filename is not None else ""
+    hint = KIND_HINTS.get(type(error))
+    return f"{reason}{where}" + (f" ({hint})." if hint else ".")
 
 
 def print_table(

@@ -352,3 +352,37 @@ def test_the_cli_rollback_error_is_one_line_without_traceback(workspace: Path) -
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_a_version_the_service_cannot_load_is_refused_and_nothing_moves(
+    workspace: Path, workspace_params: Params
+) -> None:
+    registry = MlflowClient()
+    first = registry.get_model_version(NAME, "1")
+    # Registered by hand, from the same files: no checksum or threshold tag.
+    by_hand = registry.create_model_version(NAME, first.source, first.run_id).version
+    before = registry_state()
+
+    with pytest.raises(errors.RegistryError, match=rf"^Version {by_hand} cannot be champion, "):
+        register.promote(workspace_params, str(by_hand))
+    result = CliRunner().invoke(app, ["model", "promote", str(by_hand)])
+
+    assert result.exit_code == 1
+    assert "lacks its sha256 or threshold tag" in result.output
+    assert "Traceback" not in result.output
+    assert registry_state() == before  # no alias, history or tag was written
+
+
+def test_rollback_past_a_deleted_champion_restores_the_one_before_it(
+    workspace: Path, workspace_params: Params
+) -> None:
+    register.promote(workspace_params, "2")
+    MlflowClient().delete_model_version(NAME, "2")  # by hand: its aliases go with it
+
+    summary = register.rollback(workspace_params)
+
+    aliases, versions, history = registry_state()
+    assert summary["champion"] == "version 1"
+    assert aliases["champion"] == "1"
+    assert "2" not in versions
+    assert history == "1"

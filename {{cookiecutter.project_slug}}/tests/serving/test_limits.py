@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import Params, parse_params
 from {{ cookiecutter.package_name }}.serving.app import create_app
-from {{ cookiecutter.package_name }}.serving.limits import too_large
+from {{ cookiecutter.package_name }}.serving.limits import BodySizeLimit, too_busy, too_large
 from {{ cookiecutter.package_name }}.serving.model_store import ModelStore
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -189,3 +189,63 @@ def test_uvicorn_refuses_a_declared_gigabyte_without_waiting_for_it(
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413")
     assert json.loads(body) == {"detail": too_large(LIMIT)}
+
+
+async def post(app: Any, body: bytes, declared: bool = True) -> tuple[int, dict, Any]:
+    """One POST straight through the ASGI interface: status, headers, JSON answer.
+
+    `declared=False` sends the body without Content-Length, as a chunked upload arrives.
+    """
+    headers = [(b"content-length", str(len(body)).encode())] if declared else []
+    headers.append((b"content-type", b"application/json"))
+    scope = {
+        "type": "http", "method": "POST", "path": "/hold", "raw_path": b"/hold",
+        "query_string": b"", "headers": headers, "http_version": "1.1", "scheme": "http",
+        "server": ("service", 80), "client": ("client", 1), "root_path": "",
+    }  # fmt: skip
+    parts = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        if parts:
+            return parts.pop(0)
+        await asyncio.sleep(3600)  # the client stays connected
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    answer = b"".join(message.get("body", b"") for message in sent[1:])
+    head = {name.decode(): value.decode() for name, value in sent[0]["headers"]}
+    return sent[0]["status"], head, json.loads(answer)
+
+
+def test_bodies_over_the_workers_budget_are_503_until_the_held_ones_answer() -> None:
+    release = asyncio.Event()
+    inner = FastAPI()
+
+    @inner.post("/hold")
+    async def hold(request: Request) -> dict[str, int]:
+        size = len(await request.body())
+        await release.wait()  # the body stays held until the test lets the answers go
+        return {"bytes": size}
+
+    limited = BodySizeLimit(inner, max_bytes=100, in_flight=2)  # a budget of 200 bytes
+
+    async def scenario() -> tuple[list, list, tuple]:
+        held = [asyncio.create_task(post(limited, b"x" * 100)) for _ in "ab"]
+        await asyncio.sleep(0.05)  # both bodies read, both answers waiting
+        refused = [await post(limited, b"x" * 10), await post(limited, b"x", declared=False)]
+        release.set()
+        answered = list(await asyncio.gather(*held))
+        return refused, answered, await post(limited, b"x" * 100)
+
+    refused, answered, again = asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+
+    assert [(status, answer) for status, _, answer in refused] == [
+        (503, {"detail": too_busy()})
+    ] * 2
+    assert refused[0][1]["retry-after"] == "1"
+    assert [(status, answer) for status, _, answer in answered] == [(200, {"bytes": 100})] * 2
+    assert (again[0], again[2], limited.budget.held) == (200, {"bytes": 100}, 0)

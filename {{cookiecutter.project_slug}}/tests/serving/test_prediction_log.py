@@ -160,3 +160,32 @@ def test_a_recording_that_fails_logs_none_of_its_rows(log: PredictionLog) -> Non
         raise RuntimeError("the batch failed half-way")
 
     assert log.count() == 0
+
+
+def test_a_log_file_deleted_or_replaced_is_reopened_and_nothing_later_is_lost(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "logs" / "predictions.db"
+    log = PredictionLog(f"sqlite:///{path}")
+    before, after_delete, kept, after_replace = (prediction() for _ in range(4))
+    log.record([before])
+    path.unlink()  # its -wal and -shm stay: SQLite would replay them into a new file
+    log.record([after_delete])
+    assert log.read()["prediction_id"].tolist() == [after_delete["prediction_id"]]
+    other = tmp_path / "other.db"  # a rotation: another file takes the log's name
+    rotated = PredictionLog(f"sqlite:///{other}")
+    rotated.record([kept])
+    rotated.engine.dispose()  # its rows checkpointed from other.db-wal into other.db
+    other.replace(path)
+    log.record([after_replace])
+
+    on_disk = PredictionLog(f"sqlite:///{path}").read()["prediction_id"].tolist()
+    assert on_disk == [kept["prediction_id"], after_replace["prediction_id"]]
+    assert log.read()["prediction_id"].tolist() == on_disk
+
+
+def test_a_log_whose_folder_is_a_file_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "logs").write_text("not a folder")
+
+    with pytest.raises(PredictionLogError, match=r"^The prediction log sqlite:///.* cannot be"):
+        PredictionLog(f"sqlite:///{tmp_path / 'logs' / 'predictions.db'}")

@@ -24,10 +24,10 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import commands, files
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.errors import DataError, RegistryError
+from {{ cookiecutter.package_name }}.errors import DataError, ProjectError, RegistryError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
-from {{ cookiecutter.package_name }}.model.features import model_input
+from {{ cookiecutter.package_name }}.model.features import input_columns, model_input
 from {{ cookiecutter.package_name }}.model.gate import GateDecision, Promotion, gate_decision, improvement
 from {{ cookiecutter.package_name }}.model.guardrails import (
     Check,
@@ -37,6 +37,7 @@ from {{ cookiecutter.package_name }}.model.guardrails import (
     slice_frame,
 )
 from {{ cookiecutter.package_name }}.model.lineage import md5
+from {{ cookiecutter.package_name }}.model.registered import load_registered
 from {{ cookiecutter.package_name }}.paths import (
     METRICS_JSON,
     MODEL_CARD,
@@ -105,6 +106,19 @@ def history_of(registry: MlflowClient, name: str) -> list[str]:
             f"No model is registered as '{name}' yet; run `make pipeline` first."
         ) from None
     return parse_history(model.tags.get(HISTORY_TAG))
+
+
+def version_exists(registry: MlflowClient, name: str, version: str) -> bool:
+    """Whether the registry still holds the version (it may have been deleted by hand)."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        registry.get_model_version(name, version)
+    except MlflowException as error:
+        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+            return False
+        raise
+    return True
 
 
 def version_of_run(registry: MlflowClient, name: str, run_id: str) -> ModelVersion | None:
@@ -323,10 +337,22 @@ def promote(params: Params, version: str) -> dict[str, object]:
     champion = version_by_alias(registry, name, CHAMPION)
     if champion is not None and str(champion.version) == version:
         return {"model": name, "champion": f"version {version} (already)"}
+    servable(registry, params, version)
     with tracking.store_errors():
         make_champion(registry, name, version, how="promote command")
     before = f"version {history[-1]}" if history else "none"
     return {"model": name, "champion": f"version {version}", "before": before}
+
+
+def servable(registry: MlflowClient, params: Params, version: str) -> None:
+    """Load the version as the service would (model/registered.py); refuse it before any write."""
+    name = params.registry.model_name
+    try:
+        load_registered(registry, name, CHAMPION, version, input_columns(params))
+    except ProjectError as error:
+        raise RegistryError(
+            f"Version {version} cannot be champion, which stays where it is: {error}"
+        ) from None
 
 
 def rollback(params: Params) -> dict[str, object]:
@@ -340,8 +366,12 @@ def rollback(params: Params) -> dict[str, object]:
             f"'{name}' has had {len(history)} champion(s), so there is none to roll back to."
         )
     current, restored = history[-1], history[-2]
+    servable(registry, params, restored)
+    # The current champion may have been deleted since (its alias with it): nothing to mark.
+    current_exists = version_exists(registry, name, current)
     with tracking.store_errors():
         registry.set_registered_model_alias(name, CHAMPION, restored)
         registry.set_registered_model_tag(name, HISTORY_TAG, format_history(history[:-1]))
-        registry.set_model_version_tag(name, current, "rolled_back", "true")
+        if current_exists:
+            registry.set_model_version_tag(name, current, "rolled_back", "true")
     return {"model": name, "champion": f"version {restored}", "rolled back": f"version {current}"}

@@ -286,8 +286,10 @@ def model_signature(params: Params, columns: list[str]) -> ModelSignature:
     Numbers are doubles (an integer column could hold no missing value); categories, text and
     the date (ISO text, as in the CSV and the API) are strings. As in the API, every column is
     required and any value may be null (the pipeline imputes it). These are the records the
-    service accepts, so pyfunc and `mlflow models serve` accept them too. The output is
-    predict_proba's two columns (no churn, churn).
+    service accepts, so `mlflow models serve` (which casts the JSON by this schema) accepts them
+    too, and so does pyfunc once number columns are floats: MLflow refuses an int64 column for
+    a double one (pd.DataFrame(records) of JSON integers), so cast it first
+    (frame.astype({column: float})). The output is predict_proba's two columns (no churn, churn).
     """
     import numpy as np
     from mlflow.models import ModelSignature

@@ -26,6 +26,7 @@ from typing import Any
 from {{ cookiecutter.package_name }}.errors import NoVersion, ProjectError
 from {{ cookiecutter.package_name }}.model import tracking
 from {{ cookiecutter.package_name }}.model.aliases import CHALLENGER, CHAMPION
+from {{ cookiecutter.package_name }}.model.registered import load_registered
 from {{ cookiecutter.package_name }}.serving.record_scorer import NotReplayable, RecordScorer, compile_pipeline
 
 logger = logging.getLogger(__name__)
@@ -82,31 +83,9 @@ def registered_aliases(client: Any, name: str) -> dict[str, str]:
 def load_version(
     client: Any, name: str, alias: str, version: str, columns: list[str]
 ) -> ServedModel:
-    """Load a registered version, checked; a ProjectError naming the version and alias if not.
-
-    `columns` are the input columns the service receives (the data contract): the model must
-    need no other.
-    """
-    what = f"Version {version} ({alias}) of '{name}'"
-    details = client.get_model_version(name, version)
-    sha256, threshold = details.tags.get("sha256"), details.tags.get("threshold")
-    if not sha256 or threshold is None:
-        raise ProjectError(
-            f"{what} lacks its sha256 or threshold tag; register models with `make pipeline`."
-        )
-    try:
-        # By number, not by alias: the alias may move to another version meanwhile, whose
-        # file would not match this version's sha256.
-        pipeline = tracking.load_logged_model(f"models:/{name}/{version}", sha256)
-    except ProjectError as error:
-        raise ProjectError(f"{what} cannot be loaded: {error}") from None
-    needed = [str(column) for column in pipeline.feature_names_in_]
-    missing = sorted(set(needed) - set(columns))
-    if missing:
-        raise ProjectError(
-            f"{what} needs the columns {missing}, which the data contract in params.yaml no "
-            "longer declares."
-        )
+    """Load a registered version, checked (model/registered.py), with its one-record scorer."""
+    loaded = load_registered(client, name, alias, version, columns)
+    details, pipeline = loaded.details, loaded.pipeline
     try:
         scorer = compile_pipeline(pipeline)
     except NotReplayable as error:
@@ -118,9 +97,9 @@ def load_version(
         version=str(version),
         run_id=details.run_id,
         algorithm=details.tags.get("algorithm", "unknown"),
-        threshold=float(threshold),
+        threshold=loaded.threshold,
         pipeline=pipeline,
-        columns=needed,
+        columns=loaded.columns,
         scorer=scorer,
         loaded_at=datetime.now(UTC),
     )

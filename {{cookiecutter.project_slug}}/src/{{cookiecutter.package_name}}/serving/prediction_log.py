@@ -20,10 +20,16 @@ arrive while a commit is under way share the next transaction, and each waits un
 commit that holds its rows has returned. A 200 answer still means that its rows are on disk,
 with one flush for many requests instead of one each; a request whose rows cannot be written
 still fails alone, with its own error.
+
+A SQLite file deleted or replaced while the service runs (a clean-up, a log rotation) is
+reopened, its tables created again, before the next write: an open connection would otherwise
+keep writing to the deleted file, and every answer since would be logged where nobody can read.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -52,11 +58,13 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from {{ cookiecutter.package_name }}.errors import PredictionLogError
 from {{ cookiecutter.package_name }}.serving.group_commit import GroupCommit
+
+logger = logging.getLogger(__name__)
 
 # Seconds a writer waits for another one's lock before giving up (SQLite only).
 SQLITE_BUSY_SECONDS = 10
@@ -141,17 +149,39 @@ def add_missing_columns(connection: Connection) -> None:
                 connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column_name} {kind}"))
 
 
-def create_log_engine(url: str) -> Engine:
-    """An engine on the log's database, its tables created if they do not exist yet."""
+def parse_url(url: str) -> URL:
+    """The log's URL parsed, or one sentence saying it is not a database URL."""
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError:
         raise PredictionLogError(
             f"'{url}' is not a database URL (e.g. sqlite:///logs/predictions.db)."
         ) from None
+
+
+def database_file(url: str) -> Path | None:
+    """The SQLite file behind the URL, or None (another database, or one in memory)."""
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return Path(parsed.database)
+    return None
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode (which change when it is replaced), or None if it is gone."""
     try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def create_log_engine(url: str) -> Engine:
+    """An engine on the log's database, its tables created if they do not exist yet."""
+    parsed, file = parse_url(url), database_file(url)
+    try:
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", use_wal)
@@ -163,7 +193,8 @@ def create_log_engine(url: str) -> Engine:
             metadata.create_all(connection)
             # In the same locked transaction: two replicas must not both add a column.
             add_missing_columns(connection)
-    except (SQLAlchemyError, ImportError) as error:
+    except (SQLAlchemyError, ImportError, OSError) as error:
+        # OSError: the folder of the file cannot be made (a file has its name, no permission).
         reason = str(error).splitlines()[0]
         raise PredictionLogError(f"The prediction log {url} cannot be opened: {reason}") from None
     return engine
@@ -174,9 +205,42 @@ class PredictionLog:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = create_log_engine(url)
+        self.file = database_file(url)
+        self._engine = create_log_engine(url)
+        self._identity, self._sidecars = self.identities()
+        self._reopening = threading.Lock()
         # insert looked up at each commit, so that a test can make it fail.
         self.group_commit = GroupCommit(lambda rows: self.insert(rows))
+
+    @property
+    def engine(self) -> Engine:
+        """The engine on the log's database; a SQLite file deleted or replaced is reopened."""
+        if self.file is not None and file_identity(self.file) != self._identity:
+            self.reopen()
+        return self._engine
+
+    def identities(self) -> tuple[tuple[int, int] | None, dict[Path, tuple[int, int] | None]]:
+        """The identity of the SQLite file, and of its -wal and -shm files, as opened now."""
+        if self.file is None:
+            return None, {}
+        sidecars = [self.file.with_name(f"{self.file.name}{end}") for end in ("-wal", "-shm")]
+        return file_identity(self.file), {path: file_identity(path) for path in sidecars}
+
+    def reopen(self) -> None:
+        """Open the log's SQLite file again (created anew if it was deleted), once per change."""
+        with self._reopening:
+            if self.file is None or file_identity(self.file) == self._identity:
+                return  # another thread reopened it meanwhile
+            logger.warning("The prediction log %s was deleted or replaced: reopened.", self.file)
+            self._engine.dispose()
+            # SQLite cannot checkpoint a moved file, so its -wal stays, and would be replayed
+            # into the new file: removed if still the one this process opened (another
+            # worker's reopened file has its own).
+            for path, identity in self._sidecars.items():
+                if identity is not None and file_identity(path) == identity:
+                    path.unlink(missing_ok=True)
+            self._engine = create_log_engine(self.url)
+            self._identity, self._sidecars = self.identities()
 
     def record(self, rows: Sequence[dict[str, Any]]) -> None:
         """Write prediction rows durably: all of them are logged, or none (raises if none).

@@ -123,6 +123,35 @@ def test_malformed_json_is_422(client: TestClient) -> None:
     assert response.json()["detail"][0]["type"] == "json_invalid"
 
 
+def test_a_name_repeated_in_an_object_is_422_on_every_json_route(
+    client: TestClient, workspace_params: Params, tmp_path: Path
+) -> None:
+    body = json.dumps(record(workspace_params, customer="C1"))
+    twice = body[:-1] + ', "customer_id": "C2"}'  # which one? JSON leaves it undefined
+    json_headers = {"content-type": "application/json"}
+    feedback = '{"prediction_id": "x", "outcome": 1, "outcome": 0}'
+
+    answers = [
+        client.post("/predict", content=twice, headers=json_headers),
+        client.post("/predict/batch", content=f"[{body}, {twice}]", headers=json_headers),
+        client.post("/feedback", content=feedback, headers=json_headers),
+        client.put(
+            "/admin/experiment",
+            content='{"mode": "off", "mode": "ab"}',
+            headers={**json_headers, "X-API-Key": KEY},
+        ),
+    ]
+    once = client.post("/predict", content=body, headers=json_headers)
+
+    names = ["customer_id", "customer_id", "outcome", "mode"]
+    for answer, name in zip(answers, names, strict=True):
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["type"] == "json_invalid"
+        assert answer.json()["detail"][0]["ctx"] == {"error": f"Duplicate name '{name}'"}
+    assert once.status_code == 200
+    assert len(log_of(tmp_path)) == 2  # the one valid record and its shadow, nothing else
+
+
 def test_a_batch_answers_in_order_and_refuses_oversize_or_empty(
     client: TestClient, workspace_params: Params
 ) -> None:
@@ -157,6 +186,26 @@ def test_a_prediction_that_cannot_be_logged_is_not_answered(
     assert response.status_code == batch.status_code == 503
     assert response.json() == {"detail": "The prediction could not be logged; try again."}
     assert batch.json() == response.json()
+
+
+def test_a_log_deleted_while_serving_gets_the_next_predictions(
+    client: TestClient, workspace_params: Params, tmp_path: Path
+) -> None:
+    first = client.post("/predict", json=record(workspace_params))
+    for file in tmp_path.glob("predictions.db*"):  # rm logs/predictions.db* while serving
+        file.unlink()
+
+    second = client.post("/predict", json=record(workspace_params))
+    feedback = client.post(
+        "/feedback", json={"prediction_id": second.json()["prediction_id"], "outcome": 1}
+    )
+
+    assert first.status_code == second.status_code == feedback.status_code == 200
+    logged = log_of(tmp_path)  # the file at the log's path, as monitoring reads it
+    assert logged.loc[logged["served"], "prediction_id"].tolist() == [
+        second.json()["prediction_id"]
+    ]
+    assert logged.loc[logged["served"], "outcome"].tolist() == [1]
 
 
 def test_concurrent_predictions_are_each_logged_before_their_answer(

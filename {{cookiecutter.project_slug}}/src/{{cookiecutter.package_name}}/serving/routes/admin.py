@@ -17,9 +17,14 @@ from {{ cookiecutter.package_name }}.errors import PredictionLogError
 from {{ cookiecutter.package_name }}.serving.dependencies import ServiceDep, StoreDep, require_admin
 from {{ cookiecutter.package_name }}.serving.experiment_override import ADMIN, follow, write_override
 from {{ cookiecutter.package_name }}.serving.schemas import ADMIN_ERRORS, BAD_BODY, FREE_TEXT, NOT_READY
+from {{ cookiecutter.package_name }}.serving.strict_json import StrictJSONRoute
 
 router = APIRouter(
-    prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)], responses=ADMIN_ERRORS
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses=ADMIN_ERRORS,
+    route_class=StrictJSONRoute,
 )
 
 

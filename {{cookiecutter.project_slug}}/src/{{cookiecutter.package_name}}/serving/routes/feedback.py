@@ -6,8 +6,9 @@ from fastapi import APIRouter, HTTPException
 
 from {{ cookiecutter.package_name }}.serving.dependencies import LogDep
 from {{ cookiecutter.package_name }}.serving.schemas import BAD_BODY, NOT_FOUND, Feedback
+from {{ cookiecutter.package_name }}.serving.strict_json import StrictJSONRoute
 
-router = APIRouter(tags=["feedback"])
+router = APIRouter(tags=["feedback"], route_class=StrictJSONRoute)
 
 
 @router.post("/feedback", responses={**NOT_FOUND, **BAD_BODY})

@@ -25,6 +25,7 @@ from {{ cookiecutter.package_name }}.serving.schemas import (
     Prediction,
     record_model,
 )
+from {{ cookiecutter.package_name }}.serving.strict_json import StrictJSONRoute
 
 
 def as_jsonable(record: Any) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def as_jsonable(record: Any) -> dict[str, Any]:
 
 def build_router(params: Params) -> APIRouter:
     """POST /predict and /predict/batch, with the record model of the data contract."""
-    router = APIRouter(prefix="/predict", tags=["predict"])
+    router = APIRouter(prefix="/predict", tags=["predict"], route_class=StrictJSONRoute)
     Record = record_model(params)
     id_column = params.columns.id
     max_batch = params.serving.max_batch
