@@ -294,12 +294,17 @@ def test_mlflow_ui_serves_the_registry_and_the_cli_uses_it(
         aliases = {a["alias"]: a["version"] for a in model["registered_model"]["aliases"]}
         assert set(aliases) == {"champion", "challenger"}
         # The demo registered one version; the same model again, as version 2, through the
-        # server's REST API, gives the champion somewhere to move.
+        # server's REST API, gives the champion somewhere to move. It gets version 1's tags
+        # (its file's sha256, its threshold), as the register stage would give it: promote
+        # refuses a version the service could not load.
         first = get_json(f"{base}/api/2.0/mlflow/model-versions/get?name=customer-churn&version=1")
         source, run_id = first["model_version"]["source"], first["model_version"]["run_id"]
         model_id = source.removeprefix("models:/")  # MLflow 3: the logged model of the run
         body = {"name": "customer-churn", "source": source, "run_id": run_id, "model_id": model_id}
         post_json(f"{base}/api/2.0/mlflow/model-versions/create", body)
+        for tag in first["model_version"]["tags"]:
+            tagged = {"name": "customer-churn", "version": "2", **tag}
+            post_json(f"{base}/api/2.0/mlflow/model-versions/set-tag", tagged)
 
         # The CLI against the real server: move the champion, then read it back over HTTP.
         run(f"MLFLOW_TRACKING_URI={base} uv run customer-churn model promote 2", project, env)
