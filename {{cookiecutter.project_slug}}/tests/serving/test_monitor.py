@@ -320,6 +320,20 @@ def test_a_bad_scenario_is_one_sentence(workspace_params: Params, url: str) -> N
         simulate.run(workspace_params, Settings(prediction_log_url=url), "earthquake", n=500)
 
 
+def test_a_damaged_development_file_is_one_sentence_for_the_simulation(
+    workspace_params: Params, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The simulation reads the last signup date of the development rows: a file cut short (a
+    # full disk) or missing is named, not a traceback of Arrow's.
+    development = tmp_path / "development.parquet"
+    monkeypatch.setattr(simulate, "DEVELOPMENT_DATA", development)
+    with pytest.raises(DataError, match=r"development\.parquet does not exist"):
+        simulate.training_period(workspace_params, 100, seed=0)
+    development.write_bytes(b"PAR1" + bytes(100))
+    with pytest.raises(DataError, match="is cut short or not a Parquet file"):
+        simulate.training_period(workspace_params, 100, seed=0)
+
+
 def test_the_cli_simulates_a_scenario_into_the_configured_log(
     workspace: Path, workspace_params: Params, url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

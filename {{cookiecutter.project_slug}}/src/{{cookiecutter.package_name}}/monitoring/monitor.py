@@ -80,7 +80,8 @@ def load_version(name: str, version: str) -> Version:
                 run_id=found.run_id, artifact_path=PROFILE_ARTIFACT, dst_path=workdir
             )
             profile = pd.read_parquet(path)
-    except (MlflowException, OSError) as error:
+    # ValueError: Arrow's refusal of a profile file that is cut short or not Parquet.
+    except (MlflowException, OSError, ValueError) as error:
         raise ProjectError(
             f"Version {version} of '{name}' has no training profile to compare with "
             f"({tracking.first_line(error)}); retrain it with `make pipeline`."

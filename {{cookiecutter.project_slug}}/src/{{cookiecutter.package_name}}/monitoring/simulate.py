@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.commands import run_first
+from {{ cookiecutter.package_name }} import files
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.errors import ParamsError
 from {{ cookiecutter.package_name }}.model.aliases import CHAMPION
@@ -38,9 +38,7 @@ SCENARIOS = ("none", "covariate", "concept", "prior", "schema")
 def training_period(params: Params, n: int, seed: int) -> tuple[list[dict], np.ndarray]:
     """n generated customers who signed up no later than the last development row."""
     time = params.columns.time
-    if not DEVELOPMENT_DATA.exists():
-        raise ParamsError(run_first(DEVELOPMENT_DATA))
-    last = pd.to_datetime(pd.read_parquet(DEVELOPMENT_DATA, columns=[time])[time]).max()
+    last = pd.to_datetime(files.read_parquet(DEVELOPMENT_DATA, [time])[time]).max()
     records, churned = simulated_customers(params, 3 * n, seed, with_missing=True)
     keep = [i for i, record in enumerate(records) if pd.Timestamp(record[time]) <= last][:n]
     return [records[i] for i in keep], churned[keep]
